@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** The `mlsd` command line: kernel install, the kernel process, start Jupyter, run notebooks. */
+import { Command, Option } from "commander";
+
+const program = new Command("mlsd").description("TypeScript lab for Machine Learning Systems Design: Jupyter kernel and tools.");
+
+const kernel = program
+  .command("kernel")
+  .description("run the Jupyter kernel (as Jupyter does), or install its kernelspec")
+  .option("--connection-file <file>", "Jupyter connection file (Jupyter passes it)")
+  .action(async (opts: { connectionFile?: string }) => {
+    if (!opts.connectionFile) {
+      kernel.help({ error: true });
+    }
+    const { startKernel } = await import("./main.js");
+    await startKernel(opts.connectionFile!);
+  });
+
+kernel
+  .command("install")
+  .description("write the kernelspec (kernel name 'mlsd') where `jupyter kernelspec install` would")
+  .addOption(new Option("--user", "install for the current user").conflicts(["sysPrefix", "prefix"]))
+  .addOption(new Option("--sys-prefix", "install into Python's sys.prefix (virtualenv/conda)").conflicts(["user", "prefix"]))
+  .addOption(new Option("--prefix <dir>", "install into <dir>/share/jupyter/kernels").conflicts(["user", "sysPrefix"]))
+  .option("--name <name>", "kernel name", "mlsd")
+  .action(async (opts: { user?: boolean; sysPrefix?: boolean; prefix?: string; name: string }) => {
+    const { installKernelSpec } = await import("./install.js");
+    const dir = installKernelSpec(opts);
+    process.stdout.write(`Installed kernelspec ${opts.name} in ${dir}\n`);
+  });
+
+program
+  .command("start")
+  .description("register the kernel and start Jupyter (Lab or Notebook) on notebooks/")
+  .option("--dir <dir>", "folder to open (default: this package's notebooks/)")
+  .option("--no-browser", "do not open a browser")
+  .option("--port <port>", "port for Jupyter", (v) => Number.parseInt(v, 10))
+  .action(async (opts: { dir?: string; browser?: boolean; port?: number }) => {
+    const { start } = await import("./start.js");
+    start({ ...(opts.dir ? { dir: opts.dir } : {}), ...(opts.browser === false ? { browser: false } : {}), ...(opts.port ? { port: opts.port } : {}) });
+  });
+
+program
+  .command("run")
+  .description("execute notebooks headless through the kernel and write them with their outputs")
+  .argument("<notebook...>", "notebooks to run")
+  .option("--out <dir>", "write executed notebooks here (default: in place)")
+  .option("--param <name=value>", "set a parameter (repeatable); injected after the cell tagged 'parameters'", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option("--timeout <seconds>", "interrupt a cell that runs longer than this", (v) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new Error(`--timeout must be a number of seconds > 0; got '${v}'`);
+    return n;
+  })
+  .action(async (notebooks: string[], opts: { out?: string; param: string[]; timeout?: number }) => {
+    const { runNotebook, CellFailedError } = await import("./run.js");
+    for (const nb of notebooks) {
+      try {
+        const out = await runNotebook(nb, { params: opts.param, ...(opts.out ? { outDir: opts.out } : {}), ...(opts.timeout ? { timeoutS: opts.timeout } : {}) });
+        process.stdout.write(`mlsd run: ${nb}: ok, written to ${out}\n`);
+      } catch (err) {
+        process.stderr.write(`mlsd run: ${err instanceof CellFailedError ? err.message : `${nb}: ${(err as Error).message}`}\n`);
+        process.exitCode = 1;
+        return;
+      }
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`mlsd: ${err.message}\n`);
+  process.exitCode = 1;
+});

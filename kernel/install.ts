@@ -1,0 +1,68 @@
+/** `mlsd kernel install`: writes the kernelspec where `jupyter kernelspec install` would. */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "./paths.js";
+
+export interface InstallOptions {
+  user?: boolean;
+  sysPrefix?: boolean;
+  prefix?: string;
+  name?: string;
+}
+
+/** Jupyter's per-user data directory on this OS (jupyter_core's rules). */
+export function userDataDir(): string {
+  if (process.env["JUPYTER_DATA_DIR"]) return process.env["JUPYTER_DATA_DIR"];
+  if (process.platform === "darwin") return join(homedir(), "Library", "Jupyter");
+  if (process.platform === "win32") return join(process.env["APPDATA"] ?? homedir(), "jupyter");
+  return join(process.env["XDG_DATA_HOME"] || join(homedir(), ".local", "share"), "jupyter");
+}
+
+function pythonSysPrefix(): string {
+  try {
+    return execFileSync("python3", ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
+  } catch (err) {
+    throw new Error(`--sys-prefix needs python3 to find sys.prefix: ${(err as Error).message}`);
+  }
+}
+
+/** The kernels/ folder the options select. */
+export function kernelsDir(options: InstallOptions): string {
+  const chosen = [options.user, options.sysPrefix, options.prefix !== undefined].filter(Boolean).length;
+  if (chosen > 1) throw new Error("choose at most one of --user, --sys-prefix and --prefix");
+  if (options.user) return join(userDataDir(), "kernels");
+  if (options.sysPrefix) return join(pythonSysPrefix(), "share", "jupyter", "kernels");
+  if (options.prefix !== undefined) return join(options.prefix, "share", "jupyter", "kernels");
+  // jupyter kernelspec install's default: the system-wide location.
+  return process.platform === "win32" ? join(process.env["PROGRAMDATA"] ?? "C:\\ProgramData", "jupyter", "kernels") : "/usr/local/share/jupyter/kernels";
+}
+
+/** The argv Jupyter runs to start the kernel. */
+export function kernelArgv(): string[] {
+  return [process.execPath, "--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", join(packageRoot, "dist", "kernel", "cli.js"), "kernel", "--connection-file", "{connection_file}"];
+}
+
+/**
+ * Writes kernel.json and the logos; returns the kernel's folder.
+ * @example installKernelSpec({ user: true }) // ~/.local/share/jupyter/kernels/mlsd
+ */
+export function installKernelSpec(options: InstallOptions = {}): string {
+  const name = options.name ?? "mlsd";
+  if (!/^[a-z0-9._-]+$/i.test(name)) throw new Error(`--name must use letters, digits, '.', '_' or '-'; got '${name}'`);
+  const dir = join(kernelsDir(options), name);
+  mkdirSync(dir, { recursive: true });
+  const spec = {
+    argv: kernelArgv(),
+    display_name: name === "mlsd" ? "TypeScript (mlsd)" : `TypeScript (${name})`,
+    language: "typescript",
+    interrupt_mode: "signal",
+    metadata: { debugger: false },
+  };
+  const tmp = join(dir, `.kernel.json.${process.pid}`);
+  writeFileSync(tmp, JSON.stringify(spec, null, 2) + "\n");
+  renameSync(tmp, join(dir, "kernel.json"));
+  for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) copyFileSync(join(packageRoot, "kernel", "logo", logo), join(dir, logo));
+  return dir;
+}

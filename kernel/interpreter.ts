@@ -1,0 +1,261 @@
+/**
+ * The language half of the kernel: TypeScript cells checked, transpiled and run in this process, with rich
+ * display, interrupt, and guards that keep the kernel alive whatever a cell does.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { runInThisContext } from "node:vm";
+import type * as TS from "typescript";
+import { describeBackend, useBackend, type BackendReport } from "../lib/backend/index.js";
+import { mimeBundle, setSink, type MimeBundle } from "../lib/display/index.js";
+import { display, clearOutput } from "../lib/display/display.js";
+import { progress } from "../lib/display/progress.js";
+import { OutputRouter, realStderrWrite } from "./capture.js";
+import { packageRoot } from "./paths.js";
+import type { CompleteResult, ExecuteOutcome, ExecuteRequest, InspectResult, Interpreter, IsCompleteResult, OutputContext } from "./protocol/types.js";
+import { installRuntime } from "./runtime.js";
+import { CellChecker, type CellDiagnostic } from "./ts/checker.js";
+import { isComplete } from "./ts/is-complete.js";
+import { codePointToUnit, unitToCodePoint } from "./ts/positions.js";
+import { rewriteCell } from "./ts/rewrite.js";
+
+const require = createRequire(import.meta.url);
+const pkg = require("../../package.json") as { version: string };
+
+const TRACE = Boolean(process.env["MLSD_TRACE"]);
+const KERNEL_DIR = join(packageRoot, "dist", "kernel");
+
+class InterruptedError extends Error {
+  override name = "KeyboardInterrupt";
+}
+
+export interface InterpreterOptions {
+  cwd?: string;
+  /** Per-cell cap on stream output, in characters. */
+  maxOutput?: number;
+  /** Which tfjs backend to start; `MLSD_BACKEND` overrides it. */
+  backend?: Parameters<typeof useBackend>[0];
+}
+
+export class TypeScriptInterpreter implements Interpreter {
+  private readonly cwd: string;
+  private readonly output: OutputRouter;
+  private current: OutputContext | undefined;
+  private tsModule: Promise<typeof TS> | undefined;
+  private checker: CellChecker | undefined;
+  private readonly backend: Promise<BackendReport | Error>;
+  private interruptCurrent: ((err: Error) => void) | undefined;
+  private running = false;
+
+  constructor(options: InterpreterOptions = {}) {
+    this.cwd = options.cwd ?? process.cwd();
+    this.output = new OutputRouter(options.maxOutput ?? Number(process.env["MLSD_MAX_OUTPUT_BYTES"] ?? 1_000_000));
+    this.backend = useBackend(options.backend ?? "auto").catch((err: Error) => err);
+  }
+
+  /** Patches the process for notebook use: output capture, display, crash guards, SIGINT. */
+  install(): void {
+    this.output.install();
+    installRuntime(this.cwd);
+    setSink({
+      interactive: true,
+      display: (data, metadata, displayId) => this.publish("display_data", { data, metadata, transient: displayId ? { display_id: displayId } : {} }),
+      update: (data, metadata, displayId) => this.publish("update_display_data", { data, metadata, transient: { display_id: displayId } }),
+      clear: (wait) => this.publish("clear_output", { wait }),
+    });
+    Object.assign(globalThis, { display, clearOutput, progress });
+    process.on("uncaughtException", (err) => this.reportStray("Uncaught exception", err));
+    process.on("unhandledRejection", (err) => this.reportStray("Unhandled promise rejection", err));
+    process.on("SIGINT", () => this.interrupt());
+    // A cell calling process.exit() would take the kernel down with all its state: refuse, and say how to restart.
+    process.exit = ((code?: number) => {
+      throw new Error(`process.exit(${code ?? ""}) is disabled inside the kernel: it would lose every variable. Use Kernel > Restart instead.`);
+    }) as typeof process.exit;
+  }
+
+  /** Loads TypeScript and parses the standard library ahead of the first cell, without delaying kernel_info. */
+  warmUp(): void {
+    setTimeout(() => {
+      void this.typescript().then((ts) => {
+        if (!this.running) this.ensureChecker(ts).check("");
+      });
+    }, 50).unref();
+  }
+
+  async kernelInfo(): Promise<Record<string, unknown>> {
+    const backend = await this.backend;
+    const tsVersion = (require("typescript/package.json") as { version: string }).version;
+    const backendLine = backend instanceof Error ? `tfjs backend: none (${backend.message})` : describeBackend(backend);
+    return {
+      status: "ok",
+      protocol_version: "5.3",
+      implementation: "mlsd",
+      implementation_version: pkg.version,
+      language_info: {
+        name: "typescript",
+        version: tsVersion,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        pygments_lexer: "typescript",
+        codemirror_mode: { name: "javascript", typescript: true },
+      },
+      banner: `mlsd ${pkg.version}: TypeScript ${tsVersion} on Node.js ${process.version}\n${backendLine}`,
+      help_links: [
+        { text: "mlsd README", url: "https://github.com/mlsd/mlsd#readme" },
+        { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+        { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
+      ],
+      debugger: false,
+    };
+  }
+
+  async execute(request: ExecuteRequest, ctx: OutputContext): Promise<ExecuteOutcome> {
+    this.current = ctx;
+    this.output.setTarget(ctx);
+    this.running = true;
+    try {
+      return await this.run(request, ctx);
+    } finally {
+      this.running = false;
+      this.interruptCurrent = undefined;
+      this.output.finish();
+    }
+  }
+
+  private async run(request: ExecuteRequest, ctx: OutputContext): Promise<ExecuteOutcome> {
+    const t0 = performance.now();
+    const ts = await this.typescript();
+    const checker = this.ensureChecker(ts);
+    const check = checker.check(request.code);
+    const t1 = performance.now();
+    if (check.diagnostics.length > 0) return typeErrorOutcome(request.code, check.diagnostics, ctx.executionCount);
+    const { script, hasResult } = rewriteCell(ts, check.js);
+    let value: unknown;
+    try {
+      const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
+      const promise = runInThisContext(script, { filename: `cell[${ctx.executionCount}]`, breakOnSigint: true }) as Promise<{ value: unknown } | undefined>;
+      promise.catch(() => undefined); // an interrupted cell may still reject later; that is not "unhandled"
+      const result = await Promise.race([promise, interrupted]);
+      value = hasResult ? result?.value : undefined;
+    } catch (err) {
+      check.commit();
+      this.output.flush();
+      return runtimeErrorOutcome(err);
+    }
+    check.commit();
+    this.output.flush();
+    const outcome: ExecuteOutcome = { status: "ok" };
+    if (value !== undefined) outcome.result = mimeBundle(value);
+    if (TRACE) realStderrWrite(`mlsd trace: check ${(t1 - t0).toFixed(2)} ms, run+display ${(performance.now() - t1).toFixed(2)} ms\n`);
+    if (Object.keys(request.user_expressions).length > 0) outcome.userExpressions = this.userExpressions(ts, request.user_expressions);
+    return outcome;
+  }
+
+  async complete(code: string, cursorPos: number): Promise<CompleteResult> {
+    const ts = await this.typescript();
+    const offset = codePointToUnit(code, cursorPos);
+    const { matches, start, end } = this.ensureChecker(ts).complete(code, offset);
+    return { matches, cursor_start: unitToCodePoint(code, start), cursor_end: unitToCodePoint(code, end), metadata: {} };
+  }
+
+  async inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectResult> {
+    const ts = await this.typescript();
+    const info = this.ensureChecker(ts).inspect(code, codePointToUnit(code, cursorPos));
+    if (!info) return { found: false, data: {}, metadata: {} };
+    const doc = detailLevel > 0 || info.documentation ? `\n\n${info.documentation}` : "";
+    return {
+      found: true,
+      data: { "text/plain": `${info.signature}${doc}`.trimEnd(), "text/markdown": `\`\`\`typescript\n${info.signature}\n\`\`\`${doc}` },
+      metadata: {},
+    };
+  }
+
+  async isComplete(code: string): Promise<IsCompleteResult> {
+    return isComplete(await this.typescript(), code);
+  }
+
+  interrupt(): void {
+    this.interruptCurrent?.(new InterruptedError("The cell was interrupted; the kernel and its variables are kept."));
+  }
+
+  async shutdown(): Promise<void> {
+    this.output.finish();
+  }
+
+  private publish(type: string, content: Record<string, unknown>): void {
+    this.output.flush();
+    if (this.current) this.current.publish(type, content);
+    else if (type === "display_data") realStderrWrite(`${String((content["data"] as MimeBundle)["text/plain"] ?? "")}\n`);
+  }
+
+  /** Errors from callbacks outside any cell's await chain: shown where the user is looking, never fatal. */
+  private reportStray(kind: string, err: unknown): void {
+    const text = err instanceof Error ? err.stack ?? `${err.name}: ${err.message}` : String(err);
+    if (this.current) this.output.write("stderr", `${kind}: ${text}\n`);
+    else realStderrWrite(`mlsd kernel: ${kind}: ${text}\n`);
+  }
+
+  private userExpressions(ts: typeof TS, expressions: Record<string, string>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, expr] of Object.entries(expressions)) {
+      try {
+        const js = ts.transpileModule(`(${expr})`, { compilerOptions: { target: ts.ScriptTarget.ES2022 }, reportDiagnostics: false }).outputText;
+        out[key] = { status: "ok", data: mimeBundle(runInThisContext(js)), metadata: {} };
+      } catch (err) {
+        out[key] = { status: "error", ...runtimeErrorFields(err) };
+      }
+    }
+    return out;
+  }
+
+  private typescript(): Promise<typeof TS> {
+    this.tsModule ??= import("typescript").then((m) => m.default as unknown as typeof TS);
+    return this.tsModule;
+  }
+
+  private ensureChecker(ts: typeof TS): CellChecker {
+    this.checker ??= new CellChecker(ts, this.cwd, packageRoot);
+    return this.checker;
+  }
+}
+
+function typeErrorOutcome(code: string, diagnostics: CellDiagnostic[], count: number): ExecuteOutcome {
+  const lines = code.split("\n");
+  const traceback: string[] = [];
+  for (const d of diagnostics) {
+    const src = lines[d.line - 1] ?? "";
+    traceback.push(
+      `cell[${count}]:${d.line}:${d.column} - error TS${d.code}: ${d.message}`,
+      `  ${String(d.line).padStart(3)} | ${src}`,
+      `      | ${" ".repeat(Math.max(0, d.column - 1))}^`,
+    );
+  }
+  const first = diagnostics[0]!;
+  return {
+    status: "error",
+    ename: "TypeScriptError",
+    evalue: `line ${first.line}, column ${first.column}: ${first.message}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ""}`,
+    traceback,
+  };
+}
+
+function runtimeErrorFields(err: unknown): { ename: string; evalue: string; traceback: string[] } {
+  if (err instanceof Error || (typeof err === "object" && err !== null && "message" in err)) {
+    const e = err as Error & { code?: string };
+    const interruptedSync = e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED";
+    const ename = interruptedSync ? "KeyboardInterrupt" : e.name || e.constructor?.name || "Error";
+    const evalue = interruptedSync ? "The cell was interrupted; the kernel and its variables are kept." : String(e.message);
+    // Keep the user's frames (cells and their libraries), drop the kernel's own.
+    const frames = String(e.stack ?? "")
+      .split("\n")
+      .slice(1)
+      .filter((l) => !l.includes(KERNEL_DIR) && !l.includes("node:vm") && !l.includes("node:internal"));
+    return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
+  }
+  const text = String(err);
+  return { ename: typeof err === "string" ? "Error" : typeof err, evalue: text, traceback: [`Uncaught ${text}`] };
+}
+
+function runtimeErrorOutcome(err: unknown): ExecuteOutcome {
+  return { status: "error", ...runtimeErrorFields(err) };
+}

@@ -1,0 +1,15 @@
+/** The kernel process: `mlsd kernel --connection-file F`. */
+import { readConnectionFile } from "./protocol/connection.js";
+import { KernelServer } from "./protocol/server.js";
+import { TypeScriptInterpreter } from "./interpreter.js";
+
+const realExit = process.exit.bind(process);
+
+export async function startKernel(connectionFile: string): Promise<void> {
+  const conn = readConnectionFile(connectionFile);
+  const interpreter = new TypeScriptInterpreter();
+  interpreter.install();
+  const server = new KernelServer(conn, interpreter, { onShutdown: () => realExit(0) });
+  await server.start();
+  interpreter.warmUp();
+}

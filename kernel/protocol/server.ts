@@ -1,0 +1,270 @@
+/**
+ * The protocol half of the kernel: binds the five sockets, verifies and dispatches requests, and owns the
+ * bookkeeping every kernel shares (busy/idle, execution count, execute_input, errors, aborts, history).
+ * The language half is an Interpreter.
+ */
+import * as zmq from "zeromq";
+import { endpoint, type ConnectionInfo } from "./connection.js";
+import { SerialSender } from "./sender.js";
+import type { ExecuteRequest, Interpreter, OutputContext } from "./types.js";
+import { BadMessageError, decode, encode, makeHeader, Signer, type Message } from "./wire.js";
+import { History, type HistoryQuery } from "../history.js";
+
+type Log = (line: string) => void;
+const TRACE = Boolean(process.env["MLSD_TRACE"]);
+// Captured before the interpreter redirects process.stderr into cell output: kernel logs go to the real one.
+const stderrWrite = process.stderr.write.bind(process.stderr);
+
+export interface ServerOptions {
+  history?: History;
+  log?: Log;
+  /** Called after a shutdown_request has been answered; the default exits the process. */
+  onShutdown?: (restart: boolean) => void;
+}
+
+export class KernelServer {
+  private readonly signer: Signer;
+  private readonly session = crypto.randomUUID();
+  private readonly shell = new zmq.Router();
+  private readonly control = new zmq.Router();
+  private readonly stdin = new zmq.Router();
+  private readonly iopub = new zmq.Publisher();
+  private readonly hb = new zmq.Reply();
+  private readonly send: Record<"shell" | "control" | "stdin" | "iopub", SerialSender>;
+  private readonly queue: Message[] = [];
+  private draining = false;
+  private executionCount = 0;
+  /** Execute requests that arrived before this time are aborted (stop_on_error). */
+  private abortBefore = 0;
+  readonly history: History;
+  private readonly log: Log;
+  private readonly onShutdown: (restart: boolean) => void;
+
+  constructor(private readonly conn: ConnectionInfo, private readonly interpreter: Interpreter, options: ServerOptions = {}) {
+    this.signer = new Signer(conn.key);
+    this.history = options.history ?? new History();
+    this.log = options.log ?? ((line) => stderrWrite(`mlsd kernel: ${line}\n`));
+    this.onShutdown = options.onShutdown ?? (() => process.exit(0));
+    const onError = (err: unknown) => this.log(`send failed: ${(err as Error).message}`);
+    this.send = {
+      shell: new SerialSender(this.shell, onError),
+      control: new SerialSender(this.control, onError),
+      stdin: new SerialSender(this.stdin, onError),
+      iopub: new SerialSender(this.iopub, onError),
+    };
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([
+      this.shell.bind(endpoint(this.conn, "shell")),
+      this.control.bind(endpoint(this.conn, "control")),
+      this.stdin.bind(endpoint(this.conn, "stdin")),
+      this.iopub.bind(endpoint(this.conn, "iopub")),
+      this.hb.bind(endpoint(this.conn, "hb")),
+    ]);
+    void this.heartbeat();
+    void this.listen(this.shell, (msg) => this.enqueue(msg));
+    void this.listen(this.control, (msg) => void this.handleControl(msg));
+    this.publish("status", { execution_state: "starting" }, undefined);
+  }
+
+  /** Publishes an iopub message whose parent is `parent` (a request, or none). */
+  publish(msgType: string, content: Record<string, unknown>, parent: Message | undefined, metadata: Record<string, unknown> = {}): void {
+    void this.send.iopub.send(
+      encode(
+        {
+          identities: [Buffer.from(msgType)],
+          header: makeHeader(msgType, this.session),
+          parent_header: parent?.header ?? {},
+          metadata,
+          content,
+        },
+        this.signer,
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.send).map((s) => s.flush()));
+    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.close();
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      for await (const frames of this.hb) await this.hb.send(frames);
+    } catch (err) {
+      if (!this.hb.closed) this.log(`heartbeat stopped: ${(err as Error).message}`);
+    }
+  }
+
+  private async listen(socket: zmq.Router, handle: (msg: Message) => void): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        let msg: Message;
+        try {
+          msg = decode(frames, this.signer);
+        } catch (err) {
+          // Never act on an unsigned or forged message; say so where an operator will see it.
+          this.log(`dropped a message: ${err instanceof BadMessageError ? err.message : `malformed (${(err as Error).message})`}`);
+          continue;
+        }
+        (msg as Message & { receivedAt: number }).receivedAt = performance.now();
+        handle(msg);
+      }
+    } catch (err) {
+      if (!socket.closed) this.log(`socket loop stopped: ${(err as Error).message}`);
+    }
+  }
+
+  private reply(channel: "shell" | "control", parent: Message, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}): Promise<void> {
+    return this.send[channel].send(
+      encode({ identities: parent.identities, header: makeHeader(msgType, this.session), parent_header: parent.header, metadata, content }, this.signer),
+    );
+  }
+
+  private enqueue(msg: Message): void {
+    this.queue.push(msg);
+    if (!this.draining) void this.drain();
+  }
+
+  /** Shell requests run one at a time, in order, as in ipykernel. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.queue.length > 0) {
+      const msg = this.queue.shift()!;
+      this.publish("status", { execution_state: "busy" }, msg);
+      try {
+        await this.handleShell(msg);
+      } catch (err) {
+        this.log(`error handling ${msg.header.msg_type}: ${(err as Error).stack ?? String(err)}`);
+      }
+      this.publish("status", { execution_state: "idle" }, msg);
+    }
+    this.draining = false;
+  }
+
+  private async handleShell(msg: Message): Promise<void> {
+    const c = msg.content;
+    const type = msg.header.msg_type;
+    switch (type) {
+      case "execute_request":
+        return this.execute(msg);
+      case "kernel_info_request":
+        return this.reply("shell", msg, "kernel_info_reply", await this.interpreter.kernelInfo());
+      case "complete_request": {
+        const code = String(c["code"] ?? "");
+        const result = await this.interpreter.complete(code, Number(c["cursor_pos"] ?? code.length));
+        return this.reply("shell", msg, "complete_reply", { status: "ok", ...result });
+      }
+      case "inspect_request": {
+        const code = String(c["code"] ?? "");
+        const result = await this.interpreter.inspect(code, Number(c["cursor_pos"] ?? code.length), Number(c["detail_level"] ?? 0));
+        return this.reply("shell", msg, "inspect_reply", { status: "ok", ...result });
+      }
+      case "is_complete_request":
+        return this.reply("shell", msg, "is_complete_reply", { ...(await this.interpreter.isComplete(String(c["code"] ?? ""))) });
+      case "history_request":
+        return this.reply("shell", msg, "history_reply", { status: "ok", history: this.history.query(c as unknown as HistoryQuery) });
+      case "comm_info_request":
+        return this.reply("shell", msg, "comm_info_reply", { status: "ok", comms: {} });
+      case "comm_open":
+        // No comm targets yet: close it at once so the frontend does not wait on it.
+        this.publish("comm_close", { comm_id: c["comm_id"], data: {} }, msg);
+        return;
+      case "comm_msg":
+      case "comm_close":
+        return;
+      case "shutdown_request":
+        return this.shutdown(msg, "shell");
+      default:
+        this.log(`unsupported shell request '${type}'`);
+        return this.reply("shell", msg, type.replace(/_request$/, "_reply"), {
+          status: "error",
+          ename: "NotImplementedError",
+          evalue: `mlsd does not handle '${type}'`,
+          traceback: [],
+        });
+    }
+  }
+
+  private async handleControl(msg: Message): Promise<void> {
+    const type = msg.header.msg_type;
+    this.publish("status", { execution_state: "busy" }, msg);
+    switch (type) {
+      case "shutdown_request":
+        await this.shutdown(msg, "control");
+        break;
+      case "interrupt_request":
+        this.interpreter.interrupt();
+        await this.reply("control", msg, "interrupt_reply", { status: "ok" });
+        break;
+      case "kernel_info_request":
+        await this.reply("control", msg, "kernel_info_reply", await this.interpreter.kernelInfo());
+        break;
+      default:
+        await this.reply("control", msg, type.replace(/_request$/, "_reply"), {
+          status: "error",
+          ename: "NotImplementedError",
+          evalue: `mlsd does not handle '${type}' on the control channel`,
+          traceback: [],
+        });
+    }
+    this.publish("status", { execution_state: "idle" }, msg);
+  }
+
+  private async shutdown(msg: Message, channel: "shell" | "control"): Promise<void> {
+    const restart = Boolean(msg.content["restart"]);
+    await this.interpreter.shutdown(restart);
+    await this.reply(channel, msg, "shutdown_reply", { status: "ok", restart });
+    this.publish("status", { execution_state: "idle" }, msg);
+    await this.close();
+    this.onShutdown(restart);
+  }
+
+  private async execute(msg: Message): Promise<void> {
+    const c = msg.content;
+    const request: ExecuteRequest = {
+      code: String(c["code"] ?? ""),
+      silent: Boolean(c["silent"] ?? false),
+      store_history: Boolean(c["store_history"] ?? true),
+      user_expressions: (c["user_expressions"] as Record<string, string> | undefined) ?? {},
+      allow_stdin: Boolean(c["allow_stdin"] ?? false),
+      stop_on_error: Boolean(c["stop_on_error"] ?? true),
+    };
+    const receivedAt = (msg as Message & { receivedAt?: number }).receivedAt ?? performance.now();
+    if (receivedAt < this.abortBefore) {
+      return this.reply("shell", msg, "execute_reply", { status: "aborted", execution_count: this.executionCount }, { status: "aborted" });
+    }
+    const counts = !request.silent && request.store_history;
+    if (counts) this.executionCount++;
+    const executionCount = this.executionCount;
+    if (!request.silent) this.publish("execute_input", { code: request.code, execution_count: executionCount }, msg);
+    if (counts) this.history.record(executionCount, request.code);
+
+    const ctx: OutputContext = {
+      parent: msg,
+      executionCount,
+      publish: (type, content) => this.publish(type, content, msg),
+    };
+    const started = performance.now();
+    const outcome = await this.interpreter.execute(request, ctx);
+    if (TRACE) this.log(`trace: queued ${(started - receivedAt).toFixed(2)} ms, execute ${(performance.now() - started).toFixed(2)} ms`);
+    if (outcome.status === "ok") {
+      if (outcome.result && !request.silent) {
+        this.publish("execute_result", { execution_count: executionCount, data: outcome.result, metadata: {} }, msg);
+        const plain = outcome.result["text/plain"];
+        if (counts && typeof plain === "string") this.history.recordOutput(executionCount, plain);
+      }
+      return this.reply("shell", msg, "execute_reply", {
+        status: "ok",
+        execution_count: executionCount,
+        payload: [],
+        user_expressions: outcome.userExpressions ?? {},
+      }, { status: "ok" });
+    }
+    const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+    if (!request.silent) this.publish("error", error, msg);
+    if (request.stop_on_error) this.abortBefore = performance.now();
+    return this.reply("shell", msg, "execute_reply", { status: "error", execution_count: executionCount, ...error }, { status: "error" });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * What a cell leaves behind for the type checker: its top-level names, its imports, and its declarations
+ * (from TypeScript's .d.ts emit) regrouped by name so a later cell can replace one name without the others.
+ */
+import type * as TS from "typescript";
+
+export interface ImportBinding {
+  local: string;
+  specifier: string;
+  kind: "default" | "namespace" | "named";
+  imported?: string;
+}
+
+/** Top-level names a cell declares (values and types), and its import bindings; syntactic, so cheap. */
+export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string[]; imports: ImportBinding[] } {
+  const names: string[] = [];
+  const imports: ImportBinding[] = [];
+  const addBinding = (name: TS.BindingName) => {
+    if (ts.isIdentifier(name)) names.push(name.text);
+    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
+  };
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) addBinding(d.name);
+    } else if (
+      (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) ||
+        ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) && st.name
+    ) {
+      names.push(st.name.text);
+    } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name) && !(st.flags & ts.NodeFlags.GlobalAugmentation)) {
+      names.push(st.name.text);
+    } else if (ts.isImportDeclaration(st) && st.importClause && ts.isStringLiteral(st.moduleSpecifier)) {
+      const specifier = st.moduleSpecifier.text;
+      const clause = st.importClause;
+      if (clause.name) imports.push({ local: clause.name.text, specifier, kind: "default" });
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) imports.push({ local: nb.name.text, specifier, kind: "namespace" });
+      if (nb && ts.isNamedImports(nb)) {
+        for (const el of nb.elements) {
+          imports.push({ local: el.name.text, specifier, kind: "named", imported: (el.propertyName ?? el.name).text });
+        }
+      }
+    } else if (ts.isImportEqualsDeclaration(st)) {
+      names.push(st.name.text);
+    }
+  }
+  return { names: [...new Set(names)], imports };
+}
+
+/** Splits a cell's .d.ts into statement texts per declared name, ready to sit inside `declare global {}`. */
+export function groupDeclarations(ts: typeof TS, dts: string): Map<string, string[]> {
+  const sf = ts.createSourceFile("cell.d.ts", dts, ts.ScriptTarget.ES2022, true);
+  const groups = new Map<string, string[]>();
+  const add = (name: string, text: string) => {
+    const list = groups.get(name);
+    if (list) list.push(text);
+    else groups.set(name, [text]);
+  };
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.isExportAssignment(st)) continue;
+    if (ts.isVariableStatement(st)) {
+      const flags = st.declarationList.flags;
+      const keyword = flags & ts.NodeFlags.Const ? "const" : flags & ts.NodeFlags.Let ? "let" : "var";
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name)) add(d.name.text, `${keyword} ${d.getText(sf)};`);
+      }
+      continue;
+    }
+    const name = (st as TS.DeclarationStatement).name;
+    if (name && ts.isIdentifier(name)) add(name.text, stripAmbientModifiers(st.getText(sf)));
+  }
+  return groups;
+}
+
+/** Inside `declare global {}` the context is already ambient: `export`/`declare` must go. */
+function stripAmbientModifiers(text: string): string {
+  return text.replace(/^(?:(?:export|declare|default)\s+)+/, "");
+}
+
+/** The text of one cell's global declaration file: imports, then the names this cell still owns. */
+export function declarationFile(cellId: number, imports: ImportBinding[], groups: Map<string, string[]>, owns: (name: string) => boolean): string {
+  const head: string[] = [];
+  const body: string[] = [];
+  imports.forEach((imp, i) => {
+    const alias = `__mlsd_c${cellId}_i${i}`;
+    // An owned import becomes a global alias; one a later cell has replaced stays module-local, so this
+    // cell's remaining declarations still resolve the names they were written with.
+    const local = owns(imp.local) ? alias : imp.local;
+    const spec = JSON.stringify(imp.specifier);
+    if (imp.kind === "default") head.push(`import ${local} from ${spec};`);
+    else if (imp.kind === "namespace") head.push(`import * as ${local} from ${spec};`);
+    else head.push(`import { ${imp.imported} as ${local} } from ${spec};`);
+    if (owns(imp.local)) body.push(`export import ${imp.local} = ${alias};`);
+  });
+  for (const [name, texts] of groups) if (owns(name)) body.push(...texts);
+  return `${head.join("\n")}\ndeclare global {\n${body.join("\n")}\n}\nexport {};\n`;
+}

@@ -1,0 +1,144 @@
+/**
+ * Turns a transpiled cell (JavaScript, ES modules syntax) into a script with notebook semantics:
+ * top-level declarations become globals (so later cells see them and a cell can be re-run), imports go
+ * through the kernel's resolver, the last expression is returned, and top-level `await` works.
+ * Edits are made in place so line numbers in stack traces match the cell's.
+ */
+import type * as TS from "typescript";
+
+export interface RewriteResult {
+  /** A script that evaluates to a Promise of `{ value }` (value of the last expression, if any). */
+  script: string;
+  hasResult: boolean;
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The name of the kernel's runtime helper object on globalThis. */
+export const RUNTIME = "__mlsd_rt";
+
+export function rewriteCell(ts: typeof TS, js: string): RewriteResult {
+  const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const edits: Edit[] = [];
+  const hoisted = new Set<string>();
+  const functionNames: string[] = [];
+  const src = (n: TS.Node) => js.slice(n.getStart(sf), n.end);
+  const keepLines = (n: TS.Node, text: string) => text + "\n".repeat(Math.max(0, countLines(js.slice(n.getStart(sf), n.end)) - countLines(text)));
+  const bindNames = (name: TS.BindingName) => {
+    if (ts.isIdentifier(name)) hoisted.add(name.text);
+    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindNames(el.name);
+  };
+  const stripExport = (st: TS.Statement) => {
+    const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) ?? [] : [];
+    for (const m of mods) {
+      if (m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword) {
+        edits.push({ start: m.getStart(sf), end: m.end, text: "" });
+      }
+    }
+  };
+
+  let hasResult = false;
+  const statements = sf.statements;
+  // The checker appends `export {...}`; the cell's own last statement is the last one before such tails.
+  let lastIndex = statements.length - 1;
+  while (lastIndex >= 0 && (ts.isExportDeclaration(statements[lastIndex]!) || ts.isEmptyStatement(statements[lastIndex]!))) lastIndex--;
+  statements.forEach((st, index) => {
+    const last = index === lastIndex;
+    if (ts.isImportDeclaration(st)) {
+      const spec = (st.moduleSpecifier as TS.StringLiteral).text;
+      const clause = st.importClause;
+      const load = `(await ${RUNTIME}.import(${JSON.stringify(spec)}))`;
+      if (!clause) {
+        edits.push({ start: st.getStart(sf), end: st.end, text: keepLines(st, `${load};`) });
+        return;
+      }
+      const parts: string[] = [];
+      const tmp = `${RUNTIME}.last`;
+      if (clause.name) {
+        hoisted.add(clause.name.text);
+        parts.push(`${clause.name.text} = ${tmp}.default`);
+      }
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) {
+        hoisted.add(nb.name.text);
+        parts.push(`${nb.name.text} = ${tmp}`);
+      } else if (nb && ts.isNamedImports(nb)) {
+        for (const el of nb.elements) {
+          hoisted.add(el.name.text);
+          parts.push(`${el.name.text} = ${tmp}[${JSON.stringify((el.propertyName ?? el.name).text)}]`);
+        }
+      }
+      edits.push({ start: st.getStart(sf), end: st.end, text: keepLines(st, `${tmp} = ${load}; ${parts.join("; ")};`) });
+      return;
+    }
+    if (ts.isExportDeclaration(st) || ts.isExportAssignment(st)) {
+      edits.push({ start: st.getStart(sf), end: st.end, text: "" });
+      return;
+    }
+    if (ts.isVariableStatement(st)) {
+      const isVar = !(st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+      const assigns: string[] = [];
+      for (const d of st.declarationList.declarations) {
+        bindNames(d.name);
+        if (d.initializer) assigns.push(`${src(d.name)} = ${src(d.initializer)}`);
+        else if (!isVar && ts.isIdentifier(d.name)) assigns.push(`${d.name.text} = undefined`);
+      }
+      const text = assigns.length > 0 ? `(${assigns.join(", ")});` : "";
+      edits.push({ start: st.getStart(sf), end: st.end, text: keepLines(st, text) });
+      return;
+    }
+    if (ts.isFunctionDeclaration(st) && st.name) {
+      stripExport(st);
+      // Kept as a declaration so it is hoisted within the cell; published as a global at the cell's start.
+      functionNames.push(st.name.text);
+      hoisted.add(st.name.text);
+      return;
+    }
+    if (ts.isClassDeclaration(st) && st.name) {
+      stripExport(st);
+      hoisted.add(st.name.text);
+      const classKeyword = st.getChildren(sf).find((c) => c.kind === ts.SyntaxKind.ClassKeyword)!;
+      edits.push({ start: classKeyword.getStart(sf), end: classKeyword.getStart(sf), text: `${st.name.text} = ` });
+      edits.push({ start: st.end, end: st.end, text: ";" });
+      return;
+    }
+    if (last && ts.isExpressionStatement(st)) {
+      hasResult = true;
+      const expr = st.expression;
+      edits.push({ start: st.getStart(sf), end: expr.getStart(sf), text: "" });
+      edits.push({ start: expr.getStart(sf), end: expr.getStart(sf), text: "return { value: (" });
+      edits.push({ start: expr.end, end: st.end, text: ") };" });
+    }
+  });
+
+  // import(...) and import.meta are module-only; route them through the runtime.
+  const visit = (node: TS.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      edits.push({ start: node.expression.getStart(sf), end: node.expression.end, text: `${RUNTIME}.import` });
+    } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      edits.push({ start: node.getStart(sf), end: node.end, text: `${RUNTIME}.importMeta` });
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+
+  edits.sort((a, b) => b.start - a.start || b.end - a.end);
+  let body = js;
+  for (const e of edits) body = body.slice(0, e.start) + e.text + body.slice(e.end);
+  const declare = hoisted.size > 0 ? `var ${[...hoisted].join(", ")}; ` : "";
+  const publish = functionNames.map((n) => `globalThis[${JSON.stringify(n)}] = ${n}; `).join("");
+  // Everything before the user's first line stays on line 1, so stack lines match the cell's lines.
+  const script = `${declare}(async () => { "use strict"; ${publish}${body}\n})()`;
+  return { script, hasResult };
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
