@@ -51,6 +51,7 @@ export class KernelClient {
   private readonly listeners = new Map<string, (m: Message) => void>();
   private readonly stderrChunks: string[] = [];
   private exited: { code: number | null; signal: string | null } | undefined;
+  private readonly pendingFailures = new Set<(err: Error) => void>();
   private closed = false;
 
   private constructor(readonly conn: ConnectionInfo, readonly process: ChildProcess, private readonly tmp: string) {
@@ -61,7 +62,13 @@ export class KernelClient {
     this.shellSend = new SerialSender(this.shell, onError);
     this.controlSend = new SerialSender(this.control, onError);
     process.stderr?.on("data", (d: Buffer) => this.stderrChunks.push(d.toString()));
-    process.on("exit", (code, signal) => (this.exited = { code, signal }));
+    process.on("exit", (code, signal) => {
+      this.exited = { code, signal };
+      // Fail whatever still waits on this kernel now, rather than at its timeout.
+      const err = new Error(`kernel exited (code ${code}, signal ${signal}):\n${this.stderr.slice(-2000)}`);
+      for (const fail of this.pendingFailures) fail(err);
+      this.pendingFailures.clear();
+    });
   }
 
   /** Starts a kernel process and resolves once it answers kernel_info and its iopub is connected. */
@@ -137,13 +144,19 @@ export class KernelClient {
 
   private sendAndWait(sender: SerialSender, msg: Message, timeoutMs: number): Promise<Message> {
     return new Promise<Message>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (err: Error) => {
+        clearTimeout(timer);
         this.replies.delete(msg.header.msg_id);
-        reject(new Error(`no reply to ${msg.header.msg_type} within ${timeoutMs} ms`));
-      }, timeoutMs);
+        this.pendingFailures.delete(fail);
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new Error(`no reply to ${msg.header.msg_type} within ${timeoutMs} ms`)), timeoutMs);
+      if (this.exited) return fail(new Error(`kernel has exited (code ${this.exited.code})`));
+      this.pendingFailures.add(fail);
       this.replies.set(msg.header.msg_id, (reply) => {
         clearTimeout(timer);
         this.replies.delete(msg.header.msg_id);
+        this.pendingFailures.delete(fail);
         resolve(reply);
       });
       void sender.send(encode(msg, this.signer));
@@ -189,15 +202,21 @@ export class KernelClient {
     let idle = false;
     return new Promise<ExecuteResult>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? 120_000;
-      const timer = setTimeout(() => {
+      const fail = (err: Error) => {
+        clearTimeout(timer);
         this.listeners.delete(id);
         this.replies.delete(id);
-        reject(new ExecuteTimeout(`execute_request did not finish within ${timeoutMs} ms`));
-      }, timeoutMs);
+        this.pendingFailures.delete(fail);
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new ExecuteTimeout(`execute_request did not finish within ${timeoutMs} ms`)), timeoutMs);
+      if (this.exited) return fail(new Error(`kernel has exited (code ${this.exited.code})`));
+      this.pendingFailures.add(fail);
       const done = () => {
         if (!reply || !idle) return;
         clearTimeout(timer);
         this.listeners.delete(id);
+        this.pendingFailures.delete(fail);
         resolve({ reply, iopub });
       };
       this.listeners.set(id, (m) => {

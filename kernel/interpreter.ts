@@ -23,6 +23,8 @@ const require = createRequire(import.meta.url);
 const pkg = require("../../package.json") as { version: string };
 
 const TRACE = Boolean(process.env["MLSD_TRACE"]);
+/** `name?`, `name??`, `?name` or `??name` alone in a cell. */
+const HELP = /^\s*(?:([A-Za-z_$][\w$.]*)\s*(\?{1,2})|(\?{1,2})\s*([A-Za-z_$][\w$.]*))\s*$/;
 const KERNEL_DIR = join(packageRoot, "dist", "kernel");
 
 class InterruptedError extends Error {
@@ -64,13 +66,27 @@ export class TypeScriptInterpreter implements Interpreter {
       clear: (wait) => this.publish("clear_output", { wait }),
     });
     Object.assign(globalThis, { display, clearOutput, progress });
-    process.on("uncaughtException", (err) => this.reportStray("Uncaught exception", err));
-    process.on("unhandledRejection", (err) => this.reportStray("Unhandled promise rejection", err));
+    this.guardProcess();
+    // Libraries loaded later (the wasm backend's Emscripten runtime) add handlers that rethrow and kill the process.
+    void this.backend.then(() => this.guardProcess());
     process.on("SIGINT", () => this.interrupt());
     // A cell calling process.exit() would take the kernel down with all its state: refuse, and say how to restart.
     process.exit = ((code?: number) => {
       throw new Error(`process.exit(${code ?? ""}) is disabled inside the kernel: it would lose every variable. Use Kernel > Restart instead.`);
     }) as typeof process.exit;
+  }
+
+  private readonly onUncaught = (err: unknown) => this.reportStray("Uncaught exception", err);
+  private readonly onUnhandled = (err: unknown) => this.reportStray("Unhandled promise rejection", err);
+
+  /** Makes the kernel's handlers the only process-level error handlers. */
+  private guardProcess(): void {
+    const events: [string, (err: unknown) => void][] = [["uncaughtException", this.onUncaught], ["unhandledRejection", this.onUnhandled]];
+    const proc = process as unknown as NodeJS.EventEmitter;
+    for (const [event, mine] of events) {
+      for (const listener of proc.listeners(event)) if (listener !== mine) proc.removeListener(event, listener as (...a: unknown[]) => void);
+      if (!proc.listeners(event).includes(mine)) proc.on(event, mine);
+    }
   }
 
   /** Loads TypeScript and parses the standard library ahead of the first cell, without delaying kernel_info. */
@@ -110,6 +126,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async execute(request: ExecuteRequest, ctx: OutputContext): Promise<ExecuteOutcome> {
+    this.guardProcess();
     this.current = ctx;
     this.output.setTarget(ctx);
     this.running = true;
@@ -123,6 +140,8 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   private async run(request: ExecuteRequest, ctx: OutputContext): Promise<ExecuteOutcome> {
+    const help = HELP.exec(request.code);
+    if (help) return this.page((help[1] ?? help[4])!, (help[2] ?? help[3])!.length);
     const t0 = performance.now();
     const ts = await this.typescript();
     const checker = this.ensureChecker(ts);
@@ -149,6 +168,13 @@ export class TypeScriptInterpreter implements Interpreter {
     if (TRACE) realStderrWrite(`mlsd trace: check ${(t1 - t0).toFixed(2)} ms, run+display ${(performance.now() - t1).toFixed(2)} ms\n`);
     if (Object.keys(request.user_expressions).length > 0) outcome.userExpressions = this.userExpressions(ts, request.user_expressions);
     return outcome;
+  }
+
+  /** IPython's `name?` / `name??`: the type and documentation of `name`, shown in the pager. */
+  private async page(name: string, marks: number): Promise<ExecuteOutcome> {
+    const info = await this.inspect(name, name.length, marks - 1);
+    if (!info.found) return { status: "error", ename: "NameError", evalue: `'${name}' is not defined`, traceback: [`NameError: '${name}' is not defined`] };
+    return { status: "ok", payload: [{ source: "page", data: info.data, start: 0 }] };
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteResult> {

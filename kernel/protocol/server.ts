@@ -258,7 +258,7 @@ export class KernelServer {
       return this.reply("shell", msg, "execute_reply", {
         status: "ok",
         execution_count: executionCount,
-        payload: [],
+        payload: outcome.payload ?? [],
         user_expressions: outcome.userExpressions ?? {},
       }, { status: "ok" });
     }

@@ -20,7 +20,7 @@ export interface OutputContext {
 }
 
 export type ExecuteOutcome =
-  | { status: "ok"; result?: MimeBundle; userExpressions?: Record<string, unknown> }
+  | { status: "ok"; result?: MimeBundle; userExpressions?: Record<string, unknown>; payload?: Record<string, unknown>[] }
   | { status: "error"; ename: string; evalue: string; traceback: string[] };
 
 export interface CompleteResult {
