@@ -16,6 +16,7 @@ import type { CompleteResult, ExecuteOutcome, ExecuteRequest, InspectResult, Int
 import { installRuntime } from "./runtime.js";
 import { CellChecker, type CellDiagnostic } from "./ts/checker.js";
 import { isComplete } from "./ts/is-complete.js";
+import { loadTypeScript } from "./ts/load.js";
 import { codePointToUnit, unitToCodePoint } from "./ts/positions.js";
 import { rewriteCell } from "./ts/rewrite.js";
 
@@ -235,7 +236,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   private typescript(): Promise<typeof TS> {
-    this.tsModule ??= import("typescript").then((m) => m.default as unknown as typeof TS);
+    this.tsModule ??= loadTypeScript();
     return this.tsModule;
   }
 

@@ -8,7 +8,7 @@
  */
 import type * as TS from "typescript";
 import { join } from "node:path";
-import { declarationFile, groupDeclarations, topLevelNames, type ImportBinding } from "./declarations.js";
+import { declarationFile, groupDeclarations, identifiersIn, topLevelNames, type ImportBinding } from "./declarations.js";
 
 export interface CellDiagnostic {
   line: number; // 1-based, within the cell
@@ -37,6 +37,10 @@ const IGNORED = new Set([1484, 1485]);
 interface CellDecls {
   imports: ImportBinding[];
   groups: Map<string, string[]>;
+  /** `import "x"` may add global types: such a cell's file is always part of the program. */
+  sideEffects: string[];
+  /** Identifiers its declarations mention: the other cells' files they may need. */
+  refs: Set<string>;
 }
 
 /** Names a cell may not take over: the kernel and Node itself depend on them. */
@@ -95,7 +99,7 @@ export class CellChecker {
   check(code: string): CheckResult {
     const ts = this.ts;
     const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-    const { names, imports } = topLevelNames(ts, parsed);
+    const { names, imports, sideEffects } = topLevelNames(ts, parsed);
     const reserved = [...names, ...imports.map((i) => i.local)].filter((n) => RESERVED.has(n));
     if (reserved.length > 0) {
       return {
@@ -109,10 +113,13 @@ export class CellChecker {
     // Exporting every top-level name makes the .d.ts emit carry all of them.
     const exported = names.filter((n) => !imports.some((i) => i.local === n));
     const text = `${code}\n;export { ${exported.join(", ")} };\n`;
-    const program = this.rebuild(text);
+    const program = this.rebuild(text, this.rootsFor(code));
     const sf = program.getSourceFile(this.cellFile)!;
     const raw = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
-    const diagnostics = raw.filter((d) => !IGNORED.has(d.code)).map((d) => this.toCellDiagnostic(d, sf, code.length));
+    // Diagnostics past the cell's text belong to the export list appended above, not to the user.
+    const diagnostics = raw
+      .filter((d) => !IGNORED.has(d.code) && (d.start === undefined || d.start < code.length))
+      .map((d) => this.toCellDiagnostic(d, sf, code.length));
     let groups = new Map<string, string[]>();
     let js = "";
     if (diagnostics.length === 0) {
@@ -133,7 +140,11 @@ export class CellChecker {
       commit: () => {
         if (committed || diagnostics.length > 0) return;
         committed = true;
-        if (groups.size > 0 || imports.length > 0) this.addCell({ imports, groups });
+        if (groups.size > 0 || imports.length > 0 || sideEffects.length > 0) {
+          const refs = new Set<string>();
+          for (const texts of groups.values()) for (const t of texts) for (const id of identifiersIn(ts, t)) refs.add(id);
+          this.addCell({ imports, groups, sideEffects, refs });
+        }
       },
     };
   }
@@ -188,19 +199,47 @@ export class CellChecker {
   private writeDeclarationFile(id: number): void {
     const decls = this.cells.get(id)!;
     const owns = (name: string) => this.owner.get(name) === id;
-    const path = join(this.cwd, `__mlsd_decl_${id}__.d.ts`);
+    const path = this.declPath(id);
     const ownsAny = [...decls.groups.keys(), ...decls.imports.map((i) => i.local)].some(owns);
-    if (!ownsAny) {
+    if (!ownsAny && decls.sideEffects.length === 0) {
       this.virtual.delete(path);
       this.cells.delete(id);
       return;
     }
-    this.virtual.set(path, declarationFile(id, decls.imports, decls.groups, owns));
+    this.virtual.set(path, declarationFile(id, decls.imports, decls.groups, owns, decls.sideEffects));
   }
 
-  private rebuild(cellText: string): TS.Program {
+  private declPath(id: number): string {
+    return join(this.cwd, `__mlsd_decl_${id}__.d.ts`);
+  }
+
+  /**
+   * The declaration files a cell can depend on: those owning a name it mentions, and what their
+   * declarations mention in turn. A cell's types cannot depend on the others, and leaving them out keeps a
+   * cell that does not touch tfjs from paying for tfjs's ~700 declaration files.
+   */
+  private rootsFor(code: string): string[] {
+    const roots = [this.preludeFile, this.cellFile];
+    const included = new Set<number>();
+    const pending = [...identifiersIn(this.ts, code)];
+    for (const [id, decls] of this.cells) {
+      if (decls.sideEffects.length > 0 && !included.has(id)) {
+        included.add(id);
+        pending.push(...decls.refs);
+      }
+    }
+    while (pending.length > 0) {
+      const owner = this.owner.get(pending.pop()!);
+      if (owner === undefined || included.has(owner)) continue;
+      included.add(owner);
+      pending.push(...this.cells.get(owner)!.refs);
+    }
+    for (const id of included) roots.push(this.declPath(id));
+    return roots;
+  }
+
+  private rebuild(cellText: string, roots: string[]): TS.Program {
     this.virtual.set(this.cellFile, cellText);
-    const roots = [...this.virtual.keys()];
     this.program = this.ts.createProgram({ rootNames: roots, options: this.options, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
     return this.program;
   }

@@ -12,9 +12,10 @@ export interface ImportBinding {
 }
 
 /** Top-level names a cell declares (values and types), and its import bindings; syntactic, so cheap. */
-export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string[]; imports: ImportBinding[] } {
+export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string[]; imports: ImportBinding[]; sideEffects: string[] } {
   const names: string[] = [];
   const imports: ImportBinding[] = [];
+  const sideEffects: string[] = [];
   const addBinding = (name: TS.BindingName) => {
     if (ts.isIdentifier(name)) names.push(name.text);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
@@ -29,6 +30,8 @@ export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string
       names.push(st.name.text);
     } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name) && !(st.flags & ts.NodeFlags.GlobalAugmentation)) {
       names.push(st.name.text);
+    } else if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) {
+      sideEffects.push(st.moduleSpecifier.text);
     } else if (ts.isImportDeclaration(st) && st.importClause && ts.isStringLiteral(st.moduleSpecifier)) {
       const specifier = st.moduleSpecifier.text;
       const clause = st.importClause;
@@ -44,7 +47,7 @@ export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string
       names.push(st.name.text);
     }
   }
-  return { names: [...new Set(names)], imports };
+  return { names: [...new Set(names)], imports, sideEffects };
 }
 
 /** Splits a cell's .d.ts into statement texts per declared name, ready to sit inside `declare global {}`. */
@@ -78,8 +81,8 @@ function stripAmbientModifiers(text: string): string {
 }
 
 /** The text of one cell's global declaration file: imports, then the names this cell still owns. */
-export function declarationFile(cellId: number, imports: ImportBinding[], groups: Map<string, string[]>, owns: (name: string) => boolean): string {
-  const head: string[] = [];
+export function declarationFile(cellId: number, imports: ImportBinding[], groups: Map<string, string[]>, owns: (name: string) => boolean, sideEffects: string[] = []): string {
+  const head: string[] = sideEffects.map((spec) => `import ${JSON.stringify(spec)};`);
   const body: string[] = [];
   imports.forEach((imp, i) => {
     const alias = `__mlsd_c${cellId}_i${i}`;
@@ -94,4 +97,14 @@ export function declarationFile(cellId: number, imports: ImportBinding[], groups
   });
   for (const [name, texts] of groups) if (owns(name)) body.push(...texts);
   return `${head.join("\n")}\ndeclare global {\n${body.join("\n")}\n}\nexport {};\n`;
+}
+
+/** Every identifier in `text` (scanned, not parsed): what a cell or declaration file may refer to. */
+export function identifiersIn(ts: typeof TS, text: string): Set<string> {
+  const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
+  const ids = new Set<string>();
+  for (let t = scanner.scan(); t !== ts.SyntaxKind.EndOfFileToken; t = scanner.scan()) {
+    if (t === ts.SyntaxKind.Identifier) ids.add(scanner.getTokenValue());
+  }
+  return ids;
 }

@@ -21,7 +21,9 @@ interface Edit {
 /** The name of the kernel's runtime helper object on globalThis. */
 export const RUNTIME = "__mlsd_rt";
 
-export function rewriteCell(ts: typeof TS, js: string): RewriteResult {
+export function rewriteCell(ts: typeof TS, source: string): RewriteResult {
+  // Two passes, so edits never overlap: dynamic imports inside declarations first, then the top level.
+  const js = /\bimport\s*[(.]/.test(source) ? routeDynamicImports(ts, source) : source;
   const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const edits: Edit[] = [];
   const hoisted = new Set<string>();
@@ -115,7 +117,18 @@ export function rewriteCell(ts: typeof TS, js: string): RewriteResult {
     }
   });
 
-  // import(...) and import.meta are module-only; route them through the runtime.
+  const body = applyEdits(js, edits);
+  const declare = hoisted.size > 0 ? `var ${[...hoisted].join(", ")}; ` : "";
+  const publish = functionNames.map((n) => `globalThis[${JSON.stringify(n)}] = ${n}; `).join("");
+  // Everything before the user's first line stays on line 1, so stack lines match the cell's lines.
+  const script = `${declare}(async () => { "use strict"; ${publish}${body}\n})()`;
+  return { script, hasResult };
+}
+
+/** `import(...)` and `import.meta` exist only in modules: route them through the runtime. */
+function routeDynamicImports(ts: typeof TS, js: string): string {
+  const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const edits: Edit[] = [];
   const visit = (node: TS.Node): void => {
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       edits.push({ start: node.expression.getStart(sf), end: node.expression.end, text: `${RUNTIME}.import` });
@@ -126,15 +139,14 @@ export function rewriteCell(ts: typeof TS, js: string): RewriteResult {
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  return applyEdits(js, edits);
+}
 
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
-  let body = js;
-  for (const e of edits) body = body.slice(0, e.start) + e.text + body.slice(e.end);
-  const declare = hoisted.size > 0 ? `var ${[...hoisted].join(", ")}; ` : "";
-  const publish = functionNames.map((n) => `globalThis[${JSON.stringify(n)}] = ${n}; `).join("");
-  // Everything before the user's first line stays on line 1, so stack lines match the cell's lines.
-  const script = `${declare}(async () => { "use strict"; ${publish}${body}\n})()`;
-  return { script, hasResult };
+function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
 }
 
 function countLines(text: string): number {

@@ -1,0 +1,58 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadTypeScript } from "../../../kernel/ts/load.js";
+import { CellChecker } from "../../../kernel/ts/checker.js";
+import { isComplete } from "../../../kernel/ts/is-complete.js";
+
+const ts = await loadTypeScript();
+
+const checker = new CellChecker(ts, mkdtempSync(join(tmpdir(), "mlsd-check-")), resolve("."));
+const ok = (code: string) => {
+  const r = checker.check(code);
+  expect(r.diagnostics).toEqual([]);
+  r.commit();
+  return r;
+};
+
+describe("CellChecker", () => {
+  it("sees earlier cells' declarations, with their types", () => {
+    ok("const count = 3; interface Point { x: number } function make(x: number): Point { return { x } }");
+    ok("const p: Point = make(count); p.x.toFixed(1)");
+    const bad = checker.check("make('3')");
+    expect(bad.diagnostics[0]).toMatchObject({ line: 1, column: 6, code: 2345 });
+  });
+
+  it("lets a later cell re-declare a name with another type", () => {
+    ok("const shade = 1");
+    ok("const shade = 'red'");
+    ok("shade.toUpperCase()");
+    expect(checker.check("shade.toFixed()").diagnostics[0]?.message).toMatch(/^Property 'toFixed' does not exist on type '"red"'/);
+  });
+
+  it("keeps imports of earlier cells usable as values and as types", () => {
+    ok('import * as tf from "@tensorflow/tfjs"');
+    ok("const t: tf.Tensor = tf.zeros([2])");
+    ok("t.shape.length");
+  });
+
+  it("refuses to redeclare globals the kernel relies on", () => {
+    expect(checker.check("const process = 1").diagnostics[0]?.message).toMatch(/Cannot declare 'process' in a cell/);
+  });
+
+  it("gives positions inside the cell, 1-based", () => {
+    const r = checker.check("const a = 1;\n\nconst b: string = a;");
+    expect(r.diagnostics).toMatchObject([{ line: 3, column: 7, code: 2322 }]);
+  });
+});
+
+describe("isComplete", () => {
+  it("classifies code as complete, incomplete with an indent, or invalid", () => {
+    expect(isComplete(ts, "let a = 1")).toEqual({ status: "complete" });
+    expect(isComplete(ts, "for (const x of xs) {\n  if (x) {")).toEqual({ status: "incomplete", indent: "    " });
+    expect(isComplete(ts, "const s = `a")).toEqual({ status: "incomplete", indent: "" });
+    expect(isComplete(ts, "let 1x = 2").status).toBe("invalid");
+    expect(isComplete(ts, "const y = );").status).toBe("invalid");
+  });
+});
