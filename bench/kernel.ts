@@ -36,7 +36,8 @@ const rssMiB = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
 };
-const env = { ...process.env, MLSD_HISTORY_FILE: "" };
+const env: NodeJS.ProcessEnv = { ...process.env, MLSD_HISTORY_FILE: "" };
+if (process.argv.includes("--types-main")) env["MLSD_TYPES_THREAD"] = "main";
 
 async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();

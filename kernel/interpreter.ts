@@ -5,7 +5,6 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { runInThisContext } from "node:vm";
-import type * as TS from "typescript";
 import { describeBackend, useBackend, type BackendReport } from "../lib/backend/index.js";
 import { mimeBundle, setSink, type MimeBundle } from "../lib/display/index.js";
 import { display, clearOutput } from "../lib/display/display.js";
@@ -14,11 +13,9 @@ import { OutputRouter, realStderrWrite } from "./capture.js";
 import { packageRoot } from "./paths.js";
 import type { CompleteResult, ExecuteOutcome, ExecuteRequest, InspectResult, Interpreter, IsCompleteResult, OutputContext } from "./protocol/types.js";
 import { installRuntime } from "./runtime.js";
-import { CellChecker, type CellDiagnostic } from "./ts/checker.js";
-import { isComplete } from "./ts/is-complete.js";
-import { loadTypeScript } from "./ts/load.js";
+import type { CellDiagnostic } from "./ts/checker.js";
 import { codePointToUnit, unitToCodePoint } from "./ts/positions.js";
-import { rewriteCell } from "./ts/rewrite.js";
+import { TypeService } from "./ts/service.js";
 
 const require = createRequire(import.meta.url);
 const pkg = require("../../package.json") as { version: string };
@@ -44,16 +41,17 @@ export class TypeScriptInterpreter implements Interpreter {
   private readonly cwd: string;
   private readonly output: OutputRouter;
   private current: OutputContext | undefined;
-  private tsModule: Promise<typeof TS> | undefined;
-  private checker: CellChecker | undefined;
+  private readonly types: TypeService;
   private readonly backend: Promise<BackendReport | Error>;
   private interruptCurrent: ((err: Error) => void) | undefined;
-  private running = false;
 
   constructor(options: InterpreterOptions = {}) {
     this.cwd = options.cwd ?? process.cwd();
     this.output = new OutputRouter(options.maxOutput ?? Number(process.env["MLSD_MAX_OUTPUT_BYTES"] ?? 1_000_000));
     this.backend = useBackend(options.backend ?? "auto").catch((err: Error) => err);
+    // The type service starts once the backend is chosen: on two cores, loading TypeScript alongside tfjs
+    // would delay kernel_info; after it, the worker warms up while the user reads the notebook.
+    this.types = new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), this.backend);
   }
 
   /** Patches the process for notebook use: output capture, display, crash guards, SIGINT. */
@@ -90,15 +88,6 @@ export class TypeScriptInterpreter implements Interpreter {
     }
   }
 
-  /** Loads TypeScript and parses the standard library ahead of the first cell, without delaying kernel_info. */
-  warmUp(): void {
-    setTimeout(() => {
-      void this.typescript().then((ts) => {
-        if (!this.running) this.ensureChecker(ts).check("");
-      });
-    }, 50).unref();
-  }
-
   async kernelInfo(): Promise<Record<string, unknown>> {
     const backend = await this.backend;
     const tsVersion = (require("typescript/package.json") as { version: string }).version;
@@ -130,11 +119,9 @@ export class TypeScriptInterpreter implements Interpreter {
     this.guardProcess();
     this.current = ctx;
     this.output.setTarget(ctx);
-    this.running = true;
     try {
       return await this.run(request, ctx);
     } finally {
-      this.running = false;
       this.interruptCurrent = undefined;
       this.output.finish();
     }
@@ -144,12 +131,10 @@ export class TypeScriptInterpreter implements Interpreter {
     const help = HELP.exec(request.code);
     if (help) return this.page((help[1] ?? help[4])!, (help[2] ?? help[3])!.length);
     const t0 = performance.now();
-    const ts = await this.typescript();
-    const checker = this.ensureChecker(ts);
-    const check = checker.check(request.code);
+    const check = await this.types.check(request.code);
     const t1 = performance.now();
     if (check.diagnostics.length > 0) return typeErrorOutcome(request.code, check.diagnostics, ctx.executionCount);
-    const { script, hasResult } = rewriteCell(ts, check.js);
+    const { script, hasResult } = check;
     let value: unknown;
     try {
       const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
@@ -167,7 +152,7 @@ export class TypeScriptInterpreter implements Interpreter {
     const outcome: ExecuteOutcome = { status: "ok" };
     if (value !== undefined) outcome.result = mimeBundle(value);
     if (TRACE) realStderrWrite(`mlsd trace: check ${(t1 - t0).toFixed(2)} ms, run+display ${(performance.now() - t1).toFixed(2)} ms\n`);
-    if (Object.keys(request.user_expressions).length > 0) outcome.userExpressions = this.userExpressions(ts, request.user_expressions);
+    if (Object.keys(request.user_expressions).length > 0) outcome.userExpressions = await this.userExpressions(request.user_expressions);
     return outcome;
   }
 
@@ -179,15 +164,13 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteResult> {
-    const ts = await this.typescript();
     const offset = codePointToUnit(code, cursorPos);
-    const { matches, start, end } = this.ensureChecker(ts).complete(code, offset);
+    const { matches, start, end } = await this.types.call("complete", { code, offset });
     return { matches, cursor_start: unitToCodePoint(code, start), cursor_end: unitToCodePoint(code, end), metadata: {} };
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectResult> {
-    const ts = await this.typescript();
-    const info = this.ensureChecker(ts).inspect(code, codePointToUnit(code, cursorPos));
+    const info = await this.types.call("inspect", { code, offset: codePointToUnit(code, cursorPos) });
     if (!info) return { found: false, data: {}, metadata: {} };
     const doc = detailLevel > 0 || info.documentation ? `\n\n${info.documentation}` : "";
     return {
@@ -198,7 +181,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async isComplete(code: string): Promise<IsCompleteResult> {
-    return isComplete(await this.typescript(), code);
+    return this.types.call("isComplete", { code });
   }
 
   interrupt(): void {
@@ -207,6 +190,7 @@ export class TypeScriptInterpreter implements Interpreter {
 
   async shutdown(): Promise<void> {
     this.output.finish();
+    await this.types.close();
   }
 
   private publish(type: string, content: Record<string, unknown>): void {
@@ -222,11 +206,11 @@ export class TypeScriptInterpreter implements Interpreter {
     else realStderrWrite(`mlsd kernel: ${kind}: ${text}\n`);
   }
 
-  private userExpressions(ts: typeof TS, expressions: Record<string, string>): Record<string, unknown> {
+  private async userExpressions(expressions: Record<string, string>): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const [key, expr] of Object.entries(expressions)) {
       try {
-        const js = ts.transpileModule(`(${expr})`, { compilerOptions: { target: ts.ScriptTarget.ES2022 }, reportDiagnostics: false }).outputText;
+        const js = await this.types.call("expression", { code: expr });
         out[key] = { status: "ok", data: mimeBundle(runInThisContext(js)), metadata: {} };
       } catch (err) {
         out[key] = { status: "error", ...runtimeErrorFields(err) };
@@ -235,15 +219,6 @@ export class TypeScriptInterpreter implements Interpreter {
     return out;
   }
 
-  private typescript(): Promise<typeof TS> {
-    this.tsModule ??= loadTypeScript();
-    return this.tsModule;
-  }
-
-  private ensureChecker(ts: typeof TS): CellChecker {
-    this.checker ??= new CellChecker(ts, this.cwd, packageRoot);
-    return this.checker;
-  }
 }
 
 function typeErrorOutcome(code: string, diagnostics: CellDiagnostic[], count: number): ExecuteOutcome {

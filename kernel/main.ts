@@ -11,5 +11,4 @@ export async function startKernel(connectionFile: string): Promise<void> {
   interpreter.install();
   const server = new KernelServer(conn, interpreter, { onShutdown: () => realExit(0) });
   await server.start();
-  interpreter.warmUp();
 }

@@ -1,0 +1,46 @@
+/** Answers type-service requests; runs in the worker thread (default) or on the kernel's main thread. */
+import { CellChecker, type CheckResult } from "./checker.js";
+import { isComplete } from "./is-complete.js";
+import { loadTypeScriptCached } from "./load.js";
+import type { Request } from "./protocol.js";
+import { rewriteCell } from "./rewrite.js";
+
+export interface Handler {
+  handle(req: Request): unknown;
+}
+
+/** Loads TypeScript, parses the standard library (the slow part), and returns the request handler. */
+export function createHandler(cwd: string, packageRoot: string): Handler {
+  const loaded = loadTypeScriptCached();
+  const ts = loaded.ts;
+  const checker = new CellChecker(ts, cwd, packageRoot);
+  const checks = new Map<number, CheckResult>();
+  checker.check("");
+  loaded.saveCache();
+  return {
+    handle(req: Request): unknown {
+      switch (req.op) {
+        case "check": {
+          const result = checker.check(req.code);
+          if (result.diagnostics.length > 0) return { diagnostics: result.diagnostics, script: "", hasResult: false };
+          checks.set(req.id, result);
+          return { diagnostics: [], ...rewriteCell(ts, result.js) };
+        }
+        case "commit":
+          checks.get(req.checkId)?.commit();
+          checks.delete(req.checkId);
+          return null;
+        case "complete":
+          return checker.complete(req.code, req.offset);
+        case "inspect":
+          return checker.inspect(req.code, req.offset);
+        case "isComplete":
+          return isComplete(ts, req.code);
+        case "expression":
+          return ts.transpileModule(`(${req.code})`, { compilerOptions: { target: ts.ScriptTarget.ES2022 }, reportDiagnostics: false }).outputText;
+        case "version":
+          return ts.version;
+      }
+    },
+  };
+}
