@@ -52,6 +52,7 @@ async function measure(k: KernelUnderTest) {
   let trivial: number[] = [];
   let rss = NaN;
   for (let i = 0; i < STARTS; i++) {
+    process.stderr.write(`bench: ${k.name} start ${i + 1}/${STARTS}\n`);
     const [readyMs, client] = await timed(() => KernelClient.start({ argv: k.argv, cwd: packageRoot, env }));
     ready.push(readyMs);
     const [first, r0] = await timed(() => client.execute("1 + 1"));
@@ -60,15 +61,25 @@ async function measure(k: KernelUnderTest) {
     const [tfMs, r1] = await timed(() => client.execute('import * as tf from "@tensorflow/tfjs";\ntf.add(1, 2).dataSync()[0]'));
     if (r1.reply.content["status"] !== "ok") throw new Error(`${k.name}: tfjs import failed: ${JSON.stringify(r1.reply.content)}`);
     tfImport.push(tfMs);
+    let hung = false;
     if (i === 0) {
       const samples: number[] = [];
       for (let c = 0; c < CELLS; c++) {
-        const [ms] = await timed(() => client.execute(`${c} + 1`));
-        samples.push(ms);
+        try {
+          const [ms] = await timed(() => client.execute(`${c} + 1`, { timeoutMs: 10_000 }));
+          samples.push(ms);
+        } catch (err) {
+          // A kernel that never answers a trivial cell is a finding, not a reason to abort the comparison.
+          process.stderr.write(`bench: ${k.name}: trivial cell ${c + 1} got no answer in 10 s (${(err as Error).message}); stopping its series\n`);
+          hangs.push(`${k.name}: trivial cell ${c + 1} of ${CELLS}`);
+          hung = true;
+          break;
+        }
       }
       trivial = samples;
       rss = rssMiB(client.process.pid!);
     }
+    if (hung) client.process.kill("SIGKILL");
     await client.shutdown();
   }
   return {
@@ -82,6 +93,7 @@ async function measure(k: KernelUnderTest) {
   };
 }
 
+const hangs: string[] = [];
 const results = [];
 for (const k of kernels) results.push(await measure(k));
 const [m, t] = results as [Awaited<ReturnType<typeof measure>>, Awaited<ReturnType<typeof measure>>];
@@ -101,3 +113,4 @@ for (const [label, key] of rows) {
   const b = t[key] as number;
   process.stdout.write(`| ${label} | ${fmt(a)} | ${fmt(b)} | ${(a / b).toFixed(2)} |\n`);
 }
+if (hangs.length > 0) process.stdout.write(`\nNo answer within 10 s (series stopped there): ${hangs.join("; ")}\n`);

@@ -7,6 +7,13 @@ import { createHandler } from "./handler.js";
 import type { Reply, Request } from "./protocol.js";
 
 const { cwd, packageRoot } = workerData as { cwd: string; packageRoot: string };
+
+// ipykernel's parent poller: a kernel whose parent (Jupyter, mlsd run) died must not linger. This thread
+// keeps running when a cell has the main thread stuck in a loop, so the check lives here.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.kill(process.pid, "SIGKILL");
+}, 2000).unref();
 const port = parentPort!;
 const handler = createHandler(cwd, packageRoot);
 
