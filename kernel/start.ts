@@ -31,7 +31,10 @@ export function start(options: { dir?: string; browser?: boolean; port?: number 
   const dir = options.dir ?? join(packageRoot, "notebooks");
   process.stdout.write(`mlsd: kernel 'mlsd' (TypeScript) registered in ${specDir}\nmlsd: starting ${jupyter[0]} on ${dir}; open the URL it prints below.\n`);
   const browser = options.browser ?? Boolean(process.env["DISPLAY"] || process.platform === "darwin" || process.platform === "win32");
-  const args = [`--notebook-dir=${dir}`, ...(browser ? [] : ["--no-browser"]), ...(options.port ? [`--port=${options.port}`] : [])];
+  // Jupyter refuses to start as root unless told; containers and CI machines often run as root.
+  const root = process.getuid?.() === 0;
+  if (root) process.stdout.write("mlsd: running as root, so Jupyter is started with --allow-root.\n");
+  const args = [`--notebook-dir=${dir}`, ...(browser ? [] : ["--no-browser"]), ...(root ? ["--allow-root"] : []), ...(options.port ? [`--port=${options.port}`] : [])];
   const child = spawn(jupyter[0]!, args, { stdio: "inherit" });
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
   process.on("SIGINT", forward);
