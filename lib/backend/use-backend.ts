@@ -3,8 +3,6 @@
  * (CUDA, then CPU), WebGPU through Dawn, WebAssembly, then plain JavaScript. Each backend that is skipped is
  * reported with the reason, so a notebook can say why it is not on the GPU.
  */
-import { createRequire } from "node:module";
-
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
 export type BackendRequest = BackendName | "auto";
 
@@ -22,34 +20,35 @@ export interface BackendReport {
 
 const ORDER: BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
 const REPORT = Symbol.for("mlsd.backend.report");
-const require = createRequire(import.meta.url);
-
 type Tf = typeof import("@tensorflow/tfjs");
 
-function installed(pkg: string): boolean {
-  try {
-    require.resolve(`${pkg}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const missing = (err: unknown) => {
+  const code = (err as { code?: string }).code;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+};
 
 async function tryTensorflow(tf: Tf): Promise<string> {
+  // Optional and usually absent: the names are not literals so bundlers leave them out.
   for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
-    if (!installed(pkg)) continue;
-    await import(pkg);
+    try {
+      await import(pkg);
+    } catch (err) {
+      if (missing(err)) continue;
+      throw new Error(`${pkg} is installed but failed to load: ${(err as Error).message}`);
+    }
     if (await tf.setBackend("tensorflow")) return pkg;
   }
   throw new Error("neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (see README: CUDA machines)");
 }
 
 async function tryWebgpu(tf: Tf): Promise<string> {
-  if (!installed("webgpu") || !installed("@tensorflow/tfjs-backend-webgpu")) {
-    throw new Error("the optional packages 'webgpu' and '@tensorflow/tfjs-backend-webgpu' are not installed");
-  }
   const g = globalThis as Record<string, unknown>;
-  const dawn = (await import("webgpu")) as unknown as { create(flags: string[]): { requestAdapter(o?: object): Promise<unknown> }; globals: object };
+  let dawn: { create(flags: string[]): { requestAdapter(o?: object): Promise<unknown> }; globals: object };
+  try {
+    dawn = (await import("webgpu")) as unknown as typeof dawn;
+  } catch (err) {
+    throw new Error(missing(err) ? "the optional package 'webgpu' is not installed" : `the 'webgpu' package failed to load: ${(err as Error).message}`);
+  }
   const gpu = (g["navigator"] as { gpu?: unknown } | undefined)?.gpu ?? dawn.create([]);
   const adapter = (await (gpu as { requestAdapter(o?: object): Promise<unknown> }).requestAdapter({ powerPreference: "high-performance" })) as
     | { info?: { vendor?: string; architecture?: string; device?: string; description?: string } }
@@ -59,21 +58,30 @@ async function tryWebgpu(tf: Tf): Promise<string> {
   Object.assign(globalThis, dawn.globals);
   if (!g["navigator"]) g["navigator"] = { gpu };
   else if (!(g["navigator"] as { gpu?: unknown }).gpu) Object.defineProperty(g["navigator"], "gpu", { value: gpu, configurable: true });
-  await import("@tensorflow/tfjs-backend-webgpu");
+  try {
+    await import("@tensorflow/tfjs-backend-webgpu");
+  } catch (err) {
+    throw new Error(missing(err) ? "the optional package '@tensorflow/tfjs-backend-webgpu' is not installed" : (err as Error).message);
+  }
   if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs could not initialise the webgpu backend");
   const info = adapter.info ?? {};
   return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" ") || "GPU adapter";
 }
 
 async function tryWasm(tf: Tf): Promise<string> {
-  if (!installed("@tensorflow/tfjs-backend-wasm")) throw new Error("the optional package '@tensorflow/tfjs-backend-wasm' is not installed");
-  await import("@tensorflow/tfjs-backend-wasm");
+  try {
+    await import("@tensorflow/tfjs-backend-wasm");
+  } catch (err) {
+    throw new Error(missing(err) ? "the optional package '@tensorflow/tfjs-backend-wasm' is not installed" : (err as Error).message);
+  }
   if (!(await tf.setBackend("wasm"))) throw new Error("tfjs could not initialise the wasm backend");
   return "WebAssembly";
 }
 
 async function tryCpu(tf: Tf): Promise<string> {
   if (!(await tf.setBackend("cpu"))) throw new Error("tfjs could not initialise the cpu backend");
+  // The cpu backend prints an advert for tfjs-node on first use; our report already says which backend runs and why.
+  (tf.backend() as { firstUse?: boolean }).firstUse = false;
   return "JavaScript";
 }
 
