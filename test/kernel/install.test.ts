@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kernelsDir } from "../../dist/kernel/install.js";
 
@@ -28,6 +28,14 @@ describe("mlsd kernel install", () => {
     expect(kernelsDir({ prefix: "/opt/x" })).toBe("/opt/x/share/jupyter/kernels");
     expect(kernelsDir({ user: true })).toMatch(/jupyter\/kernels$/);
     expect(() => kernelsDir({ user: true, prefix: "/p" })).toThrow("choose at most one of --user, --sys-prefix and --prefix");
+  });
+
+  it("mlsd start without Jupyter says how to install it and exits non-zero", () => {
+    const res = spawnSync(process.execPath, ["dist/kernel/cli.js", "start", "--no-browser"], { encoding: "utf8", env: { ...process.env, PATH: dirname(process.execPath) === "/usr/bin" ? "/nonexistent" : dirname(process.execPath) } });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain("Jupyter is not installed");
+    expect(res.stderr).toContain("sudo apt-get install -y jupyter-notebook python3-nbclient");
+    expect(res.stderr).toContain("python3 -m pip install --user notebook");
   });
 
   it("has --help on every subcommand", () => {

@@ -220,6 +220,14 @@ describe("kernel: rich display", () => {
     expect(ids.size).toBe(1);
   });
 
+  it("displays PNG bytes as base64 and JSON as application/json", async () => {
+    const r = await run(k, "display.png(new Uint8Array([137, 80, 78, 71])); display.json({ a: [1, 2] })");
+    expect(r.displays).toEqual([
+      { "image/png": "iVBORw==", "text/plain": "<PNG image>" },
+      { "application/json": { a: [1, 2] }, "text/plain": '{\n  "a": [\n    1,\n    2\n  ]\n}' },
+    ]);
+  });
+
   it("summarises a tensor with shape and dtype", async () => {
     const r = await run(k, 'import * as tf from "@tensorflow/tfjs";\ntf.tensor2d([[1, 2], [3, 4]])');
     expect(r.result?.["text/plain"]).toMatch(/^Tensor shape=\[2, 2\] dtype=float32\n\s+\[\[1, 2\],\n\s+\[3, 4\]\]/);

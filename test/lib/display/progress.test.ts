@@ -39,6 +39,24 @@ describe("progress", () => {
     expect(events[events.length - 1]!.text).toMatch(/^2 it \[/);
   });
 
+  it("prints to the terminal in scripts: a line at each quarter when stderr is not a TTY", () => {
+    setSink(undefined);
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    const tty = process.stderr.isTTY;
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    Object.defineProperty(process.stderr, "isTTY", { value: false, configurable: true });
+    try {
+      const bar = progress(8, { label: "epochs", intervalMs: 0 });
+      for (let i = 0; i < 8; i++) bar.tick();
+      bar.close();
+    } finally {
+      process.stderr.write = write;
+      Object.defineProperty(process.stderr, "isTTY", { value: tty, configurable: true });
+    }
+    expect(lines.map((l) => l.slice(0, 12))).toEqual(["epochs   0% ", "epochs  25% ", "epochs  50% ", "epochs  75% ", "epochs 100% "]);
+  });
+
   it("names the bad argument", () => {
     expect(() => progress(-1)).toThrow("progress: 'total' must be a number >= 0, got -1");
     expect(() => progress({} as never)).toThrow("progress: 'source' must be a number, an iterable or an async iterable");
