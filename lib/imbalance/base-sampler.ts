@@ -1,0 +1,89 @@
+/**
+ * imbalanced-learn's template method: `fitResample` validates, turns `samplingStrategy` into the canonical
+ * map, calls the subclass's `resample`, and hands the result back in the caller's container kinds.
+ */
+import { validateParams, type Rules } from "../core/params.js";
+import { checkArray, checkLabels, classCounts, restoreLabels, restoreMatrix, type Label } from "../core/validation.js";
+import { checkSamplingStrategy, type SamplingStrategy, type SamplingType } from "./sampling-strategy.js";
+
+export interface Matrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+export interface ResampleInput {
+  X: Matrix;
+  /** class index per sample */
+  y: Int32Array;
+  classes: Label[];
+  counts: Int32Array;
+  /** class index -> samples to generate (over), to keep (under), or classes to clean */
+  strategy: Map<number, number>;
+}
+
+export interface ResampleOutput {
+  X: Matrix;
+  y: Int32Array;
+  /** For samplers that only select rows: the original indices kept (imbalanced-learn's sample_indices_). */
+  sampleIndices?: Int32Array;
+}
+
+export interface FitResampleResult<X = unknown, Y = unknown> {
+  X: X;
+  y: Y;
+}
+
+export abstract class BaseSampler<O extends { samplingStrategy?: SamplingStrategy }> {
+  protected abstract readonly samplingType: SamplingType;
+  protected abstract readonly rules: Rules;
+  samplingStrategy_?: Map<Label, number>;
+  sampleIndices_?: Int32Array;
+
+  constructor(readonly options: O = {} as O) {}
+
+  /** The options this sampler was built with. */
+  getParams(): O {
+    return { ...this.options };
+  }
+
+  /**
+   * Resamples `X` and `y`; the outputs come back in the kinds that came in.
+   * @example const { X: Xr, y: yr } = new SMOTE({ randomState: 42 }).fitResample(X, y);
+   */
+  fitResample<X, Y>(X: X, y: Y): FitResampleResult<X, Y> {
+    validateParams(this.constructor.name, this.rules, { ...this.options });
+    const cx = checkArray(X, "X");
+    const cy = checkLabels(y, "y", cx.matrix.rows);
+    const counts = classCounts(cy.codes, cy.classes.length);
+    const strategy = checkSamplingStrategy(this.options.samplingStrategy ?? "auto", counts, cy.classes, this.samplingType, this.constructor.name);
+    this.samplingStrategy_ = new Map([...strategy].map(([c, n]) => [cy.classes[c]!, n]));
+    const out = this.resample({ X: cx.matrix, y: cy.codes, classes: cy.classes, counts, strategy });
+    if (out.sampleIndices) this.sampleIndices_ = out.sampleIndices;
+    return { X: restoreMatrix(out.X, cx) as X, y: restoreLabels(out.y, cy) as Y };
+  }
+
+  protected abstract resample(input: ResampleInput): ResampleOutput;
+}
+
+/** Rows `indices` of `X`, and their labels. */
+export function selectRows(X: Matrix, y: Int32Array, indices: Int32Array): ResampleOutput {
+  const data = new Float64Array(indices.length * X.cols);
+  const labels = new Int32Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    data.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), k * X.cols);
+    labels[k] = y[i]!;
+  }
+  return { X: { data, rows: indices.length, cols: X.cols }, y: labels, sampleIndices: indices };
+}
+
+/** Indices of the samples of class `c`, in order. */
+export function classIndices(y: Int32Array, c: number): Int32Array {
+  let n = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === c) n++;
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === c) out[k++] = i;
+  return out;
+}
