@@ -4,6 +4,7 @@ import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { bruteKnn } from "../neighbors/brute.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
+import { Growing, gatherRows, makeSamples } from "./smote-core.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 
 export interface SMOTEOptions {
@@ -25,34 +26,22 @@ export class SMOTE extends BaseSampler<SMOTEOptions> {
   protected resample({ X, y, classes, strategy }: ResampleInput): ResampleOutput {
     const rng = checkRandomState(this.options.randomState);
     const k = this.options.kNeighbors ?? 5;
-    const cols = X.cols;
-    const total = [...strategy.values()].reduce((a, b) => a + b, 0);
-    const data = new Float64Array((X.rows + total) * cols);
-    data.set(X.data);
-    const labels = new Int32Array(X.rows + total);
-    labels.set(y);
-    let row = X.rows;
+    const out = new Growing(X.cols);
     for (const [c, n] of strategy) {
       if (n === 0) continue;
       const members = classIndices(y, c);
-      if (k >= members.length) {
-        throw new InputError(`Expected n_neighbors <= n_samples, but n_samples = ${members.length}, n_neighbors = ${k + 1}: class ${String(classes[c])} has ${members.length} samples, so kNeighbors must be at most ${members.length - 1}.`);
-      }
-      const Xc = new Float64Array(members.length * cols);
-      members.forEach((i, r) => Xc.set(X.data.subarray(i * cols, (i + 1) * cols), r * cols));
-      const nn = bruteKnn(Xc, members.length, Xc, members.length, cols, k, true).indices;
-      for (let s = 0; s < n; s++) {
-        const pick = rng.randint(members.length * k);
-        const a = Math.floor(pick / k);
-        const b = nn[pick]!;
-        const u = rng.random();
-        const ao = a * cols;
-        const bo = b * cols;
-        const o = row * cols;
-        for (let j = 0; j < cols; j++) data[o + j] = Xc[ao + j]! + u * (Xc[bo + j]! - Xc[ao + j]!);
-        labels[row++] = c;
-      }
+      checkNeighbours(k, members.length, classes[c]!);
+      const Xc = gatherRows(X.data, X.cols, members);
+      const nn = bruteKnn(Xc, members.length, Xc, members.length, X.cols, k, true).indices;
+      out.add(makeSamples(Xc, members.length, Xc, nn, k, X.cols, n, rng).data, c);
     }
-    return { X: { data, rows: row, cols }, y: labels };
+    return out.finish(X, y);
+  }
+}
+
+/** SMOTE needs k neighbours besides the sample itself within its class. */
+export function checkNeighbours(k: number, classSize: number, label: unknown): void {
+  if (k >= classSize) {
+    throw new InputError(`Expected n_neighbors <= n_samples, but n_samples = ${classSize}, n_neighbors = ${k + 1}: class ${String(label)} has ${classSize} samples, so kNeighbors must be at most ${classSize - 1}.`);
   }
 }
