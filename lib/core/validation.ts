@@ -133,8 +133,8 @@ export function restoreMatrix(m: { data: Float64Array; rows: number; cols: numbe
       return m;
     case "tensor": {
       // The caller passed a tensor, so tfjs is loaded already: requiring it costs nothing.
-      const tf = require("@tensorflow/tfjs") as { tensor2d(d: Float64Array, s: [number, number], dtype: string): unknown };
-      return tf.tensor2d(m.data, [m.rows, m.cols], "float32");
+      const tf = require("@tensorflow/tfjs") as { tensor2d(d: Float32Array, s: [number, number], dtype: string): unknown };
+      return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], "float32");
     }
     case "arrow": {
       const arrow = require("apache-arrow") as { tableFromArrays(c: Record<string, Float64Array>): unknown };

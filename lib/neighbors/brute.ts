@@ -11,7 +11,11 @@ export interface Neighbors {
   k: number;
 }
 
+import { progress, type ProgressBar } from "../display/progress.js";
+
 const POINT_BLOCK = 1024;
+/** Above this many distance evaluations (a few seconds here), the search reports progress. */
+const PROGRESS_PAIRS = 2e8;
 
 function rowNorms(data: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows);
@@ -38,7 +42,9 @@ export function bruteKnn(points: Float64Array, nPoints: number, queries: Float64
   // for four queries at once: about four times the speed of a per-pair dot product in V8.
   const bt = new Float64Array(cols * W);
   const acc = new Float64Array(4 * W);
+  const bar: ProgressBar | undefined = nPoints * nQueries > PROGRESS_PAIRS ? progress(Math.ceil(nPoints / W), { label: "nearest neighbours" }) : undefined;
   for (let p0 = 0; p0 < nPoints; p0 += W) {
+    bar?.tick();
     const w = Math.min(W, nPoints - p0);
     for (let t = 0; t < w; t++) {
       const po = (p0 + t) * cols;
@@ -79,6 +85,7 @@ export function bruteKnn(points: Float64Array, nPoints: number, queries: Float64
       }
     }
   }
+  bar?.close();
   // Turn each heap into a sorted row.
   const indices = new Int32Array(nQueries * k);
   const distances = new Float64Array(nQueries * k);
