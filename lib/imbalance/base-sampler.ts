@@ -87,3 +87,10 @@ export function classIndices(y: Int32Array, c: number): Int32Array {
   for (let i = 0; i < y.length; i++) if (y[i] === c) out[k++] = i;
   return out;
 }
+
+/** The class with the fewest samples (the first one on ties, as imbalanced-learn's min over sorted classes). */
+export function minorityClass(counts: Int32Array): number {
+  let minority = 0;
+  for (let c = 1; c < counts.length; c++) if (counts[c]! < counts[minority]!) minority = c;
+  return minority;
+}

@@ -2,7 +2,7 @@
 import { InputError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
 import { bruteKnn } from "../neighbors/brute.js";
-import { BaseSampler, classIndices, selectRows, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
+import { BaseSampler, classIndices, minorityClass, selectRows, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 import { gatherRows } from "./smote-core.js";
 
@@ -32,9 +32,7 @@ export class NearMiss extends BaseSampler<NearMissOptions> {
     const version = this.options.version ?? 1;
     const k = this.options.nNeighbors ?? 3;
     const k3 = this.options.nNeighborsVer3 ?? 3;
-    let minority = 0;
-    for (let c = 1; c < counts.length; c++) if (counts[c]! < counts[minority]!) minority = c;
-    const minIdx = classIndices(y, minority);
+    const minIdx = classIndices(y, minorityClass(counts));
     const Xmin = gatherRows(X.data, X.cols, minIdx);
     if (k > minIdx.length) throw new InputError(`nNeighbors=${k} is larger than the minority class (${minIdx.length} samples).`);
     const keep: number[] = [];

@@ -3,7 +3,7 @@ import { InputError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { bruteKnn } from "../neighbors/brute.js";
-import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
+import { BaseSampler, classIndices, minorityClass, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 import { checkNeighbours } from "./smote.js";
 import { Growing, gatherRows } from "./smote-core.js";
@@ -37,9 +37,7 @@ export class SMOTENC extends BaseSampler<SMOTENCOptions> {
     const cats = this.categoricalColumns(X.cols);
     const conts = Array.from({ length: X.cols }, (_, j) => j).filter((j) => !cats.includes(j));
     // Median std of the continuous columns in the minority class, as imbalanced-learn computes it.
-    let minority = 0;
-    for (let c = 1; c < counts.length; c++) if (counts[c]! < counts[minority]!) minority = c;
-    const minRows = classIndices(y, minority);
+    const minRows = classIndices(y, minorityClass(counts));
     const stds = conts.map((j) => {
       let m = 0;
       for (const i of minRows) m += X.data[i * X.cols + j]!;
