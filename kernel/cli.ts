@@ -65,6 +65,20 @@ program
     }
   });
 
+program
+  .command("export")
+  .description("export a notebook's cells tagged 'export' (or starting with //| export) as a TypeScript script")
+  .argument("<notebook>", "notebook to export")
+  .option("-o, --output <file>", "write the script here (default: standard output)")
+  .action(async (notebook: string, opts: { output?: string }) => {
+    const [{ exportNotebook }, { readNotebook }, { writeFileSync }] = await Promise.all([import("./export.js"), import("./notebook.js"), import("node:fs")]);
+    const script = await exportNotebook(readNotebook(notebook), notebook);
+    if (opts.output) {
+      writeFileSync(opts.output, script);
+      process.stderr.write(`mlsd export: ${notebook} -> ${opts.output}\n`);
+    } else process.stdout.write(script);
+  });
+
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`mlsd: ${err.message}\n`);
   process.exitCode = 1;

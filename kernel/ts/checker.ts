@@ -113,7 +113,7 @@ export class CellChecker {
     // Exporting every top-level name makes the .d.ts emit carry all of them.
     const exported = names.filter((n) => !imports.some((i) => i.local === n));
     const text = `${code}\n;export { ${exported.join(", ")} };\n`;
-    const program = this.rebuild(text, this.rootsFor(code));
+    const program = this.rebuild(text, this.rootsFor(parsed));
     const sf = program.getSourceFile(this.cellFile)!;
     const raw = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
     // Diagnostics past the cell's text belong to the export list appended above, not to the user.
@@ -218,10 +218,10 @@ export class CellChecker {
    * declarations mention in turn. A cell's types cannot depend on the others, and leaving them out keeps a
    * cell that does not touch tfjs from paying for tfjs's ~700 declaration files.
    */
-  private rootsFor(code: string): string[] {
+  private rootsFor(cell: TS.SourceFile): string[] {
     const roots = [this.preludeFile, this.cellFile];
     const included = new Set<number>();
-    const pending = [...identifiersIn(this.ts, code)];
+    const pending = [...identifiersIn(this.ts, cell)];
     for (const [id, decls] of this.cells) {
       if (decls.sideEffects.length > 0 && !included.has(id)) {
         included.add(id);

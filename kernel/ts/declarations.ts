@@ -99,12 +99,17 @@ export function declarationFile(cellId: number, imports: ImportBinding[], groups
   return `${head.join("\n")}\ndeclare global {\n${body.join("\n")}\n}\nexport {};\n`;
 }
 
-/** Every identifier in `text` (scanned, not parsed): what a cell or declaration file may refer to. */
-export function identifiersIn(ts: typeof TS, text: string): Set<string> {
-  const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
+/**
+ * Every identifier in `text`: what a cell or declaration file may refer to. Taken from the syntax tree, since a
+ * bare scanner cannot tell where a template literal resumes after `${...}`.
+ */
+export function identifiersIn(ts: typeof TS, text: string | TS.SourceFile): Set<string> {
+  const sf = typeof text === "string" ? ts.createSourceFile("ids.ts", text, ts.ScriptTarget.ES2022, false) : text;
   const ids = new Set<string>();
-  for (let t = scanner.scan(); t !== ts.SyntaxKind.EndOfFileToken; t = scanner.scan()) {
-    if (t === ts.SyntaxKind.Identifier) ids.add(scanner.getTokenValue());
-  }
+  const visit = (node: TS.Node): void => {
+    if (ts.isIdentifier(node)) ids.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
   return ids;
 }

@@ -37,6 +37,11 @@ describe("CellChecker", () => {
     ok("t.shape.length");
   });
 
+  it("finds the names a cell uses after a template literal with substitutions", () => {
+    ok("const later = { a: 1 }");
+    ok("const who = 'x';\nconsole.log(`a ${who} b`);\nlater.a + 1");
+  });
+
   it("refuses to redeclare globals the kernel relies on", () => {
     expect(checker.check("const process = 1").diagnostics[0]?.message).toMatch(/Cannot declare 'process' in a cell/);
   });
