@@ -2,7 +2,7 @@
 import { InputError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
-import { bruteKnn } from "../neighbors/brute.js";
+import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 import { checkNeighbours } from "./smote.js";
@@ -37,7 +37,7 @@ export class ADASYN extends BaseSampler<ADASYNOptions> {
       if (nWanted === 0) continue;
       const members = classIndices(y, c);
       const Xc = gatherRows(X.data, X.cols, members);
-      const nnAll = bruteKnn(X.data, X.rows, Xc, members.length, X.cols, k + 1, false).indices;
+      const nnAll = kneighbors(X.data, X.rows, Xc, members.length, X.cols, k + 1, false).indices;
       const ratio = Array.from(members, (self, r) => {
         let others = 0;
         let seen = 0;
@@ -55,7 +55,7 @@ export class ADASYN extends BaseSampler<ADASYNOptions> {
       const n = perSample.reduce((a, b) => a + b, 0);
       if (n === 0) throw new InputError("No samples will be generated with the provided ratio settings.");
       checkNeighbours(k, members.length, classes[c]!);
-      const nn = bruteKnn(Xc, members.length, Xc, members.length, X.cols, k, true).indices;
+      const nn = kneighbors(Xc, members.length, Xc, members.length, X.cols, k, true).indices;
       const block = new Float64Array(n * X.cols);
       let s = 0;
       perSample.forEach((count, a) => {

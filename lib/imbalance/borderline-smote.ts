@@ -1,7 +1,7 @@
 /** BorderlineSMOTE: SMOTE from the minority samples "in danger", i.e. near the decision border. */
 import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
-import { bruteKnn } from "../neighbors/brute.js";
+import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 import { checkNeighbours } from "./smote.js";
@@ -40,7 +40,7 @@ export class BorderlineSMOTE extends BaseSampler<BorderlineSMOTEOptions> {
     const out = new Growing(X.cols);
     this.inDangerIndices_ = new Map();
     // Neighbours in the whole data, each sample itself excluded: computed once for every class.
-    const nnAll = bruteKnn(X.data, X.rows, X.data, X.rows, X.cols, m, true).indices;
+    const nnAll = kneighbors(X.data, X.rows, X.data, X.rows, X.cols, m, true).indices;
     for (const [c, n] of strategy) {
       if (n === 0) continue;
       const members = classIndices(y, c);
@@ -55,7 +55,7 @@ export class BorderlineSMOTE extends BaseSampler<BorderlineSMOTEOptions> {
       const seeds = gatherRows(Xc, X.cols, danger);
       if ((this.options.kind ?? "borderline-1") === "borderline-1") {
         checkNeighbours(k, members.length, classes[c]!);
-        const nn = bruteKnn(Xc, members.length, seeds, danger.length, X.cols, k + 1, false).indices;
+        const nn = kneighbors(Xc, members.length, seeds, danger.length, X.cols, k + 1, false).indices;
         // Drop each seed's own row (its nearest point) to keep k same-class neighbours.
         const nns = dropSelf(nn, danger, k);
         out.add(makeSamples(seeds, danger.length, Xc, nns, k, X.cols, n, rng).data, c);

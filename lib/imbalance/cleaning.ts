@@ -1,6 +1,6 @@
 /** Cleaning under-samplers that remove samples near the class boundary: TomekLinks, EditedNearestNeighbours. */
 import type { Rules } from "../core/params.js";
-import { bruteKnn } from "../neighbors/brute.js";
+import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, selectRows, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 import { InputError } from "../core/errors.js";
@@ -21,7 +21,7 @@ export class TomekLinks extends BaseSampler<TomekLinksOptions> {
   protected readonly rules: Rules = { samplingStrategy: strategyRule };
 
   protected resample({ X, y, strategy }: ResampleInput): ResampleOutput {
-    const nn = bruteKnn(X.data, X.rows, X.data, X.rows, X.cols, 1, true).indices;
+    const nn = kneighbors(X.data, X.rows, X.data, X.rows, X.cols, 1, true).indices;
     const keep: number[] = [];
     for (let i = 0; i < X.rows; i++) {
       const j = nn[i]!;
@@ -50,7 +50,7 @@ export class EditedNearestNeighbours extends BaseSampler<EditedNearestNeighbours
   protected resample({ X, y, counts, strategy }: ResampleInput): ResampleOutput {
     const k = this.options.nNeighbors ?? 3;
     if (k >= X.rows) throw new InputError(`nNeighbors=${k} must be smaller than the number of samples (${X.rows}).`);
-    const nn = bruteKnn(X.data, X.rows, X.data, X.rows, X.cols, k, true).indices;
+    const nn = kneighbors(X.data, X.rows, X.data, X.rows, X.cols, k, true).indices;
     const mode = (this.options.kindSel ?? "all") === "mode";
     const keep: number[] = [];
     const votes = new Int32Array(counts.length);

@@ -1,7 +1,7 @@
 /** NearMiss (versions 1–3): under-sampling that keeps the majority samples nearest to (or farthest from) the minority. */
 import { InputError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
-import { bruteKnn } from "../neighbors/brute.js";
+import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, minorityClass, selectRows, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 import { gatherRows } from "./smote-core.js";
@@ -46,7 +46,7 @@ export class NearMiss extends BaseSampler<NearMissOptions> {
       const Xc = gatherRows(X.data, X.cols, members);
       // Score each candidate by the summed distance to the chosen minority neighbours.
       const score = (rows: Float64Array, nRows: number, kk: number, lastK: number) => {
-        const d = bruteKnn(Xmin, minIdx.length, rows, nRows, X.cols, kk, false).distances;
+        const d = kneighbors(Xmin, minIdx.length, rows, nRows, X.cols, kk, false).distances;
         return Float64Array.from({ length: nRows }, (_, r) => {
           let s = 0;
           for (let j = kk - lastK; j < kk; j++) s += d[r * kk + j]!;
@@ -59,7 +59,7 @@ export class NearMiss extends BaseSampler<NearMissOptions> {
         const s = score(Xc, members.length, kk, k);
         chosen = pick(s, n, "nearest").map((r) => members[r]!);
       } else {
-        const near = bruteKnn(Xc, members.length, Xmin, minIdx.length, X.cols, Math.min(k3, members.length), false).indices;
+        const near = kneighbors(Xc, members.length, Xmin, minIdx.length, X.cols, Math.min(k3, members.length), false).indices;
         const candidates = [...new Set(near)].sort((a, b) => a - b);
         const s = score(gatherRows(Xc, X.cols, candidates), candidates.length, k, k);
         chosen = pick(s, n, "farthest").map((r) => members[candidates[r]!]!);

@@ -2,7 +2,7 @@
 import { InputError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
-import { bruteKnn } from "../neighbors/brute.js";
+import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import { Growing, gatherRows, makeSamples } from "./smote-core.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
@@ -32,7 +32,7 @@ export class SMOTE extends BaseSampler<SMOTEOptions> {
       const members = classIndices(y, c);
       checkNeighbours(k, members.length, classes[c]!);
       const Xc = gatherRows(X.data, X.cols, members);
-      const nn = bruteKnn(Xc, members.length, Xc, members.length, X.cols, k, true).indices;
+      const nn = kneighbors(Xc, members.length, Xc, members.length, X.cols, k, true).indices;
       out.add(makeSamples(Xc, members.length, Xc, nn, k, X.cols, n, rng).data, c);
     }
     return out.finish(X, y);

@@ -2,7 +2,7 @@
 import { InputError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
-import { bruteKnn } from "../neighbors/brute.js";
+import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, minorityClass, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 import { checkNeighbours } from "./smote.js";
@@ -66,7 +66,7 @@ export class SMOTENC extends BaseSampler<SMOTENCOptions> {
           o += levels[t]!.length;
         });
       });
-      const nn = bruteKnn(enc, members.length, enc, members.length, width, k, true).indices;
+      const nn = kneighbors(enc, members.length, enc, members.length, width, k, true).indices;
       const block = new Float64Array(n * X.cols);
       const tally = new Map<number, number>();
       for (let s = 0; s < n; s++) {

@@ -2,10 +2,13 @@
 import { InputError, NotFittedError } from "../core/errors.js";
 import { validateParams } from "../core/params.js";
 import { checkArray } from "../core/validation.js";
-import { bruteKnn, type Neighbors } from "./brute.js";
+import type { Neighbors } from "./brute.js";
+import { kneighbors, type Algorithm } from "./search.js";
 
 export interface NearestNeighborsOptions {
   nNeighbors?: number;
+  /** "auto" picks a kd-tree in low dimension and blocked brute force otherwise. */
+  algorithm?: Algorithm;
 }
 
 /**
@@ -14,7 +17,7 @@ export interface NearestNeighborsOptions {
  * nn.kneighbors([[0.9]]).indices // Int32Array [1, 0]
  */
 export class NearestNeighbors {
-  static readonly rules = { nNeighbors: { kind: "int", min: 1 } } as const;
+  static readonly rules = { nNeighbors: { kind: "int", min: 1 }, algorithm: { kind: "enum", values: ["auto", "brute", "kd_tree"] } } as const;
   points_?: Float64Array;
   nSamplesFit_?: number;
   nFeaturesIn_?: number;
@@ -49,9 +52,10 @@ export class NearestNeighbors {
     const self = X === undefined;
     const available = this.nSamplesFit_! - (self ? 1 : 0);
     if (k > available) throw new InputError(`Expected n_neighbors <= n_samples_fit${self ? " - 1" : ""}, but n_samples_fit = ${this.nSamplesFit_}, n_neighbors = ${k}.`);
-    if (self) return bruteKnn(this.points_, this.nSamplesFit_!, this.points_, this.nSamplesFit_!, this.nFeaturesIn_!, k, true);
+    const algorithm = this.options.algorithm ?? "auto";
+    if (self) return kneighbors(this.points_, this.nSamplesFit_!, this.points_, this.nSamplesFit_!, this.nFeaturesIn_!, k, true, algorithm);
     const { matrix } = checkArray(X, "X");
     if (matrix.cols !== this.nFeaturesIn_) throw new InputError(`X has ${matrix.cols} features, but NearestNeighbors was fitted with ${this.nFeaturesIn_}.`);
-    return bruteKnn(this.points_, this.nSamplesFit_!, matrix.data, matrix.rows, matrix.cols, k, false);
+    return kneighbors(this.points_, this.nSamplesFit_!, matrix.data, matrix.rows, matrix.cols, k, false, algorithm);
   }
 }
