@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Random } from "../../../lib/core/index.js";
 import * as m from "../../../lib/metrics/index.js";
 import { py } from "../../helpers/python.js";
+import { mimeBundle } from "../../../lib/display/index.js";
 
 const rng = new Random(20261123);
 const n = 400;
@@ -102,6 +103,11 @@ describe("metrics match scikit-learn", () => {
     close(r.macroAvg.f1Score, (want["macro avg"] as Record<string, number>)["f1-score"]);
     close(r.weightedAvg.recall, (want["weighted avg"] as Record<string, number>)["recall"]);
     expect(r.toString().trimEnd()).toBe(String(ref["report_text"]).trimEnd());
+    // In a notebook it shows as an HTML table (the kernel asks for the Jupyter.display bundle).
+    const bundle = mimeBundle(r);
+    expect(bundle["text/html"]).toMatch(/^<table class="mlsd-report">/);
+    expect(bundle["text/html"]).toContain("<th>macro avg</th>");
+    expect(bundle["text/plain"]).toBe(r.toString());
   });
 });
 
