@@ -12,6 +12,7 @@ export interface Neighbors {
 }
 
 import { progress, type ProgressBar } from "../display/progress.js";
+import { replaceRoot } from "./heap.js";
 
 const POINT_BLOCK = 1024;
 /** Above this many distance evaluations (a few seconds here), the search reports progress. */
@@ -80,7 +81,7 @@ export function bruteKnn(points: Float64Array, nPoints: number, queries: Float64
           // The heap root holds the current k-th nearest (largest distance, then largest index).
           const rootD = heapD[base]!;
           if (d > rootD || (d === rootD && p > heapI[base]!)) continue;
-          siftDown(heapD, heapI, base, k, d, p);
+          replaceRoot(heapD, heapI, base, k, d, p);
         }
       }
     }
@@ -100,23 +101,4 @@ export function bruteKnn(points: Float64Array, nPoints: number, queries: Float64
     }
   }
   return { indices, distances, k };
-}
-
-/** Replaces the root of the max-heap at [base, base + k) with (d, p) and restores the heap. */
-function siftDown(hd: Float64Array, hi: Int32Array, base: number, k: number, d: number, p: number): void {
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= k) break;
-    const r = l + 1;
-    let m = l;
-    if (r < k && (hd[base + r]! > hd[base + l]! || (hd[base + r] === hd[base + l] && hi[base + r]! > hi[base + l]!))) m = r;
-    const md = hd[base + m]!;
-    if (md < d || (md === d && hi[base + m]! < p)) break;
-    hd[base + i] = md;
-    hi[base + i] = hi[base + m]!;
-    i = m;
-  }
-  hd[base + i] = d;
-  hi[base + i] = p;
 }

@@ -4,6 +4,7 @@
  * `search` picks it or blocked brute force by size and dimension, as scikit-learn's algorithm="auto" does.
  */
 import type { Neighbors } from "./brute.js";
+import { replaceRoot } from "./heap.js";
 
 const LEAF_SIZE = 32;
 
@@ -135,7 +136,7 @@ export class KDTree {
           d += t * t;
         }
         if (d > bound || (d === bound && p > hi[0]!)) continue;
-        siftDown(hd, hi, k, d, p);
+        replaceRoot(hd, hi, 0, k, d, p);
       }
       return;
     }
@@ -150,21 +151,4 @@ export class KDTree {
       if (dl <= hd[0]!) this.visit(node.left, q, k, self, hd, hi);
     }
   }
-}
-
-function siftDown(hd: Float64Array, hi: Int32Array, k: number, d: number, p: number): void {
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= k) break;
-    const r = l + 1;
-    let m = l;
-    if (r < k && (hd[r]! > hd[l]! || (hd[r] === hd[l] && hi[r]! > hi[l]!))) m = r;
-    if (hd[m]! < d || (hd[m] === d && hi[m]! < p)) break;
-    hd[i] = hd[m]!;
-    hi[i] = hi[m]!;
-    i = m;
-  }
-  hd[i] = d;
-  hi[i] = p;
 }
