@@ -1,0 +1,164 @@
+/** The boosting loop shared by the classifier and the regressor: binning, early stopping, one tree per class per iteration. */
+import type { Rules } from "../../core/params.js";
+import { checkRandomState, type RandomState } from "../../core/random.js";
+import { trainTestSplitIndices } from "../../sampling/stratified.js";
+import type { Matrix } from "../base.js";
+import { fitBinMapper, transformBins, type BinMapper } from "./binning.js";
+import { addTreeBinned, addTreeRaw, growTree, type GrowContext, type HistTree } from "./grower.js";
+import { baseline, gradients, meanLoss } from "./loss.js";
+import { ParallelHistograms } from "./parallel.js";
+
+export interface HistGradientBoostingOptions {
+  learningRate?: number;
+  maxIter?: number;
+  /** Leaves per tree (null: unlimited). */
+  maxLeafNodes?: number | null;
+  maxDepth?: number | null;
+  minSamplesLeaf?: number;
+  l2Regularization?: number;
+  /** Bins for non-missing values, at most 255; one more bin holds NaN. */
+  maxBins?: number;
+  /** "auto" (on above 10,000 samples), true or false. */
+  earlyStopping?: "auto" | boolean;
+  /** Early stopping monitors the loss on a held-out part ("loss" is the only scoring). */
+  scoring?: "loss";
+  validationFraction?: number;
+  nIterNoChange?: number;
+  tol?: number;
+  randomState?: RandomState;
+}
+
+export const HGB_RULES: Rules = {
+  learningRate: { kind: "float", min: 0, minExclusive: true },
+  maxIter: { kind: "int", min: 1 },
+  maxLeafNodes: [{ kind: "int", min: 2 }, { kind: "enum", values: [null] }],
+  maxDepth: [{ kind: "int", min: 1 }, { kind: "enum", values: [null] }],
+  minSamplesLeaf: { kind: "int", min: 1 },
+  l2Regularization: { kind: "float", min: 0 },
+  maxBins: { kind: "int", min: 2, max: 255 },
+  earlyStopping: { kind: "enum", values: ["auto", true, false] },
+  scoring: { kind: "enum", values: ["loss"] },
+  validationFraction: { kind: "float", min: 0, max: 1, minExclusive: true, maxExclusive: true },
+  nIterNoChange: { kind: "int", min: 1 },
+  tol: { kind: "float", min: 0 },
+  randomState: { kind: "randomState" },
+};
+
+export type LossKind = "squared_error" | "binary" | "multinomial";
+
+export interface BoostingState {
+  binMapper: BinMapper;
+  baseline: Float64Array;
+  /** predictors[iteration][treeOfClass] */
+  predictors: HistTree[][];
+  nIter: number;
+  trainScore: Float64Array;
+  validationScore: Float64Array;
+}
+
+/** Runs gradient boosting; `stratify` (class codes) makes the validation split stratified. */
+export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k: number, sampleWeight: Float64Array | undefined, o: HistGradientBoostingOptions): BoostingState {
+  const rng = checkRandomState(o.randomState);
+  const n = X.rows;
+  const d = X.cols;
+  const es = o.earlyStopping === undefined || o.earlyStopping === "auto" ? n > 10_000 : o.earlyStopping;
+  const trees = kind === "multinomial" ? k : 1;
+
+  let train = { X, y, w: sampleWeight ?? null };
+  let val: typeof train | null = null;
+  if (es) {
+    const { train: ti, test: vi } = trainTestSplitIndices(n, { testSize: o.validationFraction ?? 0.1, stratify: kind === "squared_error" ? undefined : y, randomState: rng.nextUint32() });
+    const pick = (idx: Int32Array) => {
+      const data = new Float64Array(idx.length * d);
+      idx.forEach((i, r) => data.set(X.data.subarray(i * d, (i + 1) * d), r * d));
+      const yy = kind === "squared_error" ? Float64Array.from(idx, (i) => y[i]!) : Int32Array.from(idx, (i) => y[i]!);
+      return { X: { data, rows: idx.length, cols: d }, y: yy, w: sampleWeight ? Float64Array.from(idx, (i) => sampleWeight[i]!) : null };
+    };
+    train = pick(ti);
+    val = pick(vi);
+  }
+  const nt = train.X.rows;
+  const maxBins = o.maxBins ?? 255;
+  const mapper = fitBinMapper(train.X, maxBins, rng);
+  const binned = transformBins(train.X, mapper);
+  const binnedVal = val ? transformBins(val.X, mapper) : null;
+
+  const base = baseline(kind, train.y, k, train.w);
+  const raw = new Float64Array(nt * trees);
+  for (let i = 0; i < nt; i++) for (let c = 0; c < trees; c++) raw[i * trees + c] = base[c]!;
+  const rawVal = val ? new Float64Array(val.X.rows * trees) : null;
+  if (rawVal) for (let i = 0; i < val!.X.rows; i++) for (let c = 0; c < trees; c++) rawVal[i * trees + c] = base[c]!;
+
+  const constantHessian = kind === "squared_error" && !train.w;
+  const g = Array.from({ length: trees }, () => new Float32Array(nt));
+  const h = Array.from({ length: trees }, () => (constantHessian ? null : new Float32Array(nt)));
+  const maxLeafNodes = o.maxLeafNodes === null ? Infinity : (o.maxLeafNodes ?? 31);
+  // Live histograms never exceed the splittable leaves plus two children; unlimited trees stay on one thread.
+  const par = Number.isFinite(maxLeafNodes) && nt >= 5_000 ? ParallelHistograms.open(nt, d, maxLeafNodes + 3) : null;
+  let ctx: GrowContext;
+  if (par) {
+    par.binned.set(binned);
+    ctx = { binned: par.binned, n: nt, d, mapper, partition: par.partition, tmp: new Uint32Array(nt), pool: [...par.hists], scratch: par.scratch, build: (hist, s, e, gg, hh, id) => par.build(hist, s, e, gg, hh, id) };
+  } else {
+    ctx = { binned, n: nt, d, mapper, partition: new Uint32Array(nt), tmp: new Uint32Array(nt), pool: [], scratch: { g: new Float64Array(nt), h: new Float64Array(nt) } };
+  }
+  const params = {
+    maxLeafNodes,
+    maxDepth: o.maxDepth ?? Infinity,
+    minSamplesLeaf: o.minSamplesLeaf ?? 20,
+    l2: o.l2Regularization ?? 0,
+    minHessianToSplit: 1e-3,
+    shrinkage: o.learningRate ?? 0.1,
+    constantHessian: constantHessian ? 1 : NaN,
+  };
+
+  const trainScore: number[] = [];
+  const validationScore: number[] = [];
+  const score = () => {
+    trainScore.push(-meanLoss(kind, raw, train.y, trees, train.w));
+    if (val) validationScore.push(-meanLoss(kind, rawVal!, val.y, trees, val.w));
+  };
+  if (es) score();
+  const predictors: HistTree[][] = [];
+  const maxIter = o.maxIter ?? 100;
+  const nIterNoChange = o.nIterNoChange ?? 10;
+  const tol = o.tol ?? 1e-7;
+  try {
+  for (let it = 0; it < maxIter; it++) {
+    gradients(kind, raw, train.y, trees, train.w, g, h);
+    const iteration: HistTree[] = [];
+    for (let c = 0; c < trees; c++) {
+      for (let i = 0; i < nt; i++) ctx.partition[i] = i; // sequential root scan each tree
+      const { tree, leaves } = growTree(ctx, g[c]!, h[c] ?? null, params);
+      for (const leaf of leaves) for (let p = leaf.start; p < leaf.end; p++) raw[ctx.partition[p]! * trees + c]! += leaf.value;
+      if (rawVal) addTreeBinned(tree, binnedVal!, val!.X.rows, maxBins, rawVal, trees, c);
+      iteration.push(tree);
+    }
+    predictors.push(iteration);
+    if (es) {
+      score();
+      if (shouldStop(val ? validationScore : trainScore, nIterNoChange, tol)) break;
+    }
+  }
+  } finally {
+    par?.close();
+  }
+  return { binMapper: mapper, baseline: base, predictors, nIter: predictors.length, trainScore: Float64Array.from(trainScore), validationScore: Float64Array.from(validationScore) };
+}
+
+/** scikit-learn's rule: stop when none of the last `n` scores beats the one before them by more than `tol`. */
+function shouldStop(scores: number[], n: number, tol: number): boolean {
+  if (scores.length < n + 1) return false;
+  const reference = scores[scores.length - n - 1]! + tol;
+  for (let i = scores.length - n; i < scores.length; i++) if (scores[i]! > reference) return false;
+  return true;
+}
+
+/** Raw predictions (rows x trees per iteration) of fitted boosting on raw features. */
+export function rawPredict(state: BoostingState, X: Matrix): Float64Array {
+  const trees = state.baseline.length;
+  const out = new Float64Array(X.rows * trees);
+  for (let i = 0; i < X.rows; i++) for (let c = 0; c < trees; c++) out[i * trees + c] = state.baseline[c]!;
+  for (const iteration of state.predictors) iteration.forEach((tree, c) => addTreeRaw(tree, X.data, X.rows, X.cols, out, trees, c));
+  return out;
+}

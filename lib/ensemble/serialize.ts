@@ -1,0 +1,85 @@
+/**
+ * Fitted models as JSON: typed arrays as base64 (exact, compact), nested estimators as their own JSON, and a
+ * registry so `loadModel` rebuilds the right class.
+ */
+import { InputError } from "../core/errors.js";
+import { Random } from "../core/random.js";
+
+export interface ModelJSON {
+  format: "mlsd-model";
+  version: 1;
+  type: string;
+  options: unknown;
+  /** Fitted state; null for an unfitted estimator. */
+  state: unknown;
+}
+
+export interface Serializable {
+  toJSON(): ModelJSON;
+}
+
+type Ctor = new (options?: never) => Serializable & { setState(state: Record<string, unknown>): void };
+const registry = new Map<string, Ctor>();
+
+/** Makes a class loadable by `loadModel` under its name. */
+export function registerModel(name: string, ctor: unknown): void {
+  registry.set(name, ctor as Ctor);
+}
+
+const TYPED = { Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, Int8Array, Uint16Array, Int16Array } as const;
+type TypedName = keyof typeof TYPED;
+
+const isModel = (v: unknown): v is Serializable => typeof v === "object" && v !== null && typeof (v as Serializable).toJSON === "function" && "options" in v;
+
+/** Turns a value into JSON-safe data; the inverse is `decode`. */
+export function encode(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const name = value.constructor.name as TypedName;
+    if (!(name in TYPED)) throw new InputError(`Cannot serialise a ${name}.`);
+    return { $typed: name, base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  }
+  if (isModel(value)) return value.toJSON();
+  if (value instanceof Map) return { $map: [...value].map(([k, v]) => [encode(k), encode(v)]) };
+  if (Array.isArray(value)) return value.map(encode);
+  const out: Record<string, unknown> = {};
+  // A shared generator is live state, not an option: a loaded model keeps the seed it was given, or none.
+  for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== "function" && !(v instanceof Random)) out[k] = encode(v);
+  return out;
+}
+
+/** Rebuilds what `encode` produced. */
+export function decode(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(decode);
+  const obj = value as Record<string, unknown>;
+  if (typeof obj.$typed === "string") {
+    const Ctor = TYPED[obj.$typed as TypedName];
+    if (!Ctor) throw new InputError(`Unknown typed array '${obj.$typed}' in model JSON.`);
+    const bytes = Buffer.from(obj.base64 as string, "base64");
+    // Copy into a fresh, aligned buffer: the Buffer's offset may not be a multiple of the element size.
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    return new Ctor(copy.buffer, 0, bytes.length / Ctor.BYTES_PER_ELEMENT);
+  }
+  if (Array.isArray(obj.$map)) return new Map((obj.$map as [unknown, unknown][]).map(([k, v]) => [decode(k), decode(v)]));
+  if (obj.format === "mlsd-model") return loadModel(obj);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = decode(v);
+  return out;
+}
+
+/**
+ * Rebuilds a fitted (or unfitted) estimator from `toJSON()` output or its string.
+ * @example const again = loadModel(JSON.stringify(model)); again.predict(X)
+ */
+export function loadModel<T = unknown>(json: string | object): T {
+  const obj = (typeof json === "string" ? JSON.parse(json) : json) as Partial<ModelJSON>;
+  if (obj?.format !== "mlsd-model") throw new InputError(`loadModel expects the JSON of an mlsd model (format "mlsd-model"); got ${obj?.format === undefined ? "an object without 'format'" : `format ${JSON.stringify(obj.format)}`}.`);
+  if (obj.version !== 1) throw new InputError(`Model JSON version ${String(obj.version)} is not supported (expected 1).`);
+  const Ctor = registry.get(obj.type ?? "");
+  if (!Ctor) throw new InputError(`Unknown model type '${String(obj.type)}'; known types: ${[...registry.keys()].sort().join(", ")}.`);
+  const model = new Ctor(decode(obj.options) as never);
+  if (obj.state !== null && obj.state !== undefined) model.setState(decode(obj.state) as Record<string, unknown>);
+  return model as T;
+}
