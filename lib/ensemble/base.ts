@@ -143,7 +143,7 @@ export function applyClassWeight(classWeight: unknown, y: Int32Array, classes: r
  */
 export abstract class BaseClassifier<O extends object> extends BaseEstimator<O> {
   classes_?: Label[];
-  protected labelsLike?: Pick<CheckedLabels, "classes" | "kind">;
+  protected labelsLike?: Pick<CheckedLabels, "classes" | "kind" | "typedCtor">;
   /** Whether X may hold NaN (missing values) at fit and predict time. */
   protected readonly allowNaN: boolean = false;
 
@@ -157,7 +157,7 @@ export abstract class BaseClassifier<O extends object> extends BaseEstimator<O> 
     if (this.allowNaN) rejectInfinite(cx);
     const cy = checkLabels(y, "y", cx.matrix.rows);
     const sw = checkSampleWeight(sampleWeight, cx.matrix.rows);
-    this.labelsLike = { classes: cy.classes, kind: cy.kind };
+    this.labelsLike = { classes: cy.classes, kind: cy.kind, typedCtor: cy.typedCtor };
     this.fitEncoded(cx.matrix, cy.codes, cy.classes, sw);
     return this;
   }
@@ -204,13 +204,14 @@ export abstract class BaseClassifier<O extends object> extends BaseEstimator<O> 
   }
 
   protected override getState(): Record<string, unknown> {
-    return { classes_: this.classes_, labelsKind: this.labelsLike?.kind ?? "array" };
+    return { classes_: this.classes_, labelsKind: this.labelsLike?.kind ?? "array", labelsType: this.labelsLike?.typedCtor?.name };
   }
 
   override setState(state: Record<string, unknown>): void {
     this.nFeaturesIn_ = state.nFeaturesIn_ as number;
     this.classes_ = state.classes_ as Label[];
-    this.labelsLike = { classes: this.classes_, kind: (state.labelsKind as "array" | "typed") ?? "array" };
+    const ctor = typeof state.labelsType === "string" ? (globalThis as Record<string, unknown>)[state.labelsType] : undefined;
+    this.labelsLike = { classes: this.classes_, kind: (state.labelsKind as "array" | "typed") ?? "array", typedCtor: ctor as CheckedLabels["typedCtor"] };
   }
 }
 
