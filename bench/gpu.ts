@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { describeBackend, useBackend } from "../lib/backend/index.js";
+import { mlpStepMs } from "./mlp-step.js";
 
 // In the bundle, the wasm binaries sit in ./wasm next to it (pack.sh copies them there), and Emscripten's
 // loader reads the CommonJS global __dirname, which an ES module bundle lacks.
@@ -58,20 +59,6 @@ async function timeMatmul(backend: string, n: number, reps: number): Promise<num
   return (2 * n ** 3) / sec / 1e9; // GFLOP/s
 }
 
-async function timeTrainStep(backend: string, steps: number): Promise<number> {
-  await tf.setBackend(backend);
-  const model = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [256], units: 512, activation: "relu" }), tf.layers.dense({ units: 512, activation: "relu" }), tf.layers.dense({ units: 10, activation: "softmax" })],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
-  const x = tf.randomNormal([1024, 256], 0, 1, "float32", 3);
-  const y = tf.oneHot(tf.randomUniform([1024], 0, 10, "int32", 4), 10);
-  await model.fit(x, y, { batchSize: 256, epochs: 1, verbose: 0 });
-  const t = performance.now();
-  await model.fit(x, y, { batchSize: 256, epochs: steps, verbose: 0 });
-  return (performance.now() - t) / (steps * 4); // ms per batch of 256
-}
-
 process.stdout.write(`${await matmulCheck()}\n`);
 const rows: string[] = [];
 const gflops: Record<string, Record<number, number>> = {};
@@ -82,7 +69,7 @@ for (const backend of backends) {
     if (backend === "cpu" && n > 1024) continue;
     gflops[backend]![n] = await timeMatmul(backend, n, backend === "cpu" ? 2 : 10);
   }
-  stepMs[backend] = await timeTrainStep(backend, backend === "cpu" ? 1 : 5);
+  stepMs[backend] = await mlpStepMs(backend, backend === "cpu" ? 1 : 5);
 }
 const base = backends.includes("wasm") ? "wasm" : backends[backends.length - 1]!;
 rows.push(`| backend | matMul 256 GFLOP/s | matMul 1024 GFLOP/s | matMul 2048 GFLOP/s | MLP train ms/batch(256) | speed-up vs ${base} (train) |`, "|---|---:|---:|---:|---:|---:|");
