@@ -50,8 +50,9 @@ export function fitBinMapper(X: Matrix, maxBins: number, rng: Random, subsample 
 
 /** Thresholds for one sorted, NaN-free column. */
 function findThresholds(sorted: Float64Array, maxBins: number): Float64Array {
+  // Count distinct values only up to maxBins + 1: past that, quantiles decide and the list is not needed.
   const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
+  for (let i = 0; i < sorted.length && distinct.length <= maxBins; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
   let mids: number[];
   if (distinct.length <= maxBins) {
     mids = [];
@@ -77,23 +78,30 @@ export function transformBins(X: Matrix, mapper: BinMapper): Uint8Array {
   const { rows: n, cols: d, data } = X;
   const out = new Uint8Array(n * d);
   const missing = mapper.maxBins;
+  // Thresholds padded with +Infinity to 256 entries: a fixed 8-step binary search without data-dependent branches.
+  const padded = new Float64Array(256);
   for (let f = 0; f < d; f++) {
     const t = mapper.thresholds[f]!;
+    padded.fill(Infinity);
+    padded.set(t);
+    const col = f * n;
     for (let i = 0; i < n; i++) {
       const x = data[i * d + f]!;
-      if (Number.isNaN(x)) {
-        out[f * n + i] = missing;
+      if (x !== x) {
+        out[col + i] = missing;
         continue;
       }
-      // First threshold >= x (numpy's searchsorted, side "left").
-      let lo = 0;
-      let hi = t.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (t[mid]! < x) lo = mid + 1;
-        else hi = mid;
-      }
-      out[f * n + i] = lo;
+      // The number of thresholds below x (numpy's searchsorted, side "left").
+      let pos = 0;
+      pos += padded[pos + 127]! < x ? 128 : 0;
+      pos += padded[pos + 63]! < x ? 64 : 0;
+      pos += padded[pos + 31]! < x ? 32 : 0;
+      pos += padded[pos + 15]! < x ? 16 : 0;
+      pos += padded[pos + 7]! < x ? 8 : 0;
+      pos += padded[pos + 3]! < x ? 4 : 0;
+      pos += padded[pos + 1]! < x ? 2 : 0;
+      pos += padded[pos]! < x ? 1 : 0;
+      out[col + i] = pos;
     }
   }
   return out;
