@@ -3,6 +3,9 @@
  * (CUDA, then CPU), WebGPU through Dawn, WebAssembly, then plain JavaScript. Each backend that is skipped is
  * reported with the reason, so a notebook can say why it is not on the GPU.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
 export type BackendRequest = BackendName | "auto";
 
@@ -41,7 +44,23 @@ async function tryTensorflow(tf: Tf): Promise<string> {
   throw new Error("neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (see README: CUDA machines)");
 }
 
+/**
+ * Whether the Vulkan loader Dawn needs on Linux can be found: asking Dawn without it only prints a native
+ * warning to stderr and finds nothing.
+ */
+export function vulkanLoaderPresent(): boolean {
+  if (process.platform !== "linux") return true; // Metal or Direct3D elsewhere
+  const dirs = [...(process.env["LD_LIBRARY_PATH"] ?? "").split(":").filter(Boolean), "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/lib64", "/usr/local/lib"];
+  if (dirs.some((d) => existsSync(join(d, "libvulkan.so.1")))) return true;
+  try {
+    return readFileSync("/etc/ld.so.cache").includes("libvulkan.so.1");
+  } catch {
+    return false;
+  }
+}
+
 async function tryWebgpu(tf: Tf): Promise<string> {
+  if (!vulkanLoaderPresent()) throw new Error("no Vulkan loader (libvulkan.so.1), so Dawn cannot reach a GPU");
   const g = globalThis as Record<string, unknown>;
   let dawn: { create(flags: string[]): { requestAdapter(o?: object): Promise<unknown> }; globals: object };
   try {
