@@ -2,3 +2,20 @@
 export { connect, queryArrow, insertArrow, duckdbTypes } from "./duckdb-arrow.js";
 export { readTable, writeTable, formatOf, type Format, type ReadOptions, type WriteOptions } from "./formats.js";
 export { compareFormats, rowVsColumnAccess, type FormatMeasurement, type CompareFormatsOptions } from "./compare-formats.js";
+export {
+  validate,
+  expectColumnToExist,
+  expectColumnValuesToBeOfType,
+  expectColumnValuesToNotBeNull,
+  expectColumnValuesToBeBetween,
+  expectColumnValuesToBeInSet,
+  expectColumnValuesToBeUnique,
+  expectTableRowCountToBeBetween,
+  expectColumnMeanToBeBetween,
+  expectColumnStdevToBeBetween,
+  type Expectation,
+  type ExpectationResult,
+  type ValidationReport,
+  type ColumnKind,
+} from "./validation.js";
+export { snapshot, checkout, versions, lineageOf, type Lineage, type VersionRecord } from "./versioning.js";
