@@ -3,6 +3,8 @@
  * A detector resets itself on the update after it fired, as River's do.
  */
 import { InputError } from "../core/errors.js";
+import { checkRandomState, type Random, type RandomState } from "../core/random.js";
+import { ks2Samp } from "./ks.js";
 
 export interface DriftDetector {
   readonly driftDetected: boolean;
@@ -113,6 +115,103 @@ export class ADWIN implements DriftDetector {
       if (cut < 0) break;
       this.driftDetected = true;
       this.window = w.slice(cut);
+    }
+    return this;
+  }
+}
+
+/**
+ * Page–Hinkley (Page 1954) with River's parameters and defaults: cumulative deviations of x from its running
+ * mean (minus `delta`, with forgetting `alpha`); an alarm when they rise (or fall, by `mode`) more than
+ * `threshold` from their extreme. The threshold is in the stream's units: 50 suits values of order 1 with
+ * small noise, as in River's example.
+ */
+export class PageHinkley implements DriftDetector {
+  driftDetected = false;
+  private n = 0;
+  private mean = 0;
+  private sumUp = 0;
+  private minUp = Infinity;
+  private sumDown = 0;
+  private maxDown = -Infinity;
+
+  constructor(readonly options: { minInstances?: number; delta?: number; threshold?: number; alpha?: number; mode?: "up" | "down" | "both" } = {}) {
+    const { threshold = 50, alpha = 1 - 0.0001, mode = "both" } = options;
+    if (!(threshold > 0)) throw new InputError(`PageHinkley: threshold must be > 0; got ${threshold}.`);
+    if (!(alpha > 0 && alpha <= 1)) throw new InputError(`PageHinkley: alpha must be in (0, 1]; got ${alpha}.`);
+    if (!["up", "down", "both"].includes(mode)) throw new InputError(`PageHinkley: mode must be "up", "down" or "both"; got ${JSON.stringify(mode)}.`);
+  }
+
+  update(x: number): this {
+    finite(x, "PageHinkley");
+    if (this.driftDetected) {
+      this.n = 0;
+      this.mean = 0;
+      this.sumUp = this.sumDown = 0;
+      this.minUp = Infinity;
+      this.maxDown = -Infinity;
+    }
+    const { minInstances = 30, delta = 0.005, threshold = 50, alpha = 1 - 0.0001, mode = "both" } = this.options;
+    this.n++;
+    this.mean += (x - this.mean) / this.n;
+    const dev = x - this.mean;
+    this.sumUp = alpha * this.sumUp + dev - delta;
+    this.sumDown = alpha * this.sumDown + dev + delta;
+    this.minUp = Math.min(this.minUp, this.sumUp);
+    this.maxDown = Math.max(this.maxDown, this.sumDown);
+    this.driftDetected = false;
+    if (this.n >= minInstances) {
+      const up = this.sumUp - this.minUp > threshold;
+      const down = this.maxDown - this.sumDown > threshold;
+      this.driftDetected = (mode !== "down" && up) || (mode !== "up" && down);
+    }
+    return this;
+  }
+}
+
+/**
+ * KSWIN (Raab et al. 2020) with River's parameters and defaults: once `windowSize` values are in, every update
+ * compares the newest `statSize` values with `statSize` drawn at random from the older part by the two-sample
+ * Kolmogorov–Smirnov test (exact p-value); an alarm when p <= `alpha` and the statistic exceeds 0.1, after
+ * which only the newest values are kept. It tests at every step, so at alpha 0.005 a long stationary stream
+ * still sees occasional false alarms; lower alpha for fewer.
+ */
+export class KSWIN implements DriftDetector {
+  driftDetected = false;
+  pValue = 1;
+  private window: number[] = [];
+  private readonly rng: Random;
+
+  constructor(readonly options: { alpha?: number; windowSize?: number; statSize?: number; randomState?: RandomState } = {}) {
+    const { alpha = 0.005, windowSize = 100, statSize = 30 } = options;
+    if (!(alpha > 0 && alpha < 1)) throw new InputError(`KSWIN: alpha must be in (0, 1); got ${alpha}.`);
+    if (!(Number.isInteger(statSize) && statSize > 0 && Number.isInteger(windowSize) && windowSize >= 2 * statSize)) {
+      throw new InputError(`KSWIN: windowSize must be an integer at least twice statSize; got windowSize ${windowSize}, statSize ${statSize}.`);
+    }
+    this.rng = checkRandomState(options.randomState);
+  }
+
+  update(x: number): this {
+    finite(x, "KSWIN");
+    const { alpha = 0.005, windowSize = 100, statSize = 30 } = this.options;
+    this.window.push(x);
+    if (this.window.length > windowSize) this.window.shift();
+    this.driftDetected = false;
+    if (this.window.length < windowSize) return this;
+    const older = windowSize - statSize;
+    // statSize distinct positions among the older values (partial Fisher–Yates).
+    const pos = Array.from({ length: older }, (_, i) => i);
+    for (let i = 0; i < statSize; i++) {
+      const j = i + this.rng.randint(older - i);
+      [pos[i], pos[j]] = [pos[j]!, pos[i]!];
+    }
+    const sample = pos.slice(0, statSize).map((p) => this.window[p]!);
+    const recent = this.window.slice(older);
+    const { statistic, pValue } = ks2Samp(sample, recent);
+    this.pValue = pValue;
+    if (pValue <= alpha && statistic > 0.1) {
+      this.driftDetected = true;
+      this.window = recent;
     }
     return this;
   }

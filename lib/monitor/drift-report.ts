@@ -8,6 +8,7 @@
 import { InputError } from "../core/errors.js";
 import { DISPLAY_SYMBOL } from "../display/mime.js";
 import { tableHtml } from "../display/table.js";
+import { Plot, plot } from "../plot/index.js";
 import { chiSquareTest, jensenShannon, proportionZTest, wassersteinDistance } from "./distances.js";
 import { ks2Samp } from "./ks.js";
 
@@ -32,6 +33,14 @@ export interface DriftReport {
   /** Share of columns that drifted. */
   share: number;
   datasetDrift: boolean;
+  /** A bar per column: its drift score over its threshold (1 marks the threshold), coloured by drift. */
+  chart(): { outerHTML: string };
+}
+
+/** A column's score on one scale, where 1 is the drift threshold: log p / log 0.05 for tests, distance / threshold. */
+export function driftRatio(c: ColumnDrift): number {
+  if (c.test === "ks" || c.test === "chi-squared" || c.test === "z-test") return c.score <= 0 ? 10 : Math.log(c.score) / Math.log(c.threshold);
+  return c.score / c.threshold;
 }
 
 const values = (t: TableLike, name: string) => {
@@ -79,7 +88,19 @@ export function driftReport(reference: TableLike, current: TableLike, options: {
     return { column, kind: "categorical", test: "jensen-shannon", score: js, threshold: 0.1, drift: js >= 0.1 };
   });
   const share = columns.filter((c) => c.drift).length / Math.max(1, columns.length);
-  const report: DriftReport = { columns, share, datasetDrift: share >= (options.driftShare ?? 0.5) };
+  const chart = () =>
+    plot({
+      height: 40 + 24 * columns.length,
+      marginLeft: 120,
+      x: { label: "drift score ÷ threshold (1 is the threshold)", grid: true },
+      y: { label: null },
+      color: { domain: ["ok", "drift"], range: ["#4269d0", "#ff725c"], legend: true },
+      marks: [
+        Plot.barX(columns.map((c) => ({ column: c.column, ratio: Math.min(driftRatio(c), 10), state: c.drift ? "drift" : "ok", test: c.test })), { x: "ratio", y: "column", fill: "state", title: (d: { test: string }) => d.test }),
+        Plot.ruleX([1], { stroke: "currentColor", strokeDasharray: "4 3" }),
+      ],
+    }) as unknown as { outerHTML: string };
+  const report: DriftReport = { columns, share, datasetDrift: share >= (options.driftShare ?? 0.5), chart };
   const preview = () => ({
     kind: `Drift report (${columns.filter((c) => c.drift).length} of ${columns.length} columns drifted${report.datasetDrift ? ": dataset drift" : ""})`,
     columns: ["column", "kind", "test", "score", "threshold", "drift"],
@@ -88,6 +109,6 @@ export function driftReport(reference: TableLike, current: TableLike, options: {
     totalRows: columns.length,
   });
   return Object.assign(report, {
-    [DISPLAY_SYMBOL]: () => ({ "text/html": tableHtml(preview()), "text/plain": columns.map((c) => `${c.column}: ${c.test} ${c.score.toPrecision(4)} (threshold ${c.threshold}) ${c.drift ? "DRIFT" : "ok"}`).join("\n") }),
+    [DISPLAY_SYMBOL]: () => ({ "text/html": `${tableHtml(preview())}\n${chart().outerHTML}`, "text/plain": columns.map((c) => `${c.column}: ${c.test} ${c.score.toPrecision(4)} (threshold ${c.threshold}) ${c.drift ? "DRIFT" : "ok"}`).join("\n") }),
   });
 }

@@ -1,7 +1,7 @@
 /** Each detector fires within 50 items of an abrupt change in a seeded stream, and never on 10,000 stationary items. */
 import { describe, expect, it } from "vitest";
 import { Random } from "../../../lib/core/index.js";
-import { ADWIN, DDM, type DriftDetector } from "../../../lib/monitor/index.js";
+import { ADWIN, DDM, KSWIN, PageHinkley, type DriftDetector } from "../../../lib/monitor/index.js";
 
 function firstAlarm(d: DriftDetector, stream: number[]): number {
   for (let i = 0; i < stream.length; i++) if (d.update(stream[i]!).driftDetected) return i;
@@ -18,6 +18,9 @@ const errorsShift = [...Array.from({ length: change }, () => (rng.random() < 0.1
 describe("streaming drift detectors", () => {
   const numeric: [string, () => DriftDetector][] = [
     ["ADWIN", () => new ADWIN()],
+    // KSWIN tests at every step; at River's alpha of 0.005 a 10,000-item stationary stream sees 10 to 22 false
+    // alarms (5 seeds, see bench/RESULTS.md), so the stationary check runs at alpha 1e-5.
+    ["KSWIN (alpha 1e-5)", () => new KSWIN({ alpha: 1e-5, randomState: 0 })],
   ];
   for (const [name, make] of numeric) {
     it(`${name}: no alarm on 10,000 stationary items, an alarm within 50 items of a shift`, () => {
@@ -27,6 +30,19 @@ describe("streaming drift detectors", () => {
       expect(at - change).toBeLessThanOrEqual(50);
     });
   }
+
+  it("Page-Hinkley with River's defaults: no alarm on 10,000 items with noise 0.1, an alarm within 50 items of a shift of 2", () => {
+    // The threshold (50) is in the stream's units: on unit-variance noise its random walk crosses it (4 to 8 false alarms per 10,000).
+    const quiet = Array.from({ length: 10_000 }, () => rng.normal() * 0.1);
+    const jump = [...Array.from({ length: change }, () => rng.normal() * 0.1), ...Array.from({ length: 1000 }, () => rng.normal() * 0.1 + 2)];
+    expect(firstAlarm(new PageHinkley(), quiet)).toBe(-1);
+    const at = firstAlarm(new PageHinkley(), jump);
+    expect(at).toBeGreaterThanOrEqual(change);
+    expect(at - change).toBeLessThanOrEqual(50);
+    const down = firstAlarm(new PageHinkley({ mode: "down" }), jump.map((v) => -v));
+    expect(down - change).toBeLessThanOrEqual(50);
+    expect(firstAlarm(new PageHinkley({ mode: "up" }), jump.map((v) => -v))).toBe(-1);
+  });
 
   it("DDM: no alarm on a stable 10 % error rate, an alarm within 50 items of a jump to 60 %", () => {
     expect(firstAlarm(new DDM(), errors)).toBe(-1);
@@ -38,5 +54,7 @@ describe("streaming drift detectors", () => {
   it("refuses bad input", () => {
     expect(() => new DDM().update(0.5)).toThrow("DDM.update: x must be 0 or 1 (a prediction error); got 0.5.");
     expect(() => new ADWIN().update(NaN)).toThrow("ADWIN.update: x must be a finite number; got NaN.");
+    expect(() => new KSWIN({ windowSize: 50, statSize: 30 })).toThrow("KSWIN: windowSize must be an integer at least twice statSize");
+    expect(() => new PageHinkley({ mode: "sideways" as never })).toThrow('PageHinkley: mode must be "up", "down" or "both"');
   });
 });

@@ -2,7 +2,7 @@
 import { tableFromArrays } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { Random } from "../../../lib/core/index.js";
-import { chiSquareTest, chi2Sf, driftReport, jensenShannon, ks2Samp, populationStabilityIndex, proportionZTest, wassersteinDistance } from "../../../lib/monitor/index.js";
+import { chiSquareTest, chi2Sf, driftRatio, driftReport, jensenShannon, ks2Samp, populationStabilityIndex, proportionZTest, wassersteinDistance } from "../../../lib/monitor/index.js";
 import { mimeBundle } from "../../../lib/display/index.js";
 import { py } from "../../helpers/python.js";
 
@@ -90,6 +90,13 @@ describe("driftReport", () => {
     const large = driftReport(mk(3000, 0), mk(3000, 0.5));
     expect(large.columns.map((c) => [c.column, c.test, c.drift])).toEqual([["amount", "wasserstein (normed)", true], ["country", "jensen-shannon", true], ["stable", "wasserstein (normed)", false]]);
     expect(String(mimeBundle(large)["text/html"])).toContain("Drift report (2 of 3 columns drifted: dataset drift)");
+    // The chart: one bar per column, drifted ones past the dashed threshold line at 1.
+    const svg = large.chart().outerHTML;
+    expect(svg.match(/<rect [^>]*fill="#ff725c"/g)?.length).toBe(2);
+    expect(svg.match(/<rect [^>]*fill="#4269d0"/g)?.length).toBe(1);
+    expect(String(mimeBundle(large)["text/html"])).toContain("<svg");
+    large.columns.forEach((c) => expect(driftRatio(c) >= 1).toBe(c.drift));
+    small.columns.forEach((c) => expect(driftRatio(c) > 1).toBe(c.drift));
   });
 
   it("names a missing column and refuses empty tables", () => {
