@@ -2,10 +2,10 @@
  * Row versus column formats on the 3-million-row flights file of vega-datasets:
  *   npm run build && node dist/bench/formats.js
  * Writes CSV, newline-delimited JSON, Parquet and Arrow IPC, then times reading every column and one column
- * (best of 3), and prints the row-major against column-major access of a typed array.
+ * (best of 3), and prints the row-major against column-major access of a typed array and the OLTP/OLAP workloads.
  */
 import { vegaDataPath } from "../datasets/files.js";
-import { compareFormats, rowVsColumnAccess } from "../lib/data/index.js";
+import { compareFormats, oltpVsOlap, rowVsColumnAccess } from "../lib/data/index.js";
 
 const source = vegaDataPath("flights-3m.parquet");
 const results = await compareFormats(source, { column: "delay", repeats: 3 });
@@ -16,4 +16,7 @@ const parquet = results.find((r) => r.format === "parquet")!;
 rows.push("", `One-column Parquet read against the one-column CSV read: ${(csv.oneColumnMs / parquet.oneColumnMs).toFixed(1)}x faster; against reading all of the CSV: ${(csv.allColumnsMs / parquet.oneColumnMs).toFixed(1)}x.`);
 const access = rowVsColumnAccess(2_000_000, 20);
 rows.push("", `Summing one column of a 2,000,000 x 20 float64 matrix: row-major ${access.rowMajorMs.toFixed(1)} ms, column-major ${access.columnMajorMs.toFixed(1)} ms (${(access.rowMajorMs / access.columnMajorMs).toFixed(1)}x).`);
+const oltp = await oltpVsOlap({ rows: 200_000, operations: 2_000 });
+rows.push("", "| workload (200,000 rows) | operations | row store, JS Map (ms) | DuckDB (ms) | DuckDB / row store |", "|---|---:|---:|---:|---:|");
+for (const o of oltp) rows.push(`| ${o.workload} | ${o.operations} | ${o.rowStoreMs.toFixed(2)} | ${o.duckdbMs.toFixed(2)} | ${(o.duckdbMs / o.rowStoreMs).toFixed(1)} |`);
 process.stdout.write(`${rows.join("\n")}\n`);
