@@ -21,3 +21,4 @@ export {
 export { snapshot, checkout, versions, lineageOf, type Lineage, type VersionRecord } from "./versioning.js";
 export { featurePipeline, rowsOf, type FeaturePipeline, type FeatureSpec, type RollingSpec, type FeatureValue } from "./feature-pipeline.js";
 export { oltpVsOlap, type WorkloadTiming } from "./oltp-olap.js";
+export { toDanfo, fromDanfo } from "./danfo.js";

@@ -110,3 +110,22 @@ describe("compareFormats", () => {
     expect(() => rowVsColumnAccess(0, 3)).toThrow("rows and cols must be positive integers");
   });
 });
+
+describe("danfo.js", () => {
+  it("DataFrames convert to Arrow and back, keeping values", async () => {
+    const { toDanfo, fromDanfo } = await import("../../../lib/data/index.js");
+    const t = new Table({
+      n: vectorFromArray([1, 2, null], new Int32()),
+      x: vectorFromArray([1.5, -2, null], new Float64()),
+      s: vectorFromArray(["a", null, "c"], new Utf8()),
+      b: vectorFromArray([true, false, true], new Bool()),
+    });
+    const df = await toDanfo(t);
+    expect(df.columns).toEqual(["n", "x", "s", "b"]);
+    expect(types(fromDanfo(df))).toEqual(["n:Float64", "x:Float64", "s:Utf8", "b:Bool"]); // danfo: ints with nulls are float32
+    const back = fromDanfo(df, t);
+    expect(types(back)).toEqual(["n:Int32", "x:Float64", "s:Utf8", "b:Bool"]);
+    expect(values(back)).toEqual(values(t));
+    await expect(toDanfo(new Table({ big: vectorFromArray([2n ** 60n], new Int64()) }))).rejects.toThrow("beyond what danfo's JavaScript numbers keep exactly");
+  });
+});
