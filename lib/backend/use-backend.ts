@@ -31,6 +31,7 @@ const missing = (err: unknown) => {
 };
 
 async function tryTensorflow(tf: Tf): Promise<string> {
+  let standIn: string | undefined;
   // Optional and usually absent: the names are not literals so bundlers leave them out.
   for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
     try {
@@ -39,8 +40,15 @@ async function tryTensorflow(tf: Tf): Promise<string> {
       if (missing(err)) continue;
       throw new Error(`${pkg} is installed but failed to load: ${(err as Error).message}`);
     }
+    // danfojs-node's install maps @tensorflow/tfjs-node to plain tfjs (package.json overrides): such a stand-in
+    // imports fine but registers no native backend.
+    if (tf.engine().registryFactory["tensorflow"] === undefined) {
+      standIn = pkg;
+      continue;
+    }
     if (await tf.setBackend("tensorflow")) return pkg;
   }
+  if (standIn) throw new Error(`${standIn} is installed only as a stand-in for plain tfjs (an npm override), so the native TensorFlow library is not installed (see README: CUDA machines)`);
   throw new Error("neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (see README: CUDA machines)");
 }
 
