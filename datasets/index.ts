@@ -3,3 +3,4 @@ export { DATASETS, listDatasets, loadDataset, type DatasetCard } from "./registr
 export { loadSeattleWeather, loadPenguins, loadFlights } from "./loaders.js";
 export { makeClassification, makeBlobs, makeMoons, type Generated, type MakeClassificationOptions } from "./generators.js";
 export { parseCsv } from "./csv.js";
+export { vegaDataPath } from "./files.js";

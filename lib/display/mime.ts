@@ -22,7 +22,12 @@ function arrowPreview(v: AnyRecord): TablePreview | null {
     kind: "Arrow Table",
     columns,
     types: schema.fields.map((f) => String(f.type)),
-    rows: head.map((r) => columns.map((c) => (r as AnyRecord)[c])),
+    // Arrow hands timestamps and dates out as epoch milliseconds: show them as dates.
+    rows: head.map((r) => columns.map((c, j) => {
+      const value = (r as AnyRecord)[c];
+      const type = String(schema.fields![j]!.type);
+      return typeof value === "number" && /^(Timestamp|Date)/.test(type) ? new Date(value) : value;
+    })),
     totalRows: n,
   };
 }

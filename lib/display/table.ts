@@ -35,7 +35,9 @@ export function tableHtml(p: TablePreview): string {
 
 /** The same preview as aligned text. */
 export function tableText(p: TablePreview): string {
-  const grid = [p.columns, p.types.map((t) => `<${t}>`), ...p.rows.map((r) => r.map(cell))];
+  // Summaries built by the library (reports, measurements) have no column types: no type line for them.
+  const typed = p.types.some((t) => t);
+  const grid = [p.columns, ...(typed ? [p.types.map((t) => `<${t}>`)] : []), ...p.rows.map((r) => r.map(cell))];
   const widths = p.columns.map((_, j) => Math.min(30, Math.max(...grid.map((r) => (r[j] ?? "").length))));
   const line = (r: string[]) => r.map((v, j) => (v.length > 30 ? v.slice(0, 29) + "…" : v).padEnd(widths[j]!)).join("  ").trimEnd();
   const more = p.totalRows > p.rows.length ? [`… ${p.totalRows - p.rows.length} more rows`] : [];
