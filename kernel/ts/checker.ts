@@ -36,6 +36,8 @@ const IGNORED = new Set([1484, 1485]);
 
 interface CellDecls {
   imports: ImportBinding[];
+  /** Earlier cells' imports this cell used: its declaration file imports them too, module-locally. */
+  carried: ImportBinding[];
   groups: Map<string, string[]>;
   /** `import "x"` may add global types: such a cell's file is always part of the program. */
   sideEffects: string[];
@@ -45,6 +47,14 @@ interface CellDecls {
 
 /** Names a cell may not take over: the kernel and Node itself depend on them. */
 const RESERVED = new Set(["process", "console", "globalThis", "global", "Buffer", "require", "module", "exports", "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "queueMicrotask", "Promise", "Object", "Array", "Function", "Symbol", "Error", "undefined", "NaN", "Infinity", "JSON", "Math", "Reflect"]);
+
+/** An import statement for a binding. */
+function importText(b: ImportBinding): string {
+  const spec = JSON.stringify(b.specifier);
+  if (b.kind === "default") return `import ${b.local} from ${spec};`;
+  if (b.kind === "namespace") return `import * as ${b.local} from ${spec};`;
+  return `import { ${b.imported} as ${b.local} } from ${spec};`;
+}
 
 export class CellChecker {
   readonly cellFile: string;
@@ -112,7 +122,8 @@ export class CellChecker {
     }
     // Exporting every top-level name makes the .d.ts emit carry all of them.
     const exported = names.filter((n) => !imports.some((i) => i.local === n));
-    const text = `${code}\n;export { ${exported.join(", ")} };\n`;
+    const carried = this.carriedImports(parsed, [...names, ...imports.map((i) => i.local)]);
+    const text = `${code}\n;export { ${exported.join(", ")} };\n${carried.map(importText).join("\n")}\n`;
     const program = this.rebuild(text, this.rootsFor(parsed));
     const sf = program.getSourceFile(this.cellFile)!;
     const raw = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
@@ -125,10 +136,19 @@ export class CellChecker {
     if (diagnostics.length === 0) {
       let dts = "";
       // One emit gives both the JavaScript to run and, if the cell declares names, their .d.ts.
-      program.emit(sf, (name, data) => {
-        if (name.endsWith(".d.ts")) dts = data;
-        else if (name.endsWith(".js")) js = data;
-      });
+      // Earlier cells' imports, appended after the code for the type checker, are already bound at run time.
+      const dropCarried: TS.TransformerFactory<TS.SourceFile> = (ctx) => (file) =>
+        ctx.factory.updateSourceFile(file, file.statements.filter((st) => !(ts.isImportDeclaration(st) && st.pos >= code.length)));
+      program.emit(
+        sf,
+        (name, data) => {
+          if (name.endsWith(".d.ts")) dts = data;
+          else if (name.endsWith(".js")) js = data;
+        },
+        undefined,
+        false,
+        { before: [dropCarried] },
+      );
       if (exported.length > 0) groups = groupDeclarations(ts, dts);
     }
     let committed = false;
@@ -143,7 +163,7 @@ export class CellChecker {
         if (groups.size > 0 || imports.length > 0 || sideEffects.length > 0) {
           const refs = new Set<string>();
           for (const texts of groups.values()) for (const t of texts) for (const id of identifiersIn(ts, t)) refs.add(id);
-          this.addCell({ imports, groups, sideEffects, refs });
+          this.addCell({ imports, carried: carried.filter((c) => refs.has(c.local)), groups, sideEffects, refs });
         }
       },
     };
@@ -183,6 +203,23 @@ export class CellChecker {
     return { signature, documentation: [docs, ...tags].filter(Boolean).join("\n\n") };
   }
 
+  /**
+   * Imports of earlier cells that this cell mentions and does not redefine. TypeScript allows no imports inside
+   * `declare global`, so instead of making them global the checker re-imports them at the end of the cell's
+   * text (imports are hoisted; positions of the user's code do not move).
+   */
+  private carriedImports(cell: TS.SourceFile, own: string[]): ImportBinding[] {
+    const mentioned = new Set(identifiersIn(this.ts, cell));
+    const out: ImportBinding[] = [];
+    for (const name of mentioned) {
+      if (own.includes(name)) continue;
+      const owner = this.owner.get(name);
+      const binding = owner === undefined ? undefined : this.cells.get(owner)?.imports.find((i) => i.local === name);
+      if (binding) out.push(binding);
+    }
+    return out;
+  }
+
   private addCell(decls: CellDecls): void {
     const id = this.nextCell++;
     const previous = new Set<number>();
@@ -206,7 +243,7 @@ export class CellChecker {
       this.cells.delete(id);
       return;
     }
-    this.virtual.set(path, declarationFile(id, decls.imports, decls.groups, owns, decls.sideEffects));
+    this.virtual.set(path, declarationFile(decls.imports, decls.carried, decls.groups, owns, decls.sideEffects));
   }
 
   private declPath(id: number): string {
@@ -317,7 +354,10 @@ export class CellChecker {
 
   private languageService(code: string): TS.LanguageService {
     const ts = this.ts;
-    this.virtual.set(this.cellFile, `${code}\nexport {};\n`);
+    const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const { names, imports } = topLevelNames(ts, parsed);
+    const carried = this.carriedImports(parsed, [...names, ...imports.map((i) => i.local)]);
+    this.virtual.set(this.cellFile, `${code}\nexport {};\n${carried.map(importText).join("\n")}\n`);
     this.serviceVersion++;
     if (!this.service) {
       const snapshots = new Map<string, TS.IScriptSnapshot>();

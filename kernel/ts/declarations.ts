@@ -80,21 +80,22 @@ function stripAmbientModifiers(text: string): string {
   return text.replace(/^(?:(?:export|declare|default)\s+)+/, "");
 }
 
-/** The text of one cell's global declaration file: imports, then the names this cell still owns. */
-export function declarationFile(cellId: number, imports: ImportBinding[], groups: Map<string, string[]>, owns: (name: string) => boolean, sideEffects: string[] = []): string {
+/**
+ * The text of one cell's global declaration file: its imports (module-local: TypeScript allows no imports in
+ * `declare global`; later cells re-import what they use), then the names this cell still owns.
+ */
+export function declarationFile(imports: ImportBinding[], carried: ImportBinding[], groups: Map<string, string[]>, owns: (name: string) => boolean, sideEffects: string[] = []): string {
   const head: string[] = sideEffects.map((spec) => `import ${JSON.stringify(spec)};`);
-  const body: string[] = [];
-  imports.forEach((imp, i) => {
-    const alias = `__mlsd_c${cellId}_i${i}`;
-    // An owned import becomes a global alias; one a later cell has replaced stays module-local, so this
-    // cell's remaining declarations still resolve the names they were written with.
-    const local = owns(imp.local) ? alias : imp.local;
+  const seen = new Set<string>();
+  for (const imp of [...imports, ...carried]) {
+    if (seen.has(imp.local)) continue;
+    seen.add(imp.local);
     const spec = JSON.stringify(imp.specifier);
-    if (imp.kind === "default") head.push(`import ${local} from ${spec};`);
-    else if (imp.kind === "namespace") head.push(`import * as ${local} from ${spec};`);
-    else head.push(`import { ${imp.imported} as ${local} } from ${spec};`);
-    if (owns(imp.local)) body.push(`export import ${imp.local} = ${alias};`);
-  });
+    if (imp.kind === "default") head.push(`import ${imp.local} from ${spec};`);
+    else if (imp.kind === "namespace") head.push(`import * as ${imp.local} from ${spec};`);
+    else head.push(`import { ${imp.imported} as ${imp.local} } from ${spec};`);
+  }
+  const body: string[] = [];
   for (const [name, texts] of groups) if (owns(name)) body.push(...texts);
   return `${head.join("\n")}\ndeclare global {\n${body.join("\n")}\n}\nexport {};\n`;
 }

@@ -44,7 +44,7 @@ async function best(repeats: number, f: () => Promise<unknown> | unknown): Promi
 /**
  * @example display(await compareFormats("node_modules/vega-datasets/data/flights-3m.parquet", { column: "delay" }))
  */
-export async function compareFormats(source: Table | string, options: CompareFormatsOptions = {}): Promise<FormatMeasurement[] & { [k: symbol]: () => Record<string, string> }> {
+export async function compareFormats(source: Table | string, options: CompareFormatsOptions = {}): Promise<FormatMeasurement[]> {
   const repeats = options.repeats ?? 3;
   const conn = await connect();
   if (typeof source === "string") {

@@ -18,7 +18,7 @@ export interface WorkloadTiming {
 /**
  * @example display(await oltpVsOlap({ rows: 200_000, operations: 2_000 }))
  */
-export async function oltpVsOlap(options: { rows?: number; operations?: number; randomState?: RandomState } = {}): Promise<WorkloadTiming[] & { [k: symbol]: () => Record<string, string> }> {
+export async function oltpVsOlap(options: { rows?: number; operations?: number; randomState?: RandomState } = {}): Promise<WorkloadTiming[]> {
   const rows = options.rows ?? 200_000;
   const ops = options.operations ?? 2_000;
   if (!(Number.isInteger(rows) && rows >= 1 && Number.isInteger(ops) && ops >= 1 && ops <= rows)) throw new InputError(`oltpVsOlap: rows and operations must be integers with 1 <= operations <= rows; got ${rows} and ${ops}.`);

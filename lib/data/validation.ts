@@ -162,7 +162,7 @@ const show = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? Str
  * Runs every expectation; a check that cannot run (a missing column) fails with the reason instead of throwing.
  * @example display(validate(flights, [expectColumnValuesToNotBeNull("delay"), expectColumnValuesToBeBetween("distance", { min: 0 })]))
  */
-export function validate(table: Table, suite: readonly Expectation[]): ValidationReport & { [k: symbol]: () => Record<string, string> } {
+export function validate(table: Table, suite: readonly Expectation[]): ValidationReport {
   if (!table || typeof (table as Table).getChild !== "function") throw new InputError("validate: 'table' must be an Arrow table (see readTable or tableFromArrays).");
   if (!Array.isArray(suite) || suite.length === 0) throw new InputError("validate: 'suite' must be a non-empty array of expectations.");
   const results: ExpectationResult[] = suite.map((e) => {

@@ -29,8 +29,8 @@ export class LFAnalysis {
     this.L = checkLabelMatrix(L);
   }
 
-  /** One row per function; with `gold` labels, its counts of correct and incorrect votes. Displays as a table. */
-  summary(gold?: ArrayLike<number>): LFSummaryRow[] & { [k: symbol]: () => Record<string, string> } {
+  /** One row per function; with `gold` labels, its counts of correct and incorrect votes. Displays as a table (the array carries a Jupyter display method). */
+  summary(gold?: ArrayLike<number>): LFSummaryRow[] {
     const { data, rows, cols, names } = this.L;
     if (gold && gold.length !== rows) throw new InputError(`gold has ${gold.length} labels for ${rows} records.`);
     const out = names.map((name, j) => {

@@ -35,6 +35,15 @@ describe("CellChecker", () => {
     ok('import * as tf from "@tensorflow/tfjs"');
     ok("const t: tf.Tensor = tf.zeros([2])");
     ok("t.shape.length");
+    // The imported types are real, not any: misuse is caught in a later cell, and callbacks get typed parameters.
+    expect(checker.check("const s: string = tf.zeros([2]).shape.length").diagnostics[0]).toMatchObject({ code: 2322 });
+    ok('import { Random } from "mlsd/core"');
+    ok("const rng = new Random(1)");
+    expect(checker.check("const u: string = rng.random()").diagnostics[0]).toMatchObject({ code: 2322 });
+    ok("[1, 2].map((i) => new Random(i).random()).filter((v) => v > 0.5)");
+    // A later cell may take the name over.
+    ok("const Random = 5");
+    ok("const v: number = Random + 1");
   });
 
   it("finds the names a cell uses after a template literal with substitutions", () => {
