@@ -1,8 +1,9 @@
 /**
  * Turning noisy votes into training labels: the majority vote, and a generative label model fitted without any
- * ground truth. The label model assumes the functions vote independently given the true class, each with its
- * own accuracy (the "one-coin" Dawid-Skene model, which Snorkel's label model generalises), and estimates the
- * accuracies and class balance by expectation-maximisation.
+ * ground truth. The label model assumes the functions vote independently given the true class and learns, per
+ * function, the probability of each vote (abstaining included) given each class: Dawid and Skene's model, fitted
+ * by expectation-maximisation, which Snorkel's label model generalises. Modelling abstains matters: a function
+ * that only ever votes "rain" is informative when it stays silent too.
  */
 import { InputError, NotFittedError } from "../core/errors.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
@@ -64,7 +65,7 @@ export interface LabelModelOptions {
  * @example const lm = new LabelModel({ cardinality: 2 }).fit(L); lm.getWeights(); lm.predict(L)
  */
 export class LabelModel {
-  /** Estimated accuracy of each function when it votes. */
+  /** Estimated accuracy of each function when it votes: P(class = vote | it voted). */
   accuracies_?: Float64Array;
   /** Estimated class balance. */
   classBalance_?: Float64Array;
@@ -75,57 +76,84 @@ export class LabelModel {
     if (!Number.isInteger(k) || k < 2) throw new InputError(`The 'cardinality' parameter of LabelModel must be an integer >= 2. Got ${String(options.cardinality)} instead.`);
   }
 
-  /** Fits accuracies and class balance from the votes alone (no gold labels). */
+  /** Per function, P(vote = v | class = k): rows k, columns v = abstain, 0, ..., k-1. */
+  conditionals_?: Float64Array[];
+
+  /** Fits the vote probabilities and class balance from the votes alone (no gold labels). */
   fit(Lin: unknown): this {
     const L = checkLabelMatrix(Lin);
     const k = this.options.cardinality ?? 2;
     checkVotes(L, k, "LabelModel");
     if (L.rows === 0) throw new InputError("LabelModel.fit: the label matrix has no rows.");
-    // Snorkel starts every function at 0.7 precision: better than chance breaks the label-swap symmetry.
-    const acc = new Float64Array(L.cols).fill(0.7);
+    const V = k + 1; // abstain, then each class
+    // Start as Snorkel does, every function 70 % accurate when it votes, at its observed coverage: better than
+    // chance, which breaks the symmetry between a labelling and its permutations.
+    const cond = Array.from({ length: L.cols }, (_, j) => {
+      let voted = 0;
+      for (let i = 0; i < L.rows; i++) if (L.data[i * L.cols + j] !== ABSTAIN) voted++;
+      const coverage = Math.min(0.99, Math.max(0.01, voted / L.rows));
+      const t = new Float64Array(k * V);
+      for (let c = 0; c < k; c++) {
+        t[c * V] = 1 - coverage;
+        for (let v = 0; v < k; v++) t[c * V + 1 + v] = coverage * (v === c ? 0.7 : 0.3 / (k - 1));
+      }
+      return t;
+    });
     const prior = new Float64Array(k).fill(1 / k);
     const q = new Float64Array(L.rows * k);
     const maxIter = this.options.nEpochs ?? 200;
     const tol = this.options.tol ?? 1e-6;
     let it = 0;
     for (; it < maxIter; it++) {
-      this.posterior(L, acc, prior, q);
-      let moved = 0;
+      this.posterior(L, cond, prior, q);
       prior.fill(0);
       for (let i = 0; i < L.rows; i++) for (let c = 0; c < k; c++) prior[c]! += q[i * k + c]! / L.rows;
+      let moved = 0;
       for (let j = 0; j < L.cols; j++) {
-        let right = 0;
-        let voted = 0;
+        // Expected counts of each vote per class, with a small pseudo-count so no probability becomes 0.
+        const counts = new Float64Array(k * V).fill(0.01);
         for (let i = 0; i < L.rows; i++) {
-          const v = L.data[i * L.cols + j]!;
-          if (v === ABSTAIN) continue;
-          voted++;
-          right += q[i * k + v]!;
+          const v = L.data[i * L.cols + j]! + 1;
+          for (let c = 0; c < k; c++) counts[c * V + v]! += q[i * k + c]!;
         }
-        // Clipped away from 0 and 1 so a log stays finite; a function that never votes keeps its start value.
-        const a = voted ? Math.min(0.999, Math.max(0.001, right / voted)) : acc[j]!;
-        moved = Math.max(moved, Math.abs(a - acc[j]!));
-        acc[j] = a;
+        for (let c = 0; c < k; c++) {
+          let total = 0;
+          for (let v = 0; v < V; v++) total += counts[c * V + v]!;
+          for (let v = 0; v < V; v++) {
+            const p = counts[c * V + v]! / total;
+            moved = Math.max(moved, Math.abs(p - cond[j]![c * V + v]!));
+            cond[j]![c * V + v] = p;
+          }
+        }
       }
       if (moved < tol) break;
     }
-    this.accuracies_ = acc;
+    this.conditionals_ = cond;
     this.classBalance_ = prior;
+    this.accuracies_ = Float64Array.from(cond, (t) => {
+      // P(class = v | vote = v), over the votes the function casts.
+      let right = 0;
+      let cast = 0;
+      for (let v = 0; v < k; v++) for (let c = 0; c < k; c++) {
+        const mass = prior[c]! * t[c * V + 1 + v]!;
+        cast += mass;
+        if (c === v) right += mass;
+      }
+      return cast > 0 ? right / cast : NaN;
+    });
     this.nIter_ = it + 1;
     return this;
   }
 
-  private posterior(L: LabelMatrix, acc: Float64Array, prior: Float64Array, q: Float64Array): void {
+  private posterior(L: LabelMatrix, cond: Float64Array[], prior: Float64Array, q: Float64Array): void {
     const k = prior.length;
+    const V = k + 1;
     const logp = new Float64Array(k);
     for (let i = 0; i < L.rows; i++) {
       for (let c = 0; c < k; c++) logp[c] = Math.log(prior[c]!);
       for (let j = 0; j < L.cols; j++) {
-        const v = L.data[i * L.cols + j]!;
-        if (v === ABSTAIN) continue;
-        const right = Math.log(acc[j]!);
-        const wrong = Math.log((1 - acc[j]!) / (k - 1));
-        for (let c = 0; c < k; c++) logp[c]! += c === v ? right : wrong;
+        const v = L.data[i * L.cols + j]! + 1;
+        for (let c = 0; c < k; c++) logp[c]! += Math.log(cond[j]![c * V + v]!);
       }
       const max = Math.max(...logp);
       let s = 0;
@@ -148,7 +176,7 @@ export class LabelModel {
     const k = this.classBalance_!.length;
     checkVotes(L, k, "LabelModel");
     const q = new Float64Array(L.rows * k);
-    this.posterior(L, this.accuracies_, this.classBalance_!, q);
+    this.posterior(L, this.conditionals_!, this.classBalance_!, q);
     return q;
   }
 

@@ -74,6 +74,8 @@ export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unkn
   let best = Infinity;
   let bestWeights: tf.Tensor[] | null = null;
   let waited = 0;
+  const trainable = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  if (trainable.length === 0) throw new InputError("trainClassifier: the model has no trainable weights (every layer is frozen).");
   const bar = options.progress === false ? null : progress(epochs, { label: "train" });
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -81,12 +83,13 @@ export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unkn
       let total = 0;
       for (let s = 0; s < n; s += batchSize) {
         const idx = tf.tensor1d(order.subarray(s, Math.min(n, s + batchSize)), "int32");
+        // Only this model's trainable weights: frozen layers stay put, and other models' variables are untouched.
         const cost = optimizer.minimize(() => {
           const xb = tf.gather(data.x, idx);
           const yb = tf.gather(data.y, idx);
           const wb = sw ? tf.gather(sw, idx) : undefined;
           return loss(yb, model.apply(xb, { training: true }) as tf.Tensor, wb) as tf.Scalar;
-        }, true)!;
+        }, true, trainable)!;
         total += cost.dataSync()[0]! * idx.shape[0];
         cost.dispose();
         idx.dispose();

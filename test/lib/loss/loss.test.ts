@@ -152,6 +152,18 @@ describe("trainClassifier", () => {
     expect(h.loss).toHaveLength(3);
   });
 
+  it("trains only the model's own trainable layers: a frozen layer keeps its weights", async () => {
+    const model = makeModel(1);
+    model.layers[0]!.trainable = false;
+    const before = Array.from(model.layers[0]!.getWeights()[0]!.dataSync());
+    const after1 = Array.from(model.layers[1]!.getWeights()[0]!.dataSync());
+    await trainClassifier(model, X, y, { epochs: 2, progress: false, randomState: 0 });
+    expect(Array.from(model.layers[0]!.getWeights()[0]!.dataSync())).toEqual(before);
+    expect(Array.from(model.layers[1]!.getWeights()[0]!.dataSync())).not.toEqual(after1);
+    model.layers[1]!.trainable = false;
+    await expect(trainClassifier(model, X, y, { progress: false })).rejects.toThrow("the model has no trainable weights");
+  });
+
   it("refuses a model whose outputs do not fit the classes, and bad options", async () => {
     await expect(trainClassifier(makeModel(3), X, y, { progress: false })).rejects.toThrow("The model has 3 output unit(s) but y has 2 classes");
     await expect(trainClassifier(makeModel(1), X, y, { epochs: 0 })).rejects.toThrow("'epochs' must be an integer >= 1; got 0.");
