@@ -2,7 +2,7 @@
 import { InputError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
-import { BaseClassifier, type Matrix } from "./base.js";
+import { BaseClassifier, softmaxRows, type Matrix } from "./base.js";
 import { lazy } from "./members.js";
 import { presort } from "./presort.js";
 import { registerModel } from "./serialize.js";
@@ -118,20 +118,13 @@ export class AdaBoostClassifier extends BaseClassifier<AdaBoostOptions> {
   probaDense(X: Matrix): Float64Array {
     const k = this.classes_!.length;
     const dec = this.decisionDense(X);
-    const out = new Float64Array(X.rows * k);
+    if (k !== 2) return softmaxRows(dec, X.rows, k, 1 / (k - 1));
+    // softmax of [-d/2, d/2] is the logistic function of d
+    const out = new Float64Array(X.rows * 2);
     for (let i = 0; i < X.rows; i++) {
-      if (k === 2) {
-        // softmax of [-d/2, d/2]
-        const p1 = 1 / (1 + Math.exp(-dec[i]!));
-        out[i * 2] = 1 - p1;
-        out[i * 2 + 1] = p1;
-        continue;
-      }
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, dec[i * k + c]! / (k - 1));
-      let s = 0;
-      for (let c = 0; c < k; c++) s += out[i * k + c] = Math.exp(dec[i * k + c]! / (k - 1) - max);
-      for (let c = 0; c < k; c++) out[i * k + c]! /= s;
+      const p1 = 1 / (1 + Math.exp(-dec[i]!));
+      out[i * 2] = 1 - p1;
+      out[i * 2 + 1] = p1;
     }
     return out;
   }

@@ -1,7 +1,7 @@
 /** scikit-learn's BaggingClassifier and BaggingRegressor: members fitted on bootstrap samples, averaged. */
 import { InvalidParameterError } from "../core/errors.js";
 import type { Rules } from "../core/params.js";
-import { checkRandomState, type RandomState } from "../core/random.js";
+import { checkRandomState, type Random, type RandomState } from "../core/random.js";
 import { argmaxRows, BaseClassifier, BaseRegressor, type Matrix } from "./base.js";
 import { countOf, fitClassifierMember, fitRegressorMember, lazy, memberView, planMember } from "./members.js";
 import { presort } from "./presort.js";
@@ -61,6 +61,7 @@ export class BaggingClassifier extends BaseClassifier<BaggingOptions<BaseClassif
     const oob = o.oobScore ? new Float64Array(X.rows * nClasses) : undefined;
     for (let e = 0; e < (o.nEstimators ?? 10); e++) {
       const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, bootstrap, o.bootstrapFeatures ?? false);
+      plan.samples = this.memberSamples(plan.samples, y, rng);
       const member = base.clone();
       if ("randomState" in base.options || member instanceof DecisionTreeClassifier) member.setParams({ randomState: rng.nextUint32() } as never);
       fitClassifierMember(member, plan, X, pre, y, this.classes_!, sw);
@@ -69,6 +70,11 @@ export class BaggingClassifier extends BaseClassifier<BaggingOptions<BaseClassif
       if (oob) accumulateOob(oob, member.probaDense(memberView(X, plan)), plan.samples, X.rows, nClasses);
     }
     if (oob) [this.oobDecisionFunction_, this.oobScore_] = oobResult(oob, y, nClasses);
+  }
+
+  /** The rows a member trains on, from the bagging draw; BalancedBaggingClassifier under-samples them. */
+  protected memberSamples(drawn: Int32Array, _y: Int32Array, _rng: Random): Int32Array {
+    return drawn;
   }
 
   probaDense(X: Matrix): Float64Array {

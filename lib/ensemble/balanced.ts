@@ -3,16 +3,15 @@
  * under-sampled to balance (RandomUnderSampler's rules), so no member is swamped by the majority class.
  */
 import type { Rules } from "../core/params.js";
-import { checkRandomState, type Random } from "../core/random.js";
+import type { Random } from "../core/random.js";
 import type { Label } from "../core/validation.js";
 import { checkSamplingStrategy, type SamplingStrategy } from "../imbalance/sampling-strategy.js";
-import { BaseClassifier, type Matrix } from "./base.js";
-import { accumulateOob, averageProba, BAGGING_RULES, oobResult, type BaggingOptions } from "./bagging.js";
+import type { BaseClassifier, Matrix } from "./base.js";
+import { BaggingClassifier, BAGGING_RULES, type BaggingOptions } from "./bagging.js";
 import { RandomForestClassifier, FOREST_RULES, type RandomForestOptions } from "./forest.js";
-import { bincount, countOf, draw, fitClassifierMember, lazy, memberView, planMember } from "./members.js";
-import { presort, type Presorted } from "./presort.js";
+import { bincount, countOf, draw } from "./members.js";
+import type { Presorted } from "./presort.js";
 import { registerModel } from "./serialize.js";
-import { DecisionTreeClassifier } from "./tree.js";
 
 const SAMPLER_RULES: Rules = {
   samplingStrategy: { kind: "custom", describe: "a sampling strategy", test: () => true },
@@ -55,50 +54,17 @@ export interface BalancedBaggingOptions extends BaggingOptions<BaseClassifier<ob
  * Bagging where each bootstrap sample is under-sampled before its member is fitted.
  * @example new BalancedBaggingClassifier({ nEstimators: 10, randomState: 0 }).fit(X, y).predictProba(XTest)
  */
-export class BalancedBaggingClassifier extends BaseClassifier<BalancedBaggingOptions> {
-  protected readonly rules: Rules = { ...BAGGING_RULES, ...SAMPLER_RULES };
-  estimators_?: BaseClassifier<object>[];
-  estimatorsFeatures_?: Int32Array[];
-  oobScore_?: number;
-  oobDecisionFunction_?: Float64Array;
+export class BalancedBaggingClassifier extends BaggingClassifier {
+  protected override readonly rules: Rules = { ...BAGGING_RULES, ...SAMPLER_RULES };
+  declare readonly options: BalancedBaggingOptions;
 
-  protected fitCodes(X: Matrix, y: Int32Array, nClasses: number, sw: Float64Array | undefined): void {
-    const o = this.options;
-    const rng = checkRandomState(o.randomState);
-    const base = o.estimator ?? new DecisionTreeClassifier();
-    const nSamples = countOf(o.maxSamples ?? 1, X.rows);
-    const nFeatures = countOf(o.maxFeatures ?? 1, X.cols);
-    const pre = lazy(() => presort(X));
-    const oob = o.oobScore ? new Float64Array(X.rows * nClasses) : undefined;
-    this.estimators_ = [];
-    this.estimatorsFeatures_ = [];
-    for (let e = 0; e < (o.nEstimators ?? 10); e++) {
-      const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, o.bootstrap ?? true, o.bootstrapFeatures ?? false);
-      // imbalanced-learn's pipeline order: the bagging draw first, then the sampler on what was drawn.
-      plan.samples = underSampleRows(plan.samples, y, this.classes_!, o.samplingStrategy ?? "auto", o.replacement ?? false, rng, this.constructor.name);
-      const member = base.clone();
-      if ("randomState" in base.options || member instanceof DecisionTreeClassifier) member.setParams({ randomState: rng.nextUint32() } as never);
-      fitClassifierMember(member, plan, X, pre, y, this.classes_!, sw);
-      this.estimators_.push(member);
-      this.estimatorsFeatures_.push(plan.features);
-      if (oob) accumulateOob(oob, member.probaDense(memberView(X, plan)), plan.samples, X.rows, nClasses);
-    }
-    if (oob) [this.oobDecisionFunction_, this.oobScore_] = oobResult(oob, y, nClasses);
+  constructor(options: BalancedBaggingOptions = {}) {
+    super(options);
   }
 
-  probaDense(X: Matrix): Float64Array {
-    return averageProba(this.estimators_!, this.estimatorsFeatures_!, X, this.classes_!.length);
-  }
-
-  protected override getState(): Record<string, unknown> {
-    return { ...super.getState(), estimators_: this.estimators_, estimatorsFeatures_: this.estimatorsFeatures_, oobScore_: this.oobScore_ };
-  }
-
-  override setState(state: Record<string, unknown>): void {
-    super.setState(state);
-    this.estimators_ = state.estimators_ as BaseClassifier<object>[];
-    this.estimatorsFeatures_ = state.estimatorsFeatures_ as Int32Array[];
-    this.oobScore_ = state.oobScore_ as number | undefined;
+  /** imbalanced-learn's pipeline order: the bagging draw first, then the sampler on what was drawn. */
+  protected override memberSamples(drawn: Int32Array, y: Int32Array, rng: Random): Int32Array {
+    return underSampleRows(drawn, y, this.classes_!, this.options.samplingStrategy ?? "auto", this.options.replacement ?? false, rng, this.constructor.name);
   }
 }
 

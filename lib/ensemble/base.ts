@@ -311,3 +311,19 @@ export function argmaxRows(p: Float64Array, rows: number, cols: number): Int32Ar
   }
   return out;
 }
+
+/**
+ * Row-wise softmax of `scores` (rows x k) times `scale`, computed stably (the row maximum subtracted first).
+ * @example softmaxRows(Float64Array.of(0, Math.log(3)), 1, 2) // [0.25, 0.75]
+ */
+export function softmaxRows(scores: Float64Array, rows: number, k: number, scale = 1): Float64Array {
+  const out = new Float64Array(rows * k);
+  for (let i = 0; i < rows; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, scores[i * k + c]! * scale);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += out[i * k + c] = Math.exp(scores[i * k + c]! * scale - max);
+    for (let c = 0; c < k; c++) out[i * k + c]! /= s;
+  }
+  return out;
+}

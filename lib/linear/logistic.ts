@@ -1,6 +1,6 @@
 /** scikit-learn's LogisticRegression (L2 penalty, lbfgs): binary logistic for two classes, multinomial above. */
 import type { Rules } from "../core/params.js";
-import { applyClassWeight, BaseClassifier, type Matrix } from "../ensemble/base.js";
+import { applyClassWeight, BaseClassifier, softmaxRows, type Matrix } from "../ensemble/base.js";
 import { registerModel } from "../ensemble/serialize.js";
 import { lbfgs } from "./lbfgs.js";
 
@@ -117,19 +117,12 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionOptions
   probaDense(X: Matrix): Float64Array {
     const k = this.classes_!.length;
     const z = this.decisionDense(X);
-    const out = new Float64Array(X.rows * k);
+    if (k !== 2) return softmaxRows(z, X.rows, k);
+    const out = new Float64Array(X.rows * 2);
     for (let i = 0; i < X.rows; i++) {
-      if (k === 2) {
-        const p = 1 / (1 + Math.exp(-z[i]!));
-        out[i * 2] = 1 - p;
-        out[i * 2 + 1] = p;
-        continue;
-      }
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, z[i * k + c]!);
-      let s = 0;
-      for (let c = 0; c < k; c++) s += out[i * k + c] = Math.exp(z[i * k + c]! - max);
-      for (let c = 0; c < k; c++) out[i * k + c]! /= s;
+      const p = 1 / (1 + Math.exp(-z[i]!));
+      out[i * 2] = 1 - p;
+      out[i * 2 + 1] = p;
     }
     return out;
   }

@@ -1,6 +1,6 @@
 /** scikit-learn's HistGradientBoostingClassifier and HistGradientBoostingRegressor. */
 import type { Rules } from "../../core/params.js";
-import { applyClassWeight, BaseClassifier, BaseRegressor, type Matrix } from "../base.js";
+import { applyClassWeight, BaseClassifier, BaseRegressor, softmaxRows, type Matrix } from "../base.js";
 import { registerModel } from "../serialize.js";
 import { boost, HGB_RULES, rawPredict, type BoostingState, type HistGradientBoostingOptions } from "./boosting.js";
 
@@ -53,24 +53,15 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
   probaDense(X: Matrix): Float64Array {
     const k = this.classes_!.length;
     const raw = this.decisionDense(X);
+    if (k > 2) return softmaxRows(raw, X.rows, k);
     const out = new Float64Array(X.rows * k);
-    if (k <= 2) {
-      for (let i = 0; i < X.rows; i++) {
-        const p = 1 / (1 + Math.exp(-raw[i]!));
-        if (k === 1) out[i] = 1;
-        else {
-          out[i * 2] = 1 - p;
-          out[i * 2 + 1] = p;
-        }
-      }
-      return out;
-    }
     for (let i = 0; i < X.rows; i++) {
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, raw[i * k + c]!);
-      let s = 0;
-      for (let c = 0; c < k; c++) s += out[i * k + c] = Math.exp(raw[i * k + c]! - max);
-      for (let c = 0; c < k; c++) out[i * k + c]! /= s;
+      const p = 1 / (1 + Math.exp(-raw[i]!));
+      if (k === 1) out[i] = 1;
+      else {
+        out[i * 2] = 1 - p;
+        out[i * 2 + 1] = p;
+      }
     }
     return out;
   }
