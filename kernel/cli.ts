@@ -79,6 +79,36 @@ program
     } else process.stdout.write(script);
   });
 
+/** A command-line integer option with a floor, refusing anything else by name. */
+const intOption = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= min)) throw new Error(`${name} must be an integer >= ${min}; got '${v}'`);
+  return n;
+};
+
+program
+  .command("serve")
+  .description("serve a saved model over HTTP with dynamic batching (POST /predict, GET /healthz, /readyz, /metrics)")
+  .requiredOption("--model <dir>", "a folder written by saveModel (manifest.json and the model)")
+  .option("--port <port>", "port to listen on", intOption("--port", 0), 8080)
+  .option("--host <host>", "address to bind (default 127.0.0.1: this machine only)", "127.0.0.1")
+  .option("--max-batch-size <n>", "instances per model call", intOption("--max-batch-size", 1), 32)
+  .option("--max-queue-delay-ms <ms>", "longest wait for a batch to fill", intOption("--max-queue-delay-ms", 0), 5)
+  .option("--max-queue-size <n>", "instances allowed to wait before answering 429", intOption("--max-queue-size", 1), 1024)
+  .action(async (opts: { model: string; port: number; host: string; maxBatchSize: number; maxQueueDelayMs: number; maxQueueSize: number }) => {
+    const { loadSavedModel, serve } = await import("../lib/deploy/index.js");
+    const model = await loadSavedModel(opts.model);
+    const running = await serve(model, { port: opts.port, host: opts.host, maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxQueueDelayMs, maxQueueSize: opts.maxQueueSize });
+    process.stdout.write(`mlsd serve: ${opts.model} (version ${model.manifest.version}) on ${running.url}\n`);
+    // SIGTERM (as an orchestrator sends) and Ctrl-C: stop taking requests, answer those in flight, exit.
+    const stop = (signal: string) => {
+      process.stderr.write(`mlsd serve: ${signal}, draining\n`);
+      void running.close().then(() => process.exit(0));
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`mlsd: ${err.message}\n`);
   process.exitCode = 1;

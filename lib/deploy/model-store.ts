@@ -1,0 +1,127 @@
+/**
+ * Saving and loading models with a manifest: the library's estimators as JSON, tfjs models through a file
+ * handler (model.json and weights.bin). The manifest records the input schema the server validates against,
+ * the outputs, a version and metrics. Saving writes a temporary folder and renames it into place.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { InputError } from "../core/errors.js";
+import { loadModel as loadEstimator } from "../ensemble/serialize.js";
+
+export interface InputField {
+  name: string;
+  type: "number" | "string" | "boolean";
+  /** For strings: the allowed values (one-hot or codes are the model's business). */
+  values?: string[];
+}
+
+export interface Manifest {
+  format: "mlsd-deploy";
+  version: string;
+  kind: "estimator" | "tfjs";
+  inputs: InputField[];
+  /** What predictions mean, e.g. ["probability of delay"]. */
+  outputs: string[];
+  metrics?: Record<string, number>;
+  createdAt: string;
+}
+
+export interface LoadedModel {
+  manifest: Manifest;
+  /** Predictions for rows already validated against the manifest: one output vector per row. */
+  predict(rows: number[][]): Promise<number[][]>;
+}
+
+type Estimator = { toJSON(): unknown; predictProba?: (X: number[][]) => unknown; predict: (X: number[][]) => unknown };
+
+/**
+ * @example await saveModel(model, "models/delay/1", { version: "1", inputs: [{ name: "hour", type: "number" }], outputs: ["p(delay)"] })
+ */
+export async function saveModel(model: Estimator | tf.LayersModel, dir: string, meta: Omit<Manifest, "format" | "kind" | "createdAt">): Promise<Manifest> {
+  if (!meta || !Array.isArray(meta.inputs) || meta.inputs.length === 0) throw new InputError("saveModel: 'inputs' must describe at least one input field.");
+  if (existsSync(dir)) throw new InputError(`saveModel: '${dir}' exists; versions are never overwritten, choose a new folder.`);
+  mkdirSync(dirname(dir), { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp);
+  try {
+    const kind: Manifest["kind"] = model instanceof tf.LayersModel ? "tfjs" : "estimator";
+    if (model instanceof tf.LayersModel) {
+      await model.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          writeFileSync(join(tmp, "weights.bin"), Buffer.from(artifacts.weightData as ArrayBuffer));
+          writeFileSync(join(tmp, "model.json"), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }] }));
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+        }),
+      );
+    } else {
+      if (typeof (model as Estimator).toJSON !== "function") throw new InputError("saveModel: the model must be an mlsd estimator (with toJSON) or a tfjs LayersModel.");
+      writeFileSync(join(tmp, "model.json"), JSON.stringify(model));
+    }
+    const manifest: Manifest = { format: "mlsd-deploy", kind, createdAt: new Date().toISOString(), ...meta };
+    writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    renameSync(tmp, dir);
+    return manifest;
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Loads a saved model folder. @example const { manifest, predict } = await loadSavedModel("models/delay/1") */
+export async function loadSavedModel(dir: string): Promise<LoadedModel> {
+  const manifestPath = join(dir, "manifest.json");
+  if (!existsSync(manifestPath)) throw new InputError(`loadSavedModel: no manifest.json in '${dir}'.`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+  if (manifest.format !== "mlsd-deploy") throw new InputError(`loadSavedModel: '${manifestPath}' is not an mlsd deployment manifest.`);
+  if (manifest.kind === "tfjs") {
+    const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    const weights = readFileSync(join(dir, "weights.bin"));
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));
+    return {
+      manifest,
+      async predict(rows) {
+        const out = tf.tidy(() => model.predict(tf.tensor2d(rows)) as tf.Tensor);
+        const values = (await out.array()) as number[][];
+        out.dispose();
+        return values;
+      },
+    };
+  }
+  await import("../ensemble/index.js"); // registers every estimator class with loadModel
+  const est = loadEstimator<Estimator>(readFileSync(join(dir, "model.json"), "utf8"));
+  return {
+    manifest,
+    async predict(rows) {
+      if (est.predictProba) return est.predictProba(rows) as number[][];
+      return Array.from(est.predict(rows) as ArrayLike<number>, (v) => [v]);
+    },
+  };
+}
+
+/**
+ * Checks one request instance against the manifest and turns it into the model's number row; the error says
+ * which field is wrong and why.
+ */
+export function toRow(instance: unknown, inputs: InputField[]): number[] {
+  if (typeof instance !== "object" || instance === null || Array.isArray(instance)) throw new InputError(`each instance must be an object with fields ${inputs.map((f) => f.name).join(", ")}; got ${Array.isArray(instance) ? "an array" : JSON.stringify(instance)}`);
+  const rec = instance as Record<string, unknown>;
+  const extra = Object.keys(rec).filter((k) => !inputs.some((f) => f.name === k));
+  if (extra.length > 0) throw new InputError(`unknown field '${extra[0]}' (expected ${inputs.map((f) => f.name).join(", ")})`);
+  return inputs.map((f) => {
+    const v = rec[f.name];
+    if (v === undefined || v === null) throw new InputError(`field '${f.name}' is missing`);
+    if (f.type === "number") {
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`field '${f.name}' must be a finite number; got ${JSON.stringify(v)}`);
+      return v;
+    }
+    if (f.type === "boolean") {
+      if (typeof v !== "boolean") throw new InputError(`field '${f.name}' must be true or false; got ${JSON.stringify(v)}`);
+      return v ? 1 : 0;
+    }
+    if (typeof v !== "string") throw new InputError(`field '${f.name}' must be a string; got ${JSON.stringify(v)}`);
+    const code = f.values?.indexOf(v) ?? -1;
+    if (code < 0) throw new InputError(`field '${f.name}' must be one of ${(f.values ?? []).join(", ")}; got ${JSON.stringify(v)}`);
+    return code;
+  });
+}

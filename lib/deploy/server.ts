@@ -1,0 +1,176 @@
+/**
+ * Online prediction over HTTP with dynamic batching, as Triton and TF Serving do it: requests wait in a queue
+ * until `maxBatchSize` instances are there or the oldest has waited `maxQueueDelayMs`, then go through the
+ * model together. Every request is validated against the manifest (400 with the reason), the queue is bounded
+ * (429 when full), `/healthz`, `/readyz` and Prometheus `/metrics` are served, and `close()` drains: it stops
+ * taking requests and answers those in flight before the server shuts.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { InputError } from "../core/errors.js";
+import { ServerMetrics } from "./metrics.js";
+import { toRow, type LoadedModel } from "./model-store.js";
+
+export interface ServeOptions {
+  port?: number;
+  /** Default 127.0.0.1: serving to other machines is a choice, not an accident. */
+  host?: string;
+  maxBatchSize?: number;
+  maxQueueDelayMs?: number;
+  /** Instances allowed to wait; beyond it, 429. */
+  maxQueueSize?: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+interface Pending {
+  rows: number[][];
+  resolve: (out: number[][]) => void;
+  reject: (err: Error) => void;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  metrics: ServerMetrics;
+  /** Stops accepting requests, answers the queued and in-flight ones, then closes. */
+  close(): Promise<void>;
+}
+
+/**
+ * @example const s = await serve(await loadSavedModel("models/delay/1"), { port: 8080, maxBatchSize: 64 }); // POST /predict {"instances": [...]}
+ */
+export async function serve(model: LoadedModel, options: ServeOptions = {}): Promise<RunningServer> {
+  const maxBatch = options.maxBatchSize ?? 32;
+  const delay = options.maxQueueDelayMs ?? 5;
+  const maxQueue = options.maxQueueSize ?? 1024;
+  const maxBody = options.maxBodyBytes ?? 1 << 20;
+  if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) throw new InputError(`serve: 'maxBatchSize' must be an integer >= 1; got ${maxBatch}.`);
+  if (!(delay >= 0)) throw new InputError(`serve: 'maxQueueDelayMs' must be >= 0; got ${delay}.`);
+  const metrics = new ServerMetrics();
+  const queue: Pending[] = [];
+  let queued = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let draining = false;
+  let idle: (() => void) | undefined;
+
+  // One batch at a time, as one model instance serves it: requests that arrive meanwhile queue up and form the
+  // next batch (that is where the batching comes from).
+  let busy = false;
+  const flush = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    try {
+      while (queue.length > 0) {
+        // Whole requests up to maxBatch instances (a request larger than maxBatch goes alone).
+        const batch: Pending[] = [];
+        let size = 0;
+        while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.rows.length <= maxBatch)) {
+          const p = queue.shift()!;
+          batch.push(p);
+          size += p.rows.length;
+        }
+        queued -= size;
+        metrics.queueDepth = queued;
+        metrics.batchSize.observe(size);
+        try {
+          const out = await model.predict(batch.flatMap((p) => p.rows));
+          let o = 0;
+          for (const p of batch) {
+            p.resolve(out.slice(o, o + p.rows.length));
+            o += p.rows.length;
+          }
+        } catch (err) {
+          for (const p of batch) p.reject(err as Error);
+        }
+        if (queued < maxBatch && !draining) break; // not a full batch yet: let the delay timer decide
+      }
+    } finally {
+      busy = false;
+    }
+    if (queue.length > 0 && !timer) timer = setTimeout(() => void flush(), delay);
+    if (draining && queue.length === 0) idle?.();
+  };
+
+  const enqueue = (rows: number[][]) =>
+    new Promise<number[][]>((resolve, reject) => {
+      queue.push({ rows, resolve, reject });
+      queued += rows.length;
+      metrics.queueDepth = queued;
+      if (queued >= maxBatch) void flush();
+      else if (!timer) timer = setTimeout(() => void flush(), delay);
+    });
+
+  const send = (res: ServerResponse, status: number, body: unknown, started: number, type = "application/json") => {
+    res.writeHead(status, { "content-type": type });
+    res.end(type === "application/json" ? JSON.stringify(body) : String(body));
+    metrics.countResponse(status);
+    metrics.latency.observe((performance.now() - started) / 1000);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const url = req.url ?? "/";
+    if (req.method === "GET" && url === "/healthz") return send(res, 200, { status: "ok" }, started);
+    if (req.method === "GET" && url === "/readyz") return send(res, draining ? 503 : 200, { ready: !draining }, started);
+    if (req.method === "GET" && url === "/metrics") return send(res, 200, metrics.render(), started, "text/plain; version=0.0.4");
+    if (url !== "/predict") return send(res, 404, { error: `no route ${req.method} ${url}; use POST /predict, GET /healthz, /readyz or /metrics` }, started);
+    if (req.method !== "POST") return send(res, 405, { error: "use POST for /predict" }, started);
+    if (draining) return send(res, 503, { error: "the server is shutting down" }, started);
+    let body = "";
+    let tooBig = false;
+    for await (const chunk of req) {
+      body += chunk;
+      if (body.length > maxBody) {
+        tooBig = true;
+        break;
+      }
+    }
+    if (tooBig) return send(res, 413, { error: `request body over ${maxBody} bytes` }, started);
+    let rows: number[][];
+    try {
+      const parsed = JSON.parse(body) as { instances?: unknown };
+      if (!Array.isArray(parsed?.instances) || parsed.instances.length === 0) throw new InputError("the body must be {\"instances\": [ ... ]} with at least one instance");
+      rows = parsed.instances.map((inst, i) => {
+        try {
+          return toRow(inst, model.manifest.inputs);
+        } catch (err) {
+          throw new InputError(`instance ${i}: ${(err as Error).message}`);
+        }
+      });
+    } catch (err) {
+      return send(res, 400, { error: err instanceof SyntaxError ? `the body is not JSON: ${err.message}` : (err as Error).message }, started);
+    }
+    if (queued + rows.length > maxQueue) return send(res, 429, { error: `queue full (${queued} instances waiting, limit ${maxQueue}); retry later` }, started);
+    try {
+      const predictions = await enqueue(rows);
+      send(res, 200, { predictions, version: model.manifest.version }, started);
+    } catch (err) {
+      send(res, 500, { error: `prediction failed: ${(err as Error).message}` }, started);
+    }
+  };
+
+  const server = createHttpServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8080, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${address}:${port}`,
+    metrics,
+    close: async () => {
+      draining = true;
+      const drained = new Promise<void>((resolve) => {
+        idle = resolve;
+        if (queue.length === 0 && !busy) resolve();
+      });
+      void flush();
+      await drained;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
