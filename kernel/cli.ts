@@ -109,6 +109,19 @@ program
     process.once("SIGINT", () => stop("SIGINT"));
   });
 
+program
+  .command("predict")
+  .description("batch prediction: read a table through DuckDB in chunks, predict, write Parquet atomically")
+  .requiredOption("--model <dir>", "a folder written by saveModel")
+  .requiredOption("--input <file>", "CSV, JSON or Parquet with the model's input columns")
+  .requiredOption("--output <file>", "Parquet file to write (the input's columns plus the predictions)")
+  .option("--chunk-rows <n>", "rows per chunk", intOption("--chunk-rows", 1), 100_000)
+  .action(async (opts: { model: string; input: string; output: string; chunkRows: number }) => {
+    const { loadSavedModel, batchPredict } = await import("../lib/deploy/index.js");
+    const { rows, chunks } = await batchPredict(await loadSavedModel(opts.model), { input: opts.input, output: opts.output, chunkRows: opts.chunkRows });
+    process.stdout.write(`mlsd predict: ${rows} rows in ${chunks} chunks -> ${opts.output}\n`);
+  });
+
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`mlsd: ${err.message}\n`);
   process.exitCode = 1;

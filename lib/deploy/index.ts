@@ -2,3 +2,4 @@
 export { saveModel, loadSavedModel, toRow, type Manifest, type InputField, type LoadedModel } from "./model-store.js";
 export { serve, type ServeOptions, type RunningServer } from "./server.js";
 export { ServerMetrics, Histogram } from "./metrics.js";
+export { batchPredict, type BatchPredictOptions } from "./batch-predict.js";

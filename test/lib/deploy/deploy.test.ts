@@ -121,3 +121,33 @@ describe("mlsd serve", () => {
     expect(err).toContain("--max-batch-size must be an integer >= 1; got '0'");
   }, 30_000);
 });
+
+describe("batch prediction", () => {
+  it("scores a Parquet file in chunks, in order, and never leaves a partial output", async () => {
+    const { batchPredict } = await import("../../../lib/deploy/index.js");
+    const { writeTable, readTable } = await import("../../../lib/data/index.js");
+    const { tableFromArrays } = await import("apache-arrow");
+    const { existsSync, readFileSync, writeFileSync } = await import("node:fs");
+    const input = join(dir, "in.parquet");
+    await writeTable(tableFromArrays({ a: Float64Array.from(rows, (r) => r[0]!), b: Float64Array.from(rows, (r) => r[1]!), c: Float64Array.from(rows, (r) => r[2]!), id: Int32Array.from(rows, (_, i) => i) }), input);
+    const model = await loadSavedModel(join(dir, "hgb", "1"));
+    const output = join(dir, "scored.parquet");
+    expect(await batchPredict(model, { input, output, chunkRows: 120, progress: false })).toEqual({ rows: 500, chunks: 5 });
+    const scored = await readTable(output);
+    expect(scored.schema.fields.map((f) => f.name)).toEqual(["a", "b", "c", "id", "p(class 0)", "p(class 1)"]);
+    expect(Array.from(scored.getChild("id")!.toArray() as Int32Array)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    const want = await model.predict(rows);
+    expect(Array.from(scored.getChild("p(class 1)")!.toArray() as Float64Array)).toEqual(want.map((p) => p[1]));
+    // A model that fails on the third chunk: the earlier output stays as it was, and nothing is staged behind.
+    const before = readFileSync(output);
+    let calls = 0;
+    const failing = { manifest: model.manifest, predict: async (r: number[][]) => (++calls === 3 ? Promise.reject(new Error("GPU fell over")) : model.predict(r)) };
+    await expect(batchPredict(failing, { input, output, chunkRows: 120, progress: false })).rejects.toThrow("GPU fell over");
+    expect(readFileSync(output)).toEqual(before);
+    const { readdirSync } = await import("node:fs");
+    expect(readdirSync(dir).filter((f) => f.startsWith(".mlsd-predict-") || f.includes(".tmp-"))).toEqual([]);
+    writeFileSync(join(dir, "bad.csv"), "a,b\n1,2\n");
+    await expect(batchPredict(model, { input: join(dir, "bad.csv"), output: join(dir, "x.parquet"), progress: false })).rejects.toThrow(/row 0 of '.*bad.csv': field 'c' is missing/);
+    expect(existsSync(join(dir, "x.parquet"))).toBe(false);
+  });
+});
