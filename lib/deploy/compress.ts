@@ -80,3 +80,60 @@ export async function prune(model: tf.LayersModel, sparsity: number): Promise<Co
     return { values: out, bytes: Math.min(values.length * 4, kept * 8) };
   });
 }
+
+export interface DistillOptions {
+  /** Softens both models' outputs: logits / temperature (Hinton et al. 2015). */
+  temperature?: number;
+  /** Weight of matching the teacher; 1 - alpha goes to the true labels. */
+  alpha?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+}
+
+/**
+ * Knowledge distillation: trains `student` (logits out, as the teacher) to match the teacher's softened outputs
+ * and the true labels: alpha * T^2 * CE(teacher_T, student_T) + (1 - alpha) * CE(y, student).
+ * @example await distill(bigModel, smallModel, X, y, { temperature: 4, alpha: 0.7, epochs: 20 })
+ */
+export async function distill(teacher: tf.LayersModel, student: tf.LayersModel, X: number[][], y: number[], options: DistillOptions = {}): Promise<number[]> {
+  const T = options.temperature ?? 4;
+  const alpha = options.alpha ?? 0.7;
+  if (!(T > 0)) throw new InputError(`distill: 'temperature' must be > 0; got ${T}.`);
+  if (!(alpha >= 0 && alpha <= 1)) throw new InputError(`distill: 'alpha' must be in [0, 1]; got ${alpha}.`);
+  if (X.length !== y.length || X.length === 0) throw new InputError(`distill: X has ${X.length} rows and y ${y.length} labels; they must match and not be empty.`);
+  const units = (student.outputs[0]!.shape[1] as number) ?? 1;
+  const xs = tf.tensor2d(X);
+  const teacherLogits = tf.tidy(() => teacher.predict(xs) as tf.Tensor);
+  const yt = units === 1 ? tf.tensor2d(y, [y.length, 1]) : tf.oneHot(tf.tensor1d(y, "int32"), units).toFloat();
+  const vars = student.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const optimizer = tf.train.adam(options.learningRate ?? 0.01);
+  const batch = options.batchSize ?? 64;
+  const losses: number[] = [];
+  const soft = (z: tf.Tensor) => (units === 1 ? tf.sigmoid(z) : tf.softmax(z));
+  const crossEntropy = (target: tf.Tensor, logits: tf.Tensor) =>
+    units === 1 ? tf.losses.sigmoidCrossEntropy(target, logits) : tf.losses.softmaxCrossEntropy(target, logits);
+  try {
+    for (let e = 0; e < (options.epochs ?? 20); e++) {
+      let total = 0;
+      for (let s = 0; s < X.length; s += batch) {
+        const size = Math.min(batch, X.length - s);
+        const cost = optimizer.minimize(() => {
+          const xb = xs.slice(s, size);
+          const z = student.apply(xb, { training: true }) as tf.Tensor;
+          const targets = soft(tf.div(teacherLogits.slice(s, size), T));
+          const matchTeacher = tf.mul(crossEntropy(targets, tf.div(z, T)), T * T);
+          return tf.add(tf.mul(alpha, matchTeacher), tf.mul(1 - alpha, crossEntropy(yt.slice(s, size), z))) as tf.Scalar;
+        }, true, vars)!;
+        total += cost.dataSync()[0]! * size;
+        cost.dispose();
+      }
+      losses.push(total / X.length);
+    }
+  } finally {
+    xs.dispose();
+    teacherLogits.dispose();
+    yt.dispose();
+  }
+  return losses;
+}

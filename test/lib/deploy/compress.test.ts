@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeClassification } from "../../../datasets/index.js";
-import { prune, quantizeInt8, toFloat16Weights } from "../../../lib/deploy/index.js";
+import { distill, prune, quantizeInt8, toFloat16Weights } from "../../../lib/deploy/index.js";
 import { trainClassifier } from "../../../lib/loss/index.js";
 
 beforeAll(async () => {
@@ -45,5 +45,15 @@ describe("compression", () => {
     expect(kernel.filter((v) => v === 0).length / kernel.length).toBeCloseTo(0.9, 2);
     expect(pruned.bytes).toBe((64 + 7) * 8 + 65 * 4); // kept kernel weights as (value, index) pairs, float32 biases
     await expect(prune(model, 1)).rejects.toThrow("'sparsity' must be in [0, 1); got 1.");
+
+    // Distillation: a 4-unit student learns from the 64-unit teacher and ends close to it.
+    const student = tf.sequential();
+    student.add(tf.layers.dense({ units: 4, activation: "relu", inputShape: [10], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
+    student.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }));
+    const losses = await distill(model, student, rows.slice(0, 900), Array.from(y.subarray(0, 900)), { temperature: 2, alpha: 0.7, epochs: 30 });
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    expect(accuracy(student)).toBeGreaterThan(base - 0.08);
+    expect(student.countParams()).toBeLessThan(model.countParams() / 10);
+    await expect(distill(model, student, rows, [0], {})).rejects.toThrow("X has 1200 rows and y 1 labels");
   });
 });
