@@ -18,6 +18,11 @@ const isParameters = (cell: Cell) => cell.cell_type === "code" && Boolean(cell.m
 
 const PRELUDE = `import { display, clearOutput, progress } from "mlsd/display";
 
+// A notebook shows a cell's last value unless it is undefined; so does the script.
+function __show(value: unknown): void {
+  if (value !== undefined) display(value);
+}
+
 // Command-line options --name=value override the notebook's parameters; values are read as JSON when they parse.
 const __args = new Map<string, string>();
 for (const arg of process.argv.slice(2)) {
@@ -95,5 +100,5 @@ function displayLastExpression(ts: Awaited<ReturnType<typeof loadTypeScript>>, c
     if (/^(console\.\w+|display(\.\w+)?|clearOutput)$/.test(callee)) return code;
   }
   if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.EqualsToken) return code;
-  return `${code.slice(0, expr.getStart(sf))}display(${expr.getText(sf)});${code.slice(last.end)}`;
+  return `${code.slice(0, expr.getStart(sf))}__show(${expr.getText(sf)});${code.slice(last.end)}`;
 }

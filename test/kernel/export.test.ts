@@ -13,15 +13,15 @@ describe("mlsd export", () => {
     expect(script).not.toContain("//| export");
     expect(script).not.toContain("not exported");
     // The notebook would show the last expression; the script displays it.
-    expect(script).toContain("// %%\ndisplay(xs.length);");
+    expect(script).toContain("// %%\n__show(xs.length);");
     expect(script.startsWith("// Exported from demo.ipynb by `mlsd export`")).toBe(true);
   });
 
   it("leaves assignments and output calls alone", async () => {
     const script = await exportNotebook(nb([cell("let a = 1;\na = 2", ["export"]), cell("console.log(a)", ["export"])]), "x.ipynb");
     expect(script).toContain("a = 2");
-    expect(script).not.toContain("display(a = 2)");
-    expect(script).not.toContain("display(console.log(a))");
+    expect(script).not.toContain("__show(a = 2)");
+    expect(script).not.toContain("__show(console.log(a))");
   });
 
   it("refuses a notebook without exported cells", async () => {
