@@ -122,9 +122,11 @@ export class CellChecker {
     }
     // Exporting every top-level name makes the .d.ts emit carry all of them.
     const exported = names.filter((n) => !imports.some((i) => i.local === n));
-    const carried = this.carriedImports(parsed, [...names, ...imports.map((i) => i.local)]);
+    // One walk over the cell's identifiers serves both the re-imports and the choice of declaration files.
+    const mentioned = new Set(identifiersIn(ts, parsed));
+    const carried = this.carriedImports(mentioned, [...names, ...imports.map((i) => i.local)]);
     const text = `${code}\n;export { ${exported.join(", ")} };\n${carried.map(importText).join("\n")}\n`;
-    const program = this.rebuild(text, this.rootsFor(parsed));
+    const program = this.rebuild(text, this.rootsFor(mentioned));
     const sf = program.getSourceFile(this.cellFile)!;
     const raw = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
     // Diagnostics past the cell's text belong to the export list appended above, not to the user.
@@ -208,8 +210,7 @@ export class CellChecker {
    * `declare global`, so instead of making them global the checker re-imports them at the end of the cell's
    * text (imports are hoisted; positions of the user's code do not move).
    */
-  private carriedImports(cell: TS.SourceFile, own: string[]): ImportBinding[] {
-    const mentioned = new Set(identifiersIn(this.ts, cell));
+  private carriedImports(mentioned: Set<string>, own: string[]): ImportBinding[] {
     const out: ImportBinding[] = [];
     for (const name of mentioned) {
       if (own.includes(name)) continue;
@@ -255,10 +256,10 @@ export class CellChecker {
    * declarations mention in turn. A cell's types cannot depend on the others, and leaving them out keeps a
    * cell that does not touch tfjs from paying for tfjs's ~700 declaration files.
    */
-  private rootsFor(cell: TS.SourceFile): string[] {
+  private rootsFor(mentioned: Set<string>): string[] {
     const roots = [this.preludeFile, this.cellFile];
     const included = new Set<number>();
-    const pending = [...identifiersIn(this.ts, cell)];
+    const pending = [...mentioned];
     for (const [id, decls] of this.cells) {
       if (decls.sideEffects.length > 0 && !included.has(id)) {
         included.add(id);
@@ -356,7 +357,7 @@ export class CellChecker {
     const ts = this.ts;
     const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     const { names, imports } = topLevelNames(ts, parsed);
-    const carried = this.carriedImports(parsed, [...names, ...imports.map((i) => i.local)]);
+    const carried = this.carriedImports(new Set(identifiersIn(ts, parsed)), [...names, ...imports.map((i) => i.local)]);
     this.virtual.set(this.cellFile, `${code}\nexport {};\n${carried.map(importText).join("\n")}\n`);
     this.serviceVersion++;
     if (!this.service) {

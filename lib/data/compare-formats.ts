@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { tableHtml, tableText } from "../display/table.js";
-import { connect, insertArrow, queryArrow } from "./duckdb-arrow.js";
+import { connect, insertArrow, queryArrow, sqlIdent, sqlString } from "./duckdb-arrow.js";
 import { copyOptions, formatOf, scanSql, type Format } from "./formats.js";
 
 export interface FormatMeasurement {
@@ -28,8 +28,6 @@ export interface CompareFormatsOptions {
   dir?: string;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 async function best(repeats: number, f: () => Promise<unknown> | unknown): Promise<number> {
   let min = Infinity;
@@ -65,11 +63,11 @@ export async function compareFormats(source: Table | string, options: CompareFor
   try {
     for (const format of ["csv", "json", "parquet"] as const) {
       const path = join(dir, `table.${format}`);
-      await conn.run(`COPY src TO ${quote(path)} (${copyOptions(format)})`);
+      await conn.run(`COPY src TO ${sqlString(path)} (${copyOptions(format)})`);
       // Hashing every value forces DuckDB to read and decode each column (count or min could come from Parquet's
       // statistics without touching the data); one aggregate reads one column.
-      const all = `SELECT ${names.map((n) => `sum(hash(${ident(n)}))`).join(", ")} FROM ${scanSql(path, format)}`;
-      const one = `SELECT sum(hash(${ident(column)})) FROM ${scanSql(path, format)}`;
+      const all = `SELECT ${names.map((n) => `sum(hash(${sqlIdent(n)}))`).join(", ")} FROM ${scanSql(path, format)}`;
+      const one = `SELECT sum(hash(${sqlIdent(column)})) FROM ${scanSql(path, format)}`;
       out.push({ format, bytes: statSync(path).size, allColumnsMs: await best(repeats, () => conn.run(all)), oneColumnMs: await best(repeats, () => conn.run(one)) });
     }
     const arrowPath = join(dir, "table.arrow");

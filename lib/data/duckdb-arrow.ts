@@ -72,7 +72,10 @@ export function duckdbTypes(table: Table): Record<string, string> {
   return Object.fromEntries(table.schema.fields.map((f) => [f.name, duckTypeOf(f.type, f.name)]));
 }
 
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+/** A SQL string literal. @example sqlString("it's") // 'it''s' */
+export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/** A quoted SQL identifier. @example sqlIdent('my "col"') // "my ""col""" */
+export const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 function isoDate(d: Date): string {
@@ -91,7 +94,7 @@ export async function insertArrow(conn: DuckDBConnection, name: string, table: T
   const fields = table.schema.fields;
   if (fields.length === 0) throw new InputError(`Cannot store table '${name}': it has no columns.`);
   const types = fields.map((f) => duckTypeOf(f.type, f.name));
-  await conn.run(`CREATE ${options.replace ? "OR REPLACE " : ""}TABLE ${quoteIdent(name)} (${fields.map((f, j) => `${quoteIdent(f.name)} ${types[j]}`).join(", ")})`);
+  await conn.run(`CREATE ${options.replace ? "OR REPLACE " : ""}TABLE ${sqlIdent(name)} (${fields.map((f, j) => `${sqlIdent(f.name)} ${types[j]}`).join(", ")})`);
   const appender = await conn.createAppender(name);
   const cols = fields.map((_, j) => table.getChildAt(j)!);
   for (let i = 0; i < table.numRows; i++) {

@@ -8,7 +8,7 @@ import { basename, dirname, extname, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { InputError } from "../core/errors.js";
-import { connect, duckdbTypes, insertArrow, queryArrow } from "./duckdb-arrow.js";
+import { connect, duckdbTypes, insertArrow, queryArrow, sqlIdent, sqlString } from "./duckdb-arrow.js";
 
 export type Format = "csv" | "json" | "parquet" | "arrow";
 
@@ -25,8 +25,6 @@ export function formatOf(path: string, format?: Format): Format {
   return f;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 let shared: Promise<DuckDBConnection> | undefined;
 /** One in-memory DuckDB for the file functions of this module. */
@@ -36,11 +34,11 @@ function db(): Promise<DuckDBConnection> {
 
 /** DuckDB's table function that scans `path`, with explicit column types for text formats when given. */
 export function scanSql(path: string, format: Exclude<Format, "arrow">, types?: Record<string, string>): string {
-  const columns = types ? `, columns = {${Object.entries(types).map(([k, v]) => `${quote(k)}: ${quote(v)}`).join(", ")}}` : "";
-  if (format === "parquet") return `read_parquet(${quote(path)})`;
+  const columns = types ? `, columns = {${Object.entries(types).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(", ")}}` : "";
+  if (format === "parquet") return `read_parquet(${sqlString(path)})`;
   // Quoted empty fields are empty strings, not NULL: what DuckDB's writer means by "".
-  if (format === "csv") return `read_csv(${quote(path)}, header = true, allow_quoted_nulls = false${columns}${types ? ", auto_detect = false" : ""})`;
-  return `read_json(${quote(path)}, format = 'newline_delimited'${columns})`;
+  if (format === "csv") return `read_csv(${sqlString(path)}, header = true, allow_quoted_nulls = false${columns}${types ? ", auto_detect = false" : ""})`;
+  return `read_json(${sqlString(path)}, format = 'newline_delimited'${columns})`;
 }
 
 export interface ReadOptions {
@@ -70,7 +68,7 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
     return table.select(options.columns);
   }
   const types = options.types === undefined ? undefined : "schema" in options.types ? duckdbTypes(options.types as Table) : (options.types as Record<string, string>);
-  const select = options.columns ? options.columns.map(ident).join(", ") : "*";
+  const select = options.columns ? options.columns.map(sqlIdent).join(", ") : "*";
   try {
     return await queryArrow(await db(), `SELECT ${select} FROM ${scanSql(path, format, types)}`);
   } catch (err) {
@@ -106,9 +104,9 @@ export async function writeTable(table: Table, path: string, options: WriteOptio
       const name = `mlsd_write_${process.pid}_${Date.now()}`;
       await insertArrow(conn, name, table);
       try {
-        await conn.run(`COPY ${ident(name)} TO ${quote(tmp)} (${copyOptions(format, options)})`);
+        await conn.run(`COPY ${sqlIdent(name)} TO ${sqlString(tmp)} (${copyOptions(format, options)})`);
       } finally {
-        await conn.run(`DROP TABLE IF EXISTS ${ident(name)}`);
+        await conn.run(`DROP TABLE IF EXISTS ${sqlIdent(name)}`);
       }
     }
     renameSync(tmp, path);

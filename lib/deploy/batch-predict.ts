@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Float64, Table, vectorFromArray, type Vector } from "apache-arrow";
 import { InputError } from "../core/errors.js";
-import { connect, queryArrow } from "../data/duckdb-arrow.js";
+import { connect, queryArrow, sqlString } from "../data/duckdb-arrow.js";
 import { rowsOf } from "../data/feature-pipeline.js";
 import { formatOf, scanSql, writeTable } from "../data/formats.js";
 import { progress } from "../display/progress.js";
@@ -22,7 +22,6 @@ export interface BatchPredictOptions {
   progress?: boolean;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * @example await batchPredict(await loadSavedModel("models/delay/1"), { input: "flights.parquet", output: "scored.parquet" })
@@ -65,7 +64,7 @@ export async function batchPredict(model: LoadedModel, options: BatchPredictOpti
     const tmp = `${options.output}.tmp-${process.pid}-${Date.now()}`;
     if (chunks === 0) throw new InputError(`batchPredict: '${options.input}' has no rows.`);
     try {
-      await db.run(`COPY (SELECT * EXCLUDE (__row) FROM read_parquet(${quote(join(stage, "chunk-*.parquet"))}) ORDER BY __row) TO ${quote(tmp)} (FORMAT PARQUET)`);
+      await db.run(`COPY (SELECT * EXCLUDE (__row) FROM read_parquet(${sqlString(join(stage, "chunk-*.parquet"))}) ORDER BY __row) TO ${sqlString(tmp)} (FORMAT PARQUET)`);
       renameSync(tmp, options.output);
     } catch (err) {
       rmSync(tmp, { force: true });

@@ -49,8 +49,7 @@ export class AdaBoostClassifier extends BaseClassifier<AdaBoostOptions> {
     const weights: number[] = [];
     const errors: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const member = base.clone();
-      if (member instanceof DecisionTreeClassifier || "randomState" in base.options) member.setParams({ randomState: rng.nextUint32() } as never);
+      const member = base.seededClone(rng);
       if (member instanceof DecisionTreeClassifier) member.fitPresorted(pre(), y, k, Float64Array.from(w), this.classes_);
       else member.fitEncoded(X, y, this.classes_!, Float64Array.from(w));
       const pred = member.predictCodes(X);

@@ -62,8 +62,7 @@ export class BaggingClassifier extends BaseClassifier<BaggingOptions<BaseClassif
     for (let e = 0; e < (o.nEstimators ?? 10); e++) {
       const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, bootstrap, o.bootstrapFeatures ?? false);
       plan.samples = this.memberSamples(plan.samples, y, rng);
-      const member = base.clone();
-      if ("randomState" in base.options || member instanceof DecisionTreeClassifier) member.setParams({ randomState: rng.nextUint32() } as never);
+      const member = base.seededClone(rng);
       fitClassifierMember(member, plan, X, pre, y, this.classes_!, sw);
       this.estimators_.push(member);
       this.estimatorsFeatures_.push(plan.features);
@@ -162,8 +161,7 @@ export class BaggingRegressor extends BaseRegressor<BaggingOptions<BaseRegressor
     const oobCount = new Float64Array(X.rows);
     for (let e = 0; e < (o.nEstimators ?? 10); e++) {
       const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, bootstrap, o.bootstrapFeatures ?? false);
-      const member = base.clone();
-      if ("randomState" in base.options || member instanceof DecisionTreeRegressor) member.setParams({ randomState: rng.nextUint32() } as never);
+      const member = base.seededClone(rng);
       fitRegressorMember(member, plan, X, pre, y, sw);
       this.estimators_.push(member);
       this.estimatorsFeatures_.push(plan.features);

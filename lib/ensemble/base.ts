@@ -42,6 +42,16 @@ export abstract class BaseEstimator<O extends object> {
     return this;
   }
 
+  /**
+   * An unfitted copy with its own seed drawn from `rng` when it takes a `randomState` (ensemble members:
+   * each gets a different but reproducible stream).
+   */
+  seededClone(rng: { nextUint32(): number }): this {
+    const member = this.clone();
+    if ("randomState" in this.rules) member.setParams({ randomState: rng.nextUint32() } as unknown as Partial<O>);
+    return member;
+  }
+
   /** An unfitted copy with the same options (scikit-learn's `clone`). */
   clone(): this {
     const Ctor = this.constructor as new (o: O) => this;

@@ -1,5 +1,6 @@
 /** What bagging-style ensembles share: drawing each member's rows and features, and fitting it on them. */
 import type { Random } from "../core/random.js";
+import { sampleIndices } from "../sampling/simple.js";
 import type { Label } from "../core/validation.js";
 import type { BaseClassifier, BaseRegressor, Matrix } from "./base.js";
 import { selectFeatures, type Presorted } from "./presort.js";
@@ -21,22 +22,9 @@ export function countOf(value: number, total: number): number {
   return value <= 1 ? Math.max(1, Math.floor(value * total)) : Math.min(Math.floor(value), total);
 }
 
-/** Draws with or without replacement: `k` of `n`. */
+/** `k` of `n` indices, with or without replacement, from the shared generator. */
 export function draw(rng: Random, n: number, k: number, replace: boolean): Int32Array {
-  const out = new Int32Array(k);
-  if (replace) {
-    for (let i = 0; i < k; i++) out[i] = rng.randint(n);
-    return out;
-  }
-  const pool = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.randint(n - i);
-    const t = pool[i]!;
-    pool[i] = pool[j]!;
-    pool[j] = t;
-    out[i] = pool[i]!;
-  }
-  return out;
+  return sampleIndices(n, k, { replace, randomState: rng });
 }
 
 export function planMember(rng: Random, n: number, d: number, nSamples: number, nFeatures: number, bootstrap: boolean, bootstrapFeatures: boolean): MemberPlan {

@@ -4,6 +4,7 @@
  */
 import { InputError } from "../core/errors.js";
 import { checkRandomState, type Random, type RandomState } from "../core/random.js";
+import { sampleIndices } from "../sampling/simple.js";
 import { ks2Samp } from "./ks.js";
 
 export interface DriftDetector {
@@ -199,13 +200,8 @@ export class KSWIN implements DriftDetector {
     this.driftDetected = false;
     if (this.window.length < windowSize) return this;
     const older = windowSize - statSize;
-    // statSize distinct positions among the older values (partial Fisher–Yates).
-    const pos = Array.from({ length: older }, (_, i) => i);
-    for (let i = 0; i < statSize; i++) {
-      const j = i + this.rng.randint(older - i);
-      [pos[i], pos[j]] = [pos[j]!, pos[i]!];
-    }
-    const sample = pos.slice(0, statSize).map((p) => this.window[p]!);
+    // statSize distinct positions among the older values.
+    const sample = Array.from(sampleIndices(older, statSize, { randomState: this.rng }), (p) => this.window[p]!);
     const recent = this.window.slice(older);
     const { statistic, pValue } = ks2Samp(sample, recent);
     this.pValue = pValue;

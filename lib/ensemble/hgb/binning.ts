@@ -3,6 +3,7 @@
  * quantiles, mapped to one byte per value; NaN gets the last bin (index `maxBins`).
  */
 import type { Random } from "../../core/random.js";
+import { sampleIndices } from "../../sampling/simple.js";
 import type { Matrix } from "../base.js";
 
 const ALMOST_INF = 1e300;
@@ -21,16 +22,7 @@ export interface BinMapper {
 export function fitBinMapper(X: Matrix, maxBins: number, rng: Random, subsample = 200_000): BinMapper {
   const { rows: n, cols: d, data } = X;
   let rows: Int32Array | null = null;
-  if (n > subsample) {
-    const pool = Int32Array.from({ length: n }, (_, i) => i);
-    for (let i = 0; i < subsample; i++) {
-      const j = i + rng.randint(n - i);
-      const t = pool[i]!;
-      pool[i] = pool[j]!;
-      pool[j] = t;
-    }
-    rows = pool.slice(0, subsample).sort();
-  }
+  if (n > subsample) rows = sampleIndices(n, subsample, { randomState: rng }).sort();
   const m = rows ? rows.length : n;
   const thresholds: Float64Array[] = [];
   const hasMissing = new Uint8Array(d);

@@ -3,6 +3,7 @@ import type { Rules } from "../../core/params.js";
 import { checkRandomState, type RandomState } from "../../core/random.js";
 import { trainTestSplitIndices } from "../../sampling/stratified.js";
 import type { Matrix } from "../base.js";
+import { subMatrix } from "../members.js";
 import { fitBinMapper, transformBins, type BinMapper } from "./binning.js";
 import { addTreeBinned, addTreeRaw, growTree, type GrowContext, type HistTree } from "./grower.js";
 import { baseline, gradients, meanLoss } from "./loss.js";
@@ -68,12 +69,11 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   let val: typeof train | null = null;
   if (es) {
     const { train: ti, test: vi } = trainTestSplitIndices(n, { testSize: o.validationFraction ?? 0.1, stratify: kind === "squared_error" ? undefined : y, randomState: rng.nextUint32() });
-    const pick = (idx: Int32Array) => {
-      const data = new Float64Array(idx.length * d);
-      idx.forEach((i, r) => data.set(X.data.subarray(i * d, (i + 1) * d), r * d));
-      const yy = kind === "squared_error" ? Float64Array.from(idx, (i) => y[i]!) : Int32Array.from(idx, (i) => y[i]!);
-      return { X: { data, rows: idx.length, cols: d }, y: yy, w: sampleWeight ? Float64Array.from(idx, (i) => sampleWeight[i]!) : null };
-    };
+    const pick = (idx: Int32Array) => ({
+      X: subMatrix(X, idx, null),
+      y: kind === "squared_error" ? Float64Array.from(idx, (i) => y[i]!) : Int32Array.from(idx, (i) => y[i]!),
+      w: sampleWeight ? Float64Array.from(idx, (i) => sampleWeight[i]!) : null,
+    });
     train = pick(ti);
     val = pick(vi);
   }
