@@ -96,7 +96,9 @@ program
   .option("--max-queue-delay-ms <ms>", "longest wait for a batch to fill", intOption("--max-queue-delay-ms", 0), 5)
   .option("--max-queue-size <n>", "instances allowed to wait before answering 429", intOption("--max-queue-size", 1), 1024)
   .action(async (opts: { model: string; port: number; host: string; maxBatchSize: number; maxQueueDelayMs: number; maxQueueSize: number }) => {
-    const { loadSavedModel, serve } = await import("../lib/deploy/index.js");
+    const [{ loadSavedModel, serve }, { useBackend, describeBackend }] = await Promise.all([import("../lib/deploy/index.js"), import("../lib/backend/index.js")]);
+    // The backend as the kernel chooses it (MLSD_BACKEND overrides), named in the log.
+    process.stdout.write(`mlsd serve: ${describeBackend(await useBackend())}\n`);
     const model = await loadSavedModel(opts.model);
     const running = await serve(model, { port: opts.port, host: opts.host, maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxQueueDelayMs, maxQueueSize: opts.maxQueueSize });
     process.stdout.write(`mlsd serve: ${opts.model} (version ${model.manifest.version}) on ${running.url}\n`);
@@ -120,6 +122,33 @@ program
     const { loadSavedModel, batchPredict } = await import("../lib/deploy/index.js");
     const { rows, chunks } = await batchPredict(await loadSavedModel(opts.model), { input: opts.input, output: opts.output, chunkRows: opts.chunkRows });
     process.stdout.write(`mlsd predict: ${rows} rows in ${chunks} chunks -> ${opts.output}\n`);
+  });
+
+program
+  .command("worker")
+  .description("run one rank of a distributed job over TCP: start one per machine, each with every rank's address")
+  .argument("<module>", "the worker module: its default export is called with the rank's context (rank, size, collectives, args)")
+  .requiredOption("--rank <r>", "this worker's rank, 0 to N - 1", intOption("--rank", 0))
+  .requiredOption("--peers <endpoints>", "every rank's address in rank order, comma-separated (tcp://host:port); this rank binds its own")
+  .option("--args <json>", "arguments for the worker function, as JSON", "null")
+  .action(async (module: string, opts: { rank: number; peers: string; args: string }) => {
+    const peers = opts.peers.split(",").map((p) => p.trim());
+    if (opts.rank >= peers.length) throw new Error(`--rank must be below the ${peers.length} peers given; got '${opts.rank}'`);
+    const bad = peers.find((p) => !/^tcp:\/\/[^:]+:\d+$/.test(p));
+    if (bad !== undefined) throw new Error(`--peers must be tcp://host:port addresses; got '${bad}'`);
+    let args: unknown;
+    try {
+      args = JSON.parse(opts.args);
+    } catch (err) {
+      throw new Error(`--args must be JSON; got '${opts.args}' (${(err as Error).message})`);
+    }
+    const [{ ZmqTransport }, { runRank }, { pathToFileURL }, { resolve }] = await Promise.all([import("../lib/distributed/transport.js"), import("../lib/distributed/worker-main.js"), import("node:url"), import("node:path")]);
+    const { existsSync } = await import("node:fs");
+    if (!existsSync(resolve(module))) throw new Error(`the worker module '${module}' does not exist`);
+    const transport = await ZmqTransport.open(opts.rank, peers);
+    const result = await runRank(pathToFileURL(resolve(module)).href, transport, args);
+    // Typed arrays as plain arrays, so the result reads as JSON.
+    process.stdout.write(`${JSON.stringify(result, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v))}\n`);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -3,4 +3,5 @@ export { saveModel, loadSavedModel, toRow, type Manifest, type InputField, type 
 export { serve, type ServeOptions, type RunningServer } from "./server.js";
 export { ServerMetrics, Histogram } from "./metrics.js";
 export { batchPredict, type BatchPredictOptions } from "./batch-predict.js";
+export { edgeVsCloud, type EdgeCloudInput, type EdgeCloudEstimate } from "./edge-cloud.js";
 export { quantizeInt8, toFloat16Weights, prune, distill, type CompressedModel, type DistillOptions } from "./compress.js";

@@ -101,27 +101,37 @@ export async function loadSavedModel(dir: string): Promise<LoadedModel> {
 
 /**
  * Checks one request instance against the manifest and turns it into the model's number row; the error says
- * which field is wrong and why.
+ * which field is wrong and why. An instance is an object of named fields, or an array of the fields' values in
+ * the manifest's order (TF Serving's row format).
+ * @example toRow({ hour: 7, weekday: 2 }, manifest.inputs) // [7, 2]
  */
 export function toRow(instance: unknown, inputs: InputField[]): number[] {
-  if (typeof instance !== "object" || instance === null || Array.isArray(instance)) throw new InputError(`each instance must be an object with fields ${inputs.map((f) => f.name).join(", ")}; got ${Array.isArray(instance) ? "an array" : JSON.stringify(instance)}`);
+  const names = inputs.map((f) => f.name).join(", ");
+  if (Array.isArray(instance)) {
+    if (instance.length !== inputs.length) throw new InputError(`the instance has ${instance.length} values; the model takes ${inputs.length} (${names})`);
+    return inputs.map((f, i) => fieldValue(f, instance[i]));
+  }
+  if (typeof instance !== "object" || instance === null) throw new InputError(`each instance must be an object with fields ${names}, or an array of their values; got ${JSON.stringify(instance)}`);
   const rec = instance as Record<string, unknown>;
   const extra = Object.keys(rec).filter((k) => !inputs.some((f) => f.name === k));
-  if (extra.length > 0) throw new InputError(`unknown field '${extra[0]}' (expected ${inputs.map((f) => f.name).join(", ")})`);
+  if (extra.length > 0) throw new InputError(`unknown field '${extra[0]}' (expected ${names})`);
   return inputs.map((f) => {
-    const v = rec[f.name];
-    if (v === undefined || v === null) throw new InputError(`field '${f.name}' is missing`);
-    if (f.type === "number") {
-      if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`field '${f.name}' must be a finite number; got ${JSON.stringify(v)}`);
-      return v;
-    }
-    if (f.type === "boolean") {
-      if (typeof v !== "boolean") throw new InputError(`field '${f.name}' must be true or false; got ${JSON.stringify(v)}`);
-      return v ? 1 : 0;
-    }
-    if (typeof v !== "string") throw new InputError(`field '${f.name}' must be a string; got ${JSON.stringify(v)}`);
-    const code = f.values?.indexOf(v) ?? -1;
-    if (code < 0) throw new InputError(`field '${f.name}' must be one of ${(f.values ?? []).join(", ")}; got ${JSON.stringify(v)}`);
-    return code;
+    if (rec[f.name] === undefined) throw new InputError(`field '${f.name}' is missing`);
+    return fieldValue(f, rec[f.name]);
   });
+}
+
+function fieldValue(f: InputField, v: unknown): number {
+  if (f.type === "number") {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`field '${f.name}' must be a finite number; got ${JSON.stringify(v) ?? String(v)}`);
+    return v;
+  }
+  if (f.type === "boolean") {
+    if (typeof v !== "boolean") throw new InputError(`field '${f.name}' must be true or false; got ${JSON.stringify(v) ?? String(v)}`);
+    return v ? 1 : 0;
+  }
+  if (typeof v !== "string") throw new InputError(`field '${f.name}' must be a string; got ${JSON.stringify(v) ?? String(v)}`);
+  const code = f.values?.indexOf(v) ?? -1;
+  if (code < 0) throw new InputError(`field '${f.name}' must be one of ${(f.values ?? []).join(", ")}; got ${JSON.stringify(v)}`);
+  return code;
 }

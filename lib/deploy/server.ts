@@ -50,7 +50,11 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
   const metrics = new ServerMetrics();
   const queue: Pending[] = [];
   let queued = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  // A delay of 0 means "batch only what is already waiting": flush after this round of I/O (setImmediate),
+  // not after a timer's minimum of 1 ms.
+  const schedule = () => (delay === 0 ? setImmediate(() => void flush()) : setTimeout(() => void flush(), delay));
+  const cancel = (t: NodeJS.Timeout | NodeJS.Immediate) => (delay === 0 ? clearImmediate(t as NodeJS.Immediate) : clearTimeout(t as NodeJS.Timeout));
   let draining = false;
   let idle: (() => void) | undefined;
 
@@ -60,7 +64,7 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
   const flush = async (): Promise<void> => {
     if (busy) return;
     busy = true;
-    if (timer) clearTimeout(timer);
+    if (timer) cancel(timer);
     timer = undefined;
     try {
       while (queue.length > 0) {
@@ -90,7 +94,7 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
     } finally {
       busy = false;
     }
-    if (queue.length > 0 && !timer) timer = setTimeout(() => void flush(), delay);
+    if (queue.length > 0 && !timer) timer = schedule();
     if (draining && queue.length === 0) idle?.();
   };
 
@@ -100,12 +104,15 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
       queued += rows.length;
       metrics.queueDepth = queued;
       if (queued >= maxBatch) void flush();
-      else if (!timer) timer = setTimeout(() => void flush(), delay);
+      else if (!timer) timer = schedule();
     });
 
-  const send = (res: ServerResponse, status: number, body: unknown, started: number, type = "application/json") => {
-    res.writeHead(status, { "content-type": type });
-    res.end(type === "application/json" ? JSON.stringify(body) : String(body));
+  const send = (res: ServerResponse, status: number, body: unknown, started: number, type = "application/json", closeConnection = false) => {
+    if (res.destroyed || res.writableEnded) return; // the client is gone; its prediction is dropped
+    const text = type === "application/json" ? JSON.stringify(body) : String(body);
+    // A length rather than chunked encoding: one write, less framing.
+    res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text), ...(closeConnection ? { connection: "close" } : {}) });
+    res.end(text);
     metrics.countResponse(status);
     metrics.latency.observe((performance.now() - started) / 1000);
   };
@@ -119,16 +126,25 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
     if (url !== "/predict") return send(res, 404, { error: `no route ${req.method} ${url}; use POST /predict, GET /healthz, /readyz or /metrics` }, started);
     if (req.method !== "POST") return send(res, 405, { error: "use POST for /predict" }, started);
     if (draining) return send(res, 503, { error: "the server is shutting down" }, started);
-    let body = "";
-    let tooBig = false;
-    for await (const chunk of req) {
-      body += chunk;
-      if (body.length > maxBody) {
-        tooBig = true;
-        break;
+    // Refuse what announces itself too big before reading it, and close that connection: its unread body
+    // would otherwise be parsed as the next request.
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > maxBody) return send(res, 413, { error: `request body of ${declared} bytes is over the limit of ${maxBody}` }, started, "application/json", true);
+    const chunks: Buffer[] = [];
+    let received = 0;
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > maxBody) return send(res, 413, { error: `request body over ${maxBody} bytes` }, started, "application/json", true);
+        chunks.push(chunk);
       }
+    } catch {
+      // The client went away mid-body: nothing to answer, nothing queued.
+      metrics.countResponse(499);
+      return;
     }
-    if (tooBig) return send(res, 413, { error: `request body over ${maxBody} bytes` }, started);
+    // Decoded once, whole: a multi-byte character may be split between chunks.
+    const body = Buffer.concat(chunks).toString("utf8");
     let rows: number[][];
     try {
       const parsed = JSON.parse(body) as { instances?: unknown };
@@ -152,7 +168,19 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
     }
   };
 
-  const server = createHttpServer((req, res) => void handle(req, res));
+  const server = createHttpServer((req, res) => {
+    // Whatever goes wrong with one request is answered (500) or dropped; it never takes the server down.
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) send(res, 500, { error: `internal error: ${err.message}` }, performance.now());
+      else res.destroy();
+    });
+  });
+  // A malformed request line or headers: answer 400 on the raw socket, as Node does by default, and go on.
+  server.on("clientError", (_err, socket) => {
+    metrics.countResponse(400);
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 8080, options.host ?? "127.0.0.1", () => resolve());

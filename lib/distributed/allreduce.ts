@@ -25,8 +25,8 @@ function check(buffers: Float32Array[], owner: string): number {
   return n;
 }
 
-/** Chunk boundaries: `parts` nearly equal pieces of [start, end). */
-function chunks(start: number, end: number, parts: number): [number, number][] {
+/** Chunk boundaries: `parts` nearly equal pieces of [start, end). @example chunkBounds(0, 10, 3) // [[0, 3], [3, 6], [6, 10]] */
+export function chunkBounds(start: number, end: number, parts: number): [number, number][] {
   const out: [number, number][] = [];
   for (let p = 0; p < parts; p++) out.push([start + Math.floor(((end - start) * p) / parts), start + Math.floor(((end - start) * (p + 1)) / parts)]);
   return out;
@@ -47,7 +47,7 @@ export function ringAllReduce(buffers: Float32Array[], options: { bucketBytes?: 
   const bucket = Math.max(1, Math.floor((options.bucketBytes ?? 25 * 2 ** 20) / 4));
   let steps = 0;
   for (let b0 = 0; b0 < len; b0 += bucket) {
-    const parts = chunks(b0, Math.min(len, b0 + bucket), N);
+    const parts = chunkBounds(b0, Math.min(len, b0 + bucket), N);
     // Reduce-scatter: at step s, worker w sends chunk (w - s) mod N to worker w + 1.
     for (let s = 0; s < N - 1; s++, steps++) {
       const sent = work.map((buf, w) => {
@@ -91,7 +91,7 @@ export function parameterServerAllReduce(buffers: Float32Array[], options: { ser
   const N = buffers.length;
   const S = options.servers ?? 1;
   if (!(Number.isInteger(S) && S >= 1)) throw new InputError(`parameterServerAllReduce: 'servers' must be an integer >= 1; got ${S}.`);
-  const shards = chunks(0, len, S);
+  const shards = chunkBounds(0, len, S);
   const sums = new Float32Array(len);
   const bytesSent = new Array<number>(N).fill(0);
   const serverBytesReceived = new Array<number>(S).fill(0);

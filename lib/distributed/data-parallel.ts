@@ -1,5 +1,5 @@
 /**
- * Synchronous data-parallel SGD, simulated in one process: each of N workers holds a replica of the weights,
+ * Synchronous data-parallel SGD, simulated in one process (`trainDistributed` runs the same on real workers): each of N workers holds a replica of the weights,
  * computes gradients on its shard of the batch, the gradients are averaged by all-reduce, and every replica
  * applies the same update. With equal shards the average of shard-mean gradients is the full-batch gradient,
  * so the result equals single-worker training on the whole batch (up to float rounding).
@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
 import type { Loss } from "../loss/types.js";
 import { parameterServerAllReduce, ringAllReduce } from "./allreduce.js";
+import { applyFlatGradients, shardGradients, trainableVariables } from "./replica.js";
 
 export interface DataParallelOptions {
   workers: number;
@@ -31,9 +32,9 @@ export async function trainDataParallel(model: tf.LayersModel, X: tf.Tensor2D, y
   const n = X.shape[0];
   if (!(Number.isInteger(N) && N >= 1)) throw new InputError(`trainDataParallel: 'workers' must be an integer >= 1; got ${N}.`);
   if (n % N !== 0) throw new InputError(`trainDataParallel: the batch of ${n} rows does not split evenly over ${N} workers; use a multiple of ${N}.`);
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const vars = trainableVariables(model);
   const shard = n / N;
-  const lr = options.learningRate ?? 0.1;
+  const optimizer = tf.train.sgd(options.learningRate ?? 0.1);
   const losses: number[] = [];
   let bytes = 0;
   for (let step = 0; step < (options.steps ?? 10); step++) {
@@ -41,36 +42,20 @@ export async function trainDataParallel(model: tf.LayersModel, X: tf.Tensor2D, y
     const flat: Float32Array[] = [];
     let stepLoss = 0;
     for (let w = 0; w < N; w++) {
-      const { value, grads } = tf.variableGrads(() => {
-        const xs = X.slice([w * shard, 0], [shard, X.shape[1]]);
-        const ys = y.slice(w * shard, shard);
-        return options.loss(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar;
-      }, vars);
-      stepLoss += value.dataSync()[0]! / N;
-      const parts = vars.map((v) => grads[v.name]!.dataSync());
-      const buf = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-      let o = 0;
-      for (const p of parts) {
-        buf.set(p, o);
-        o += p.length;
-      }
-      flat.push(buf);
-      value.dispose();
-      for (const g of Object.values(grads)) g.dispose();
+      const xs = X.slice([w * shard, 0], [shard, X.shape[1]]);
+      const ys = y.slice(w * shard, shard);
+      const g = shardGradients(model, vars, options.loss, xs, ys);
+      xs.dispose();
+      ys.dispose();
+      stepLoss += g.loss / N;
+      flat.push(g.flat);
     }
     const reduced = options.allReduce === "parameter-server" ? parameterServerAllReduce(flat) : ringAllReduce(flat);
     bytes += reduced.bytesSent[0]!;
     // Every replica applies the same averaged gradient (here, the one shared set of variables).
-    const avg = reduced.results[0]!;
-    let o = 0;
-    for (const v of vars) {
-      const size = v.size;
-      const g = tf.tensor(avg.subarray(o, o + size), v.shape);
-      tf.tidy(() => v.assign(tf.sub(v, tf.mul(lr, g))));
-      g.dispose();
-      o += size;
-    }
+    applyFlatGradients(optimizer, vars, reduced.results[0]!);
     losses.push(stepLoss);
   }
+  optimizer.dispose();
   return { losses, bytesSentPerWorker: bytes };
 }

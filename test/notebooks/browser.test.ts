@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The notebook as a user sees it: Debian's Chromium, driven by playwright-core, opens the welcome notebook in
  * Jupyter Notebook with the mlsd kernel, runs every cell, and checks that a Plot figure and an HTML table

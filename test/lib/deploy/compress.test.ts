@@ -57,3 +57,18 @@ describe("compression", () => {
     await expect(distill(model, student, rows, [0], {})).rejects.toThrow("X has 1200 rows and y 1 labels");
   });
 });
+
+describe("edgeVsCloud", () => {
+  it("adds round trip, transfers, queueing and server inference, and finds the break-even round trip", async () => {
+    const { edgeVsCloud } = await import("../../../lib/deploy/index.js");
+    // 20 kB up at 10 Mbit/s is 16 ms; 1 kB down at 100 Mbit/s is 0.08 ms.
+    const e = edgeVsCloud({ deviceInferenceMs: 40, serverInferenceMs: 4, roundTripMs: 30, requestBytes: 20_000, uplinkMbps: 10, responseBytes: 1000, downlinkMbps: 100, serverQueueMs: 2 });
+    expect(e.networkMs).toBeCloseTo(46.08, 10);
+    expect(e.cloudMs).toBeCloseTo(52.08, 10);
+    expect(e.faster).toBe("edge");
+    expect(e.breakEvenRoundTripMs).toBeCloseTo(40 - 16.08 - 2 - 4, 10);
+    expect(edgeVsCloud({ deviceInferenceMs: 40, serverInferenceMs: 4, roundTripMs: e.breakEvenRoundTripMs - 1, requestBytes: 20_000, uplinkMbps: 10, responseBytes: 1000, downlinkMbps: 100, serverQueueMs: 2 }).faster).toBe("cloud");
+    expect(() => edgeVsCloud({ deviceInferenceMs: -1, serverInferenceMs: 1, roundTripMs: 1 })).toThrow("'deviceInferenceMs' must be a number >= 0; got -1.");
+    expect(() => edgeVsCloud({ deviceInferenceMs: 1, serverInferenceMs: 1, roundTripMs: 1, uplinkMbps: 0 })).toThrow("'uplinkMbps' must be > 0; got 0.");
+  });
+});

@@ -2,7 +2,28 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Random } from "../../../lib/core/index.js";
-import { GradScaler, gib, parameterServerAllReduce, ringAllReduce, toBFloat16, toFloat16, trainDataParallel, trainingMemory } from "../../../lib/distributed/index.js";
+import {
+  GradScaler,
+  HOROVOD_CLUSTER,
+  HOROVOD_MODELS,
+  HOROVOD_PUBLISHED,
+  allReduceSeconds,
+  checkpointedGradients,
+  gib,
+  measureCheckpointing,
+  parameterServerAllReduce,
+  plainGradients,
+  resnet101Layers,
+  ringAllReduce,
+  scalingCurve,
+  simulateStep,
+  toBFloat16,
+  toFloat16,
+  trainDataParallel,
+  trainingMemory,
+  vgg16Layers,
+} from "../../../lib/distributed/index.js";
+import { expectedMaxOfNormals } from "../../../lib/distributed/simulate.js";
 import { binaryCrossentropy } from "../../../lib/loss/index.js";
 import { py } from "../../helpers/python.js";
 
@@ -102,5 +123,77 @@ describe("data parallelism", () => {
     r4.losses.forEach((l, i) => expect(l).toBeCloseTo(r1.losses[i]!, 5));
     expect(r4.losses.at(-1)!).toBeLessThan(r4.losses[0]!);
     await expect(trainDataParallel(make(), X, y, { workers: 5, loss: binaryCrossentropy() })).rejects.toThrow("does not split evenly over 5 workers");
+  });
+});
+
+describe("gradient checkpointing", () => {
+  const deep = (layers: number, width: number) => {
+    const m = tf.sequential();
+    for (let i = 0; i < layers; i++) m.add(tf.layers.dense({ units: i === layers - 1 ? 1 : width, activation: i === layers - 1 ? "linear" : "tanh", ...(i === 0 ? { inputShape: [width] } : {}), kernelInitializer: tf.initializers.glorotUniform({ seed: 10 + i }) }));
+    return m;
+  };
+
+  it("gives the same loss and gradients as plain backpropagation, for every segment length", () => {
+    const m = deep(7, 6);
+    const rng = new Random(5);
+    const xs = tf.tensor2d(Array.from({ length: 16 }, () => Array.from({ length: 6 }, () => rng.normal())));
+    const ys = tf.tensor1d(Array.from({ length: 16 }, () => (rng.random() < 0.4 ? 1 : 0)));
+    const loss = binaryCrossentropy();
+    const plain = plainGradients(m, loss, xs, ys);
+    for (const every of [1, 2, 3, 7, 10]) {
+      const before = tf.memory().numTensors;
+      const ck = checkpointedGradients(m, loss, xs, ys, { every });
+      expect(ck.value).toBeCloseTo(plain.value, 6);
+      expect(Object.keys(ck.grads).sort()).toEqual(Object.keys(plain.grads).sort());
+      for (const [name, g] of Object.entries(plain.grads)) {
+        const a = ck.grads[name]!.dataSync();
+        g.dataSync().forEach((v, i) => expect(a[i]).toBeCloseTo(v, 6));
+      }
+      tf.dispose(Object.values(ck.grads));
+      expect(tf.memory().numTensors).toBe(before); // checkpoints and recomputed activations all freed
+    }
+    expect(() => checkpointedGradients(m, loss, xs, ys, { every: 0 })).toThrow("'every' must be an integer >= 1; got 0");
+  });
+
+  it("keeps less tensor memory than plain backpropagation, least near the square root of the depth", async () => {
+    const m = deep(24, 64);
+    const rng = new Random(6);
+    const xs = tf.tensor2d(Array.from({ length: 128 }, () => Array.from({ length: 64 }, () => rng.normal())));
+    const ys = tf.tensor1d(Array.from({ length: 128 }, () => (rng.random() < 0.5 ? 1 : 0)));
+    const rows = await measureCheckpointing(m, binaryCrossentropy(), xs, ys, [1, 2, 4, 12, 24], { repeats: 1 });
+    const peak = Object.fromEntries(rows.map((r) => [r.every, r.peakBytes]));
+    for (const r of rows) expect(r.maxGradientDifference).toBeLessThan(1e-6);
+    // Storing one checkpoint per layer already beats the tape, which keeps several tensors per layer.
+    expect(peak[1]!).toBeLessThan(peak[0]! / 3);
+    // Memory falls, then rises again as segments grow: L/k checkpoints plus k layers' intermediates.
+    expect(Math.min(peak[2]!, peak[4]!)).toBeLessThan(peak[12]!);
+    expect(peak[12]!).toBeLessThan(peak[24]!);
+    expect(peak[24]!).toBeCloseTo(peak[0]!, -4); // one segment is plain backpropagation
+  });
+});
+
+describe("scaling simulator", () => {
+  it("reproduces Horovod's published scaling efficiencies within 3 points", () => {
+    for (const p of HOROVOD_PUBLISHED) {
+      const s = simulateStep(HOROVOD_MODELS[p.model], HOROVOD_CLUSTER, { workers: p.workers });
+      expect(Math.abs(s.efficiency - p.efficiency), `${p.model} on ${p.workers} GPUs`).toBeLessThan(0.03);
+    }
+    // The architectures as published: VGG-16 138.4M parameters, ResNet-101 44.4M (without batch-norm).
+    expect(vgg16Layers().reduce((s, l) => s + l.params, 0)).toBe(138_357_544);
+    expect(resnet101Layers().reduce((s, l) => s + l.params, 0) / 1e6).toBeCloseTo(44.44, 2);
+  });
+
+  it("shows why rings replaced parameter servers, and the alpha-beta costs behind it", () => {
+    const ring = scalingCurve(HOROVOD_MODELS.resnet101, HOROVOD_CLUSTER, [1, 8, 64, 512]);
+    const ps = scalingCurve(HOROVOD_MODELS.resnet101, HOROVOD_CLUSTER, [1, 8, 64, 512], { algorithm: "parameter-server" });
+    expect(ring[0]!.efficiency).toBeCloseTo(1, 10);
+    for (let i = 1; i < 4; i++) expect(ps[i]!.efficiency).toBeLessThan(ring[i]!.efficiency);
+    // Ring: 2(N-1) steps, each moving bytes/N over the slowest link plus the step latency.
+    const c = { ...HOROVOD_CLUSTER, linkEfficiency: 1, latencyUs: 10 };
+    expect(allReduceSeconds(1e9, 8, c)).toBeCloseTo(2 * 7 * (1e9 / 8 / (25e9 / 8) + 10e-6), 12);
+    expect(allReduceSeconds(1e9, 1, c)).toBe(0);
+    expect(expectedMaxOfNormals(2)).toBeCloseTo(1 / Math.sqrt(Math.PI), 4);
+    expect(() => simulateStep(HOROVOD_MODELS.vgg16, HOROVOD_CLUSTER, { workers: 0 })).toThrow("'workers' must be an integer >= 1; got 0");
+    expect(() => simulateStep(HOROVOD_MODELS.vgg16, { ...HOROVOD_CLUSTER, linkGbps: -1 }, { workers: 2 })).toThrow("'cluster.linkGbps' must be positive; got -1");
   });
 });

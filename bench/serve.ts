@@ -1,0 +1,92 @@
+/**
+ * `mlsd serve` under load, with dynamic batching off (one request per model call) and on, in one run:
+ *   npm run build && node dist/bench/serve.js [seconds per level]
+ * Two tfjs MLPs saved with a manifest: the deployment notebook's size (16 -> 64 -> 64 -> 1) and a deeper one
+ * (16 -> 8 x 256 -> 1). The server runs as `mlsd serve` (its own process, on the backend `useBackend` picks),
+ * the load comes from bench/loadgen (another process: closed loop, keep-alive connections on loopback, one
+ * instance per request). Prints throughput and p50/p99 latency per concurrency level, then batching's
+ * throughput gain and p99 ratio.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { useBackend } from "../lib/backend/index.js";
+import { saveModel } from "../lib/deploy/index.js";
+
+const seconds = Number(process.argv[2] ?? 3);
+const levels = [1, 8, 32, 128];
+const dir = mkdtempSync(join(tmpdir(), "mlsd-bench-serve-"));
+const d = 16;
+const models = [
+  { name: "MLP 16-64-64-1", hidden: 64, depth: 2 },
+  { name: "MLP 16-(256 x 8)-1", hidden: 256, depth: 8 },
+];
+const modes = [
+  { name: "off", args: ["--max-batch-size", "1", "--max-queue-delay-ms", "0"] },
+  { name: "on", args: ["--max-batch-size", "64", "--max-queue-delay-ms", "0"] },
+];
+
+await useBackend("cpu"); // only to build and save the models
+const inputs = Array.from({ length: d }, (_, i) => ({ name: `x${i}`, type: "number" as const }));
+for (const [m, spec] of models.entries()) {
+  const dense = (units: number, seed: number, first = false) => tf.layers.dense({ units, activation: "relu", ...(first ? { inputShape: [d] } : {}), kernelInitializer: tf.initializers.glorotUniform({ seed }) });
+  const net = tf.sequential({ layers: [dense(spec.hidden, 1, true), ...Array.from({ length: spec.depth - 1 }, (_, i) => dense(spec.hidden, 2 + i)), tf.layers.dense({ units: 1, activation: "sigmoid" })] });
+  await saveModel(net, join(dir, `model-${m}`), { version: "1", inputs, outputs: ["p"] });
+}
+const bodies = Array.from({ length: 256 }, (_, k) => JSON.stringify({ instances: [Object.fromEntries(inputs.map((f, i) => [f.name, Math.sin(k * 13 + i)]))] }));
+writeFileSync(join(dir, "bodies.json"), JSON.stringify(bodies));
+
+type Result = { concurrency: number; answered: number; throughput: number; p50: number; p99: number; statuses: Record<string, number> };
+
+async function withServer<T>(model: string, args: string[], f: (url: string) => T): Promise<{ value: T; backend: string }> {
+  const child = spawn(process.execPath, ["dist/kernel/cli.js", "serve", "--model", model, "--port", "0", "--max-queue-size", "100000", ...args], { stdio: ["ignore", "pipe", "ignore"] });
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (b: Buffer) => {
+      out += String(b);
+      const m = /on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`mlsd serve exited with ${code}: ${out}`)));
+  });
+  try {
+    return { value: f(url), backend: /tfjs backend: (\w+)/.exec(out)?.[1] ?? "?" };
+  } finally {
+    const done = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await done;
+  }
+}
+
+function load(url: string, concurrency: number): Result {
+  const run = (s: number) => spawnSync(process.execPath, ["dist/bench/loadgen.js", url, String(concurrency), "100000000", String(s), join(dir, "bodies.json")], { encoding: "utf8" });
+  run(1); // warm the JIT, the model and the connections
+  const res = run(seconds);
+  if (res.status !== 0) throw new Error(res.stderr);
+  return JSON.parse(res.stdout) as Result;
+}
+
+let backend = "?";
+const lines: string[] = [];
+const summary = ["| model | concurrency | throughput on / off | p99 on / off |", "|---|---:|---:|---:|"];
+for (const [m, spec] of models.entries()) {
+  const byMode: Result[][] = [];
+  for (const mode of modes) {
+    const r = await withServer(join(dir, `model-${m}`), mode.args, (url) => levels.map((c) => load(url, c)));
+    byMode.push(r.value);
+    backend = r.backend;
+  }
+  lines.push("", `${spec.name}`, "", "| concurrency | batching | requests/s | p50 (ms) | p99 (ms) | non-200 |", "|---:|---|---:|---:|---:|---:|");
+  levels.forEach((c, i) =>
+    modes.forEach((mode, k) => {
+      const r = byMode[k]![i]!;
+      const bad = Object.entries(r.statuses).filter(([s]) => s !== "200").reduce((s, [, n]) => s + n, 0);
+      lines.push(`| ${c} | ${mode.name} | ${r.throughput.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${bad} |`);
+    }),
+  );
+  levels.forEach((c, i) => summary.push(`| ${spec.name} | ${c} | ${(byMode[1]![i]!.throughput / byMode[0]![i]!.throughput).toFixed(2)} | ${(byMode[1]![i]!.p99 / byMode[0]![i]!.p99).toFixed(2)} |`));
+}
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`mlsd serve on tfjs backend ${backend}; ${seconds} s per level; "on" is --max-batch-size 64 --max-queue-delay-ms 0\n${lines.join("\n")}\n\n${summary.join("\n")}\n`);

@@ -1,0 +1,69 @@
+/**
+ * The entry of every rank started by `launch` (a worker thread, or a forked process on TCP) and by
+ * `mlsd worker`: it opens the transport, imports the worker module, runs its function with the rank's
+ * context, and reports the result.
+ */
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { Collectives } from "./collectives.js";
+import type { RankMessage, WorkerFunction } from "./launch.js";
+import { ThreadTransport, ZmqTransport, type Transport } from "./transport.js";
+
+/** Imports the worker module and runs its function on this rank. */
+export async function runRank(entry: string, transport: Transport, args: unknown): Promise<unknown> {
+  const mod = (await import(entry)) as { default?: WorkerFunction; worker?: WorkerFunction };
+  const fn = mod.default ?? mod.worker;
+  if (typeof fn !== "function") throw new Error(`the worker module '${entry}' exports no function (export default async function (ctx) { ... }, or export const worker)`);
+  const collectives = new Collectives(transport);
+  try {
+    const result = await fn({ rank: transport.rank, size: transport.size, args, transport, collectives });
+    // Nobody leaves while a peer may still need its messages (as MPI_Finalize).
+    await collectives.barrier();
+    return result;
+  } finally {
+    await transport.close();
+  }
+}
+
+const failure = (err: unknown): RankMessage => ({ type: "failed", message: (err as Error)?.message ?? String(err), ...((err as Error)?.stack ? { stack: (err as Error).stack! } : {}) });
+
+async function asThread(): Promise<void> {
+  const { entry, rank, size, args, ports } = workerData as { entry: string; rank: number; size: number; args: unknown; ports: (MessagePort | null)[] };
+  try {
+    const result = await runRank(entry, new ThreadTransport(rank, size, ports), args);
+    parentPort!.postMessage({ type: "done", result } satisfies RankMessage);
+  } catch (err) {
+    parentPort!.postMessage(failure(err));
+  }
+}
+
+type Start = { type: "start"; entry: string; rank: number; size: number; endpoint: string; args: unknown };
+
+function asChild(): void {
+  const reply = (m: RankMessage) => new Promise<void>((resolve) => process.send!(m, undefined, {}, () => resolve()));
+  let transport: ZmqTransport | undefined;
+  let start: Start | undefined;
+  process.on("message", (m: Start | { type: "peers"; endpoints: string[] }) => {
+    void (async () => {
+      try {
+        if (m.type === "start") {
+          start = m;
+          const endpoints = Array.from({ length: m.size }, (_, r) => (r === m.rank ? m.endpoint : ""));
+          transport = await ZmqTransport.open(m.rank, endpoints, { connect: false });
+          await reply({ type: "bound", endpoint: transport.endpoint });
+        } else if (m.type === "peers") {
+          transport!.connect(m.endpoints);
+          const result = await runRank(start!.entry, transport!, start!.args);
+          await reply({ type: "done", result });
+          process.disconnect();
+        }
+      } catch (err) {
+        await reply(failure(err));
+        process.disconnect();
+      }
+    })();
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as { entry?: string } | null)?.entry) void asThread();
+else if (isMainThread && process.send && process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) asChild();

@@ -1,0 +1,139 @@
+/**
+ * Distributed training on real workers: collectives between worker threads and between processes over
+ * ZeroMQ on loopback, `mlsd worker` started by hand as on two machines, and data-parallel training that ends
+ * exactly where single-worker training on the full batch ends. These import the built library: workers start
+ * from compiled files.
+ */
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { launch, ringAllReduce, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
+import { Random } from "../../../dist/lib/core/index.js";
+import { binaryCrossentropy } from "../../../dist/lib/loss/index.js";
+
+const WORKER = "test/fixtures/allreduce-worker.mjs";
+type Out = { rank: number; size: number; out: { buf: Float32Array; stats: { bytesSent: number; steps: number } }[]; root: Float32Array };
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
+
+/** What every rank should end with: the float64 mean of the ranks' float32 inputs. */
+function expected(len: number, N: number): number[] {
+  return Array.from({ length: len }, (_, k) => {
+    let s = 0;
+    for (let r = 0; r < N; r++) s += Math.fround(Math.sin(1 + r * 7919 + k * 0.37) * (r + 1));
+    return s / N;
+  });
+}
+
+function checkAll(results: Out[], N: number, lens: number[]): void {
+  expect(results.map((r) => r.rank)).toEqual(Array.from({ length: N }, (_, r) => r));
+  lens.forEach((len, j) => {
+    const want = expected(len, N);
+    for (const r of results) {
+      expect(r.out[j]!.buf.length).toBe(len);
+      r.out[j]!.buf.forEach((v, k) => expect(Math.abs(v - want[k]!)).toBeLessThan(1e-5 * N));
+      // Every rank ends with bit-identical values: the ring's all-gather copies one owner's sum everywhere.
+      expect(Array.from(r.out[j]!.buf)).toEqual(Array.from(results[0]!.out[j]!.buf));
+    }
+  });
+  for (const r of results) expect(Array.from(r.root)).toEqual([N - 1, 42]);
+}
+
+describe("collectives on worker threads", () => {
+  const lens = [1, 2, 7, 1001, 4099];
+  it("ring all-reduce averages correctly for 1 to 8 workers, odd sizes and uneven buckets", async () => {
+    for (let N = 1; N <= 8; N++) {
+      const results = await launch<Out>(WORKER, { workers: N, args: { lens, options: { bucketBytes: 1204 } } });
+      checkAll(results, N, lens);
+      // Each rank sends 2 (N - 1)/N of the buffer, up to the rounding of chunks and buckets.
+      const big = results.map((r) => r.out[4]!.stats.bytesSent);
+      const ideal = (2 * (N - 1) * 4099 * 4) / N;
+      big.forEach((b) => expect(Math.abs(b - ideal)).toBeLessThanOrEqual(2 * (N - 1) * 4 * Math.ceil((4099 * 4) / 1204)));
+      // The same numbers as the in-process simulation of the same ring.
+      const sim = ringAllReduce(
+        Array.from({ length: N }, (_, r) => Float32Array.from({ length: 1001 }, (_, k) => Math.sin(1 + r * 7919 + k * 0.37) * (r + 1))),
+        { bucketBytes: 1204 },
+      );
+      expect(Array.from(results[0]!.out[3]!.buf)).toEqual(Array.from(sim.results[0]!));
+    }
+  }, 120_000);
+
+  it("parameter servers give the same averages, and a failing rank stops the job with its rank named", async () => {
+    for (const [N, servers] of [[3, 1], [5, 2], [4, 4]] as const) checkAll(await launch<Out>(WORKER, { workers: N, args: { lens, options: { algorithm: "parameter-server", servers } } }), N, lens);
+    await expect(launch(WORKER, { workers: 3, args: { lens, options: {}, failOn: 1 } })).rejects.toThrow("rank 1 of 3 failed: planned failure on rank 1");
+    await expect(launch(WORKER, { workers: 2, args: { lens, options: { algorithm: "parameter-server", servers: 3 } } })).rejects.toThrow("'servers' must be an integer in [1, 2]");
+    await expect(launch("no/such/worker.mjs", { workers: 2 })).rejects.toThrow("does not exist");
+    await expect(launch(WORKER, { workers: 0 })).rejects.toThrow("'workers' must be an integer >= 1; got 0");
+  }, 60_000);
+});
+
+describe("collectives between processes over ZeroMQ (TCP loopback)", () => {
+  it("launch with transport tcp: two and three processes all-reduce and broadcast correctly", async () => {
+    for (const N of [2, 3]) checkAll(await launch<Out>(WORKER, { workers: N, transport: "tcp", args: { lens: [7, 1001], options: { bucketBytes: 400 } } }), N, [7, 1001]);
+  }, 60_000);
+
+  it("mlsd worker: two ranks started by hand with each other's address, as on two machines", async () => {
+    const ports = await Promise.all([0, 1].map(() => new Promise<number>((resolve) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    })));
+    const peers = ports.map((p) => `tcp://127.0.0.1:${p}`).join(",");
+    const args = JSON.stringify({ lens: [5, 300], options: { bucketBytes: 100 } });
+    const outputs = await Promise.all([1, 0].map((rank) => new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ["dist/kernel/cli.js", "worker", WORKER, "--rank", String(rank), "--peers", peers, "--args", args], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => (out += String(d)));
+      child.stderr.on("data", (d: Buffer) => (err += String(d)));
+      child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`rank ${rank} exited ${code}: ${err}`))));
+    })));
+    const results = outputs.map((o) => JSON.parse(o) as { rank: number; out: { buf: number[] }[]; root: number[] }).sort((a, b) => a.rank - b.rank);
+    const want = expected(300, 2);
+    for (const r of results) r.out[1]!.buf.forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 5));
+    expect(results.map((r) => r.root)).toEqual([[1, 42], [1, 42]]);
+  }, 60_000);
+});
+
+describe("trainDistributed", () => {
+  const rng = new Random(3);
+  const X = tf.tensor2d(Array.from({ length: 64 }, () => Array.from({ length: 5 }, () => rng.normal())));
+  const y = tf.tensor1d(Array.from({ length: 64 }, () => (rng.random() < 0.5 ? 1 : 0)));
+  const make = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 8, activation: "tanh", inputShape: [5], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+    m.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
+    return m;
+  };
+  const weights = (m: tf.LayersModel) => m.getWeights().flatMap((t) => Array.from(t.dataSync()));
+
+  it("four workers, on threads or on processes over TCP, end where one worker on the full batch ends", async () => {
+    const single = make();
+    const ref = await trainDataParallel(single, X, y, { workers: 1, loss: binaryCrossentropy(), steps: 20, learningRate: 0.5 });
+    for (const [transport, algorithm] of [["threads", "ring"], ["tcp", "ring"], ["threads", "parameter-server"]] as const) {
+      const m = make();
+      const r = await trainDistributed(m, X, y, { workers: 4, transport, steps: 20, learningRate: 0.5, allReduce: { algorithm, servers: 2 } });
+      weights(m).forEach((v, i) => expect(v).toBeCloseTo(weights(single)[i]!, 5));
+      r.losses.forEach((l, i) => expect(l).toBeCloseTo(ref.losses[i]!, 5));
+      expect(r.losses.at(-1)!).toBeLessThan(r.losses[0]!);
+      expect(r.workers).toBe(4);
+      // 57 weights and the loss, 4 bytes each: the ring sends 2 (N - 1)/N of them per step.
+      if (algorithm === "ring") expect(r.bytesSentPerWorker).toBe((2 * 3 * 58 * 4) / 4);
+    }
+  }, 120_000);
+
+  it("takes minibatches and Adam, and refuses bad options by name", async () => {
+    const a = make();
+    const b = make();
+    await trainDistributed(a, X, y, { workers: 2, batchSize: 16, steps: 8, optimizer: "adam", learningRate: 0.05, loss: { name: "sigmoidFocalLoss", options: { gamma: 2, alpha: 0.25 } } });
+    await trainDistributed(b, X, y, { workers: 4, batchSize: 16, steps: 8, optimizer: "adam", learningRate: 0.05, loss: { name: "sigmoidFocalLoss", options: { gamma: 2, alpha: 0.25 } } });
+    weights(a).forEach((v, i) => expect(v).toBeCloseTo(weights(b)[i]!, 5)); // 2 or 4 shards of the same batches
+    await expect(trainDistributed(make(), X, y, { workers: 3, batchSize: 16 })).rejects.toThrow("'batchSize' must be a multiple of the 3 workers; got 16");
+    await expect(trainDistributed(make(), X, y, { workers: 2, loss: { name: "nope" as "binaryCrossentropy" } })).rejects.toThrow(/rank 0 of 2 failed: unknown loss "nope"/);
+    await expect(trainDistributed(make(), X, y.slice(0, 10), { workers: 2 })).rejects.toThrow("X has 64 rows but y has 10");
+  }, 60_000);
+});
