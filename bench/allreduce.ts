@@ -8,7 +8,7 @@
  * 2(N - 1)/N share at memcpy speed would score 1.
  */
 import { cpus } from "node:os";
-import { launch } from "../lib/distributed/index.js";
+import { measureAllReduce } from "../lib/distributed/index.js";
 
 const sizesMiB = [1, 16, 64];
 const repeats = 5;
@@ -31,11 +31,7 @@ for (const transport of ["threads", "tcp"] as const)
   for (const workers of [2, 4])
     for (const mib of sizesMiB) {
       const bytes = mib * 2 ** 20;
-      const times = await launch<number[]>(new URL("./allreduce-worker.js", import.meta.url), { workers, transport, args: { values: bytes / 4, repeats, bucketBytes: 25 * 2 ** 20 } });
-      // Each repeat ends when its slowest rank does.
-      const ms = median(Array.from({ length: repeats }, (_, r) => Math.max(...times.map((t) => t[r]!))));
-      const alg = bytes / (ms / 1e3) / 1e9;
-      const bus = (alg * 2 * (workers - 1)) / workers;
+      const { ms, algorithmGBps: alg, busGBps: bus } = await measureAllReduce({ workers, transport, bytes, repeats, options: { bucketBytes: 25 * 2 ** 20 } });
       const copy = memcpyGBps(bytes);
       rows.push(`| ${transport} | ${workers} | ${mib} | ${ms.toFixed(1)} | ${alg.toFixed(2)} | ${bus.toFixed(2)} | ${copy.toFixed(2)} | ${(bus / copy).toFixed(3)} |`);
     }

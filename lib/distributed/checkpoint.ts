@@ -96,8 +96,9 @@ export async function measureCheckpointing(model: tf.LayersModel, loss: Loss, xs
   const reference = Object.fromEntries(Object.entries(plain.grads).map(([name, g]) => [name, g.dataSync() as Float32Array]));
   tf.dispose(Object.values(plain.grads));
   const run = (k: number) => (k === 0 ? plainGradients(model, loss, xs, ys) : checkpointedGradients(model, loss, xs, ys, { every: k }));
+  const ks = [0, ...every];
   const out: CheckpointMeasurement[] = [];
-  for (const k of [0, ...every]) {
+  for (const k of ks) {
     const before = tf.memory().numBytes;
     let diff = 0;
     const profile = await tf.profile(() => {
@@ -109,14 +110,16 @@ export async function measureCheckpointing(model: tf.LayersModel, loss: Loss, xs
       }
       tf.dispose(Object.values(r.grads));
     });
-    const times: number[] = [];
-    for (let i = 0; i < repeats; i++) {
+    out.push({ every: k, checkpoints: k === 0 ? layers : Math.ceil(layers / k), peakBytes: profile.peakBytes - before, ms: 0, maxGradientDifference: diff });
+  }
+  // Times round-robin over the variants, so warm-up and background load fall on all of them alike.
+  const times = ks.map(() => [] as number[]);
+  for (let i = 0; i < repeats; i++)
+    ks.forEach((k, j) => {
       const t = performance.now();
       tf.dispose(Object.values(run(k).grads));
-      times.push(performance.now() - t);
-    }
-    times.sort((a, b) => a - b);
-    out.push({ every: k, checkpoints: k === 0 ? layers : Math.ceil(layers / k), peakBytes: profile.peakBytes - before, ms: times[Math.floor(times.length / 2)]!, maxGradientDifference: diff });
-  }
+      times[j]!.push(performance.now() - t);
+    });
+  times.forEach((t, j) => (out[j]!.ms = t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!));
   return out;
 }

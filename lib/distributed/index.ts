@@ -10,6 +10,7 @@ export { trainDataParallel, type DataParallelOptions, type DataParallelReport } 
 export { ThreadTransport, ZmqTransport, Mailbox, threadPorts, type Transport } from "./transport.js";
 export { Collectives, type AllReduceOptions, type CollectiveStats } from "./collectives.js";
 export { launch, type LaunchOptions, type WorkerContext, type WorkerFunction } from "./launch.js";
+export { measureAllReduce, type AllReduceTiming } from "./measure-allreduce.js";
 export { trainDistributed, type TrainDistributedOptions, type TrainDistributedReport } from "./train-distributed.js";
 export { checkpointedGradients, plainGradients, measureCheckpointing, type CheckpointOptions, type CheckpointMeasurement } from "./checkpoint.js";
 export { simulateStep, scalingCurve, allReduceSeconds, expectedMaxOfNormals, vgg16Layers, resnet101Layers, inceptionV3Layers, HOROVOD_MODELS, HOROVOD_CLUSTER, HOROVOD_PUBLISHED, type ModelProfile, type LayerCost, type ClusterSpec, type SimulationOptions, type SimulatedStep } from "./simulate.js";

@@ -1,0 +1,32 @@
+/**
+ * All-reduce between real workers, timed: the algorithm bandwidth (buffer bytes over time) and the bus
+ * bandwidth (times 2(N - 1)/N, the share each rank's link carries in a ring, as nccl-tests reports it).
+ */
+import { InputError } from "../core/errors.js";
+import type { AllReduceBenchArgs } from "./allreduce-bench-worker.js";
+import type { AllReduceOptions } from "./collectives.js";
+import { launch } from "./launch.js";
+
+export interface AllReduceTiming {
+  workers: number;
+  transport: "threads" | "tcp";
+  bytes: number;
+  /** Median over repeats of the slowest rank's time. */
+  ms: number;
+  algorithmGBps: number;
+  busGBps: number;
+}
+
+/**
+ * @example await measureAllReduce({ workers: 4, bytes: 16 * 2 ** 20 }) // { ms, algorithmGBps, busGBps, ... }
+ */
+export async function measureAllReduce(o: { workers: number; bytes: number; transport?: "threads" | "tcp"; repeats?: number; options?: AllReduceOptions }): Promise<AllReduceTiming> {
+  if (!(Number.isInteger(o.bytes) && o.bytes >= 4 && o.bytes % 4 === 0)) throw new InputError(`measureAllReduce: 'bytes' must be a positive multiple of 4 (float32 values); got ${o.bytes}.`);
+  const repeats = o.repeats ?? 5;
+  const transport = o.transport ?? "threads";
+  const times = await launch<number[], AllReduceBenchArgs>(new URL("./allreduce-bench-worker.js", import.meta.url), { workers: o.workers, transport, args: { values: o.bytes / 4, repeats, options: o.options ?? {} } });
+  const slowest = Array.from({ length: repeats }, (_, r) => Math.max(...times.map((t) => t[r]!))).sort((a, b) => a - b);
+  const ms = slowest[Math.floor(repeats / 2)]!;
+  const algorithmGBps = o.bytes / (ms / 1e3) / 1e9;
+  return { workers: o.workers, transport, bytes: o.bytes, ms, algorithmGBps, busGBps: (algorithmGBps * 2 * (o.workers - 1)) / o.workers };
+}
