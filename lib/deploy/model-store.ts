@@ -14,6 +14,8 @@ export interface InputField {
   type: "number" | "string" | "boolean";
   /** For strings: the allowed values (one-hot or codes are the model's business). */
   values?: string[];
+  /** Numbers only: null is accepted and reaches the model as NaN (for models with a missing-value path, such as gradient boosting). */
+  nullable?: boolean;
 }
 
 export interface Manifest {
@@ -123,6 +125,7 @@ export function toRow(instance: unknown, inputs: InputField[]): number[] {
 
 function fieldValue(f: InputField, v: unknown): number {
   if (f.type === "number") {
+    if (v === null && f.nullable) return NaN;
     if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`field '${f.name}' must be a finite number; got ${JSON.stringify(v) ?? String(v)}`);
     return v;
   }

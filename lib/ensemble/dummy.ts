@@ -25,6 +25,8 @@ export class DummyClassifier extends BaseClassifier<DummyClassifierOptions> {
     constant: { kind: "custom", describe: "a label (number or string)", test: (v) => typeof v === "number" || typeof v === "string" },
     randomState: { kind: "randomState" },
   };
+  // The features are never read, so missing values in them are no error (as in scikit-learn).
+  protected override readonly allowNaN = true;
   /** Weighted class frequencies seen in fit. */
   classPrior_?: Float64Array;
 
@@ -113,6 +115,7 @@ export class DummyRegressor extends BaseRegressor<DummyRegressorOptions> {
     quantile: { kind: "float", min: 0, max: 1 },
     constant: { kind: "float" },
   };
+  protected override readonly allowNaN = true;
   constant_?: number;
 
   protected fitTargets(_X: Matrix, y: Float64Array, sampleWeight: Float64Array | undefined): void {

@@ -91,7 +91,8 @@ export function driftReport(reference: TableLike, current: TableLike, options: {
   const chart = () =>
     plot({
       height: 40 + 24 * columns.length,
-      marginLeft: 120,
+      // Room for the longest column name (about 7 px a character at Plot's default 10 px font).
+      marginLeft: Math.max(60, 12 + 7 * Math.max(...columns.map((c) => c.column.length))),
       x: { label: "drift score ÷ threshold (1 is the threshold)", grid: true },
       y: { label: null },
       color: { domain: ["ok", "drift"], range: ["#4269d0", "#ff725c"], legend: true },

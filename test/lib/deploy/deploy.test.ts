@@ -36,6 +36,20 @@ describe("saveModel and loadSavedModel", () => {
   });
 });
 
+describe("toRow", () => {
+  it("takes objects or arrays in the manifest's order, and null only where a field is nullable", async () => {
+    const { toRow } = await import("../../../lib/deploy/index.js");
+    const fields = [{ name: "a", type: "number" as const, nullable: true }, { name: "b", type: "string" as const, values: ["x", "y"] }, { name: "c", type: "boolean" as const }];
+    expect(toRow({ a: 1.5, b: "y", c: true }, fields)).toEqual([1.5, 1, 1]);
+    expect(toRow([null, "x", false], fields)).toEqual([NaN, 0, 0]);
+    expect(() => toRow([1, "x"], fields)).toThrow("the instance has 2 values; the model takes 3 (a, b, c)");
+    expect(() => toRow({ a: 1, b: "z", c: true }, fields)).toThrow("field 'b' must be one of x, y; got \"z\"");
+    expect(() => toRow({ a: 1, b: "x", c: null }, fields)).toThrow("field 'c' must be true or false; got null");
+    expect(() => toRow({ a: 1, b: "x" }, fields)).toThrow("field 'c' is missing");
+    expect(() => toRow("row", fields)).toThrow("each instance must be an object with fields a, b, c, or an array of their values; got \"row\"");
+  });
+});
+
 describe("serve", () => {
   const slow = (m: LoadedModel, ms: number): LoadedModel => ({ manifest: m.manifest, predict: async (r) => (await new Promise((res) => setTimeout(res, ms)), m.predict(r)) });
   const post = (url: string, body: unknown) => fetch(`${url}/predict`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });

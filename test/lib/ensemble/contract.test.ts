@@ -65,11 +65,13 @@ describe("options and inputs", () => {
     expect(() => new E.DecisionTreeClassifier({ maxFeatures: 9 }).fit(rows, labels)).toThrow("The 'maxFeatures' parameter of DecisionTreeClassifier is 9, but X has only 6 features.");
   });
 
-  it("refuses NaN features where scikit-learn does, accepts them in histogram boosting", () => {
+  it("refuses NaN features where scikit-learn does, accepts them in histogram boosting and the dummy baselines", () => {
     const holes = rows.map((r, i) => (i % 10 === 0 ? [NaN, ...r.slice(1)] : r));
     expect(() => new E.RandomForestClassifier().fit(holes, labels)).toThrow("X contains NaN at row 0, column 0");
     expect(new E.HistGradientBoostingClassifier({ maxIter: 5 }).fit(holes, labels).predict(holes)).toHaveLength(400);
     expect(() => new E.HistGradientBoostingClassifier().fit([[Infinity], [1]], [0, 1])).toThrow("X contains infinity at row 0, column 0");
+    // DummyClassifier never reads the features, so (as in scikit-learn) missing ones are no error.
+    expect(new E.DummyClassifier({ strategy: "most_frequent" }).fit(holes, labels).predict(holes)).toHaveLength(400);
   });
 
   it("refuses mismatched lengths and bad sample weights", () => {
