@@ -62,10 +62,12 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
   // next batch (that is where the batching comes from).
   let busy = false;
   const flush = async (): Promise<void> => {
-    if (busy) return;
-    busy = true;
+    // Whoever calls (the delay timer, or a queue that filled), the pending timer is spent: forget it first,
+    // or a timer that fires while a batch runs would stay set and no later request would schedule another.
     if (timer) cancel(timer);
     timer = undefined;
+    if (busy) return; // the running flush looks at the queue again when its batch is done
+    busy = true;
     try {
       while (queue.length > 0) {
         // Whole requests up to maxBatch instances (a request larger than maxBatch goes alone).

@@ -97,6 +97,22 @@ describe("serve", () => {
     }
   });
 
+  it("answers a request whose delay timer fired while the model was busy with the batch before it", async () => {
+    // A 60 ms model, a 5 ms delay: A's batch starts at 5 ms; B arrives at 15 ms, its timer fires at 20 ms while
+    // A's batch runs, and B must still be served when that batch is done.
+    const s = await serve(slow(await loadSavedModel(join(dir, "hgb", "1")), 60), { port: 0, maxBatchSize: 4, maxQueueDelayMs: 5 });
+    try {
+      const a = post(s.url, { instances: [asInstance(rows[0]!)] });
+      await new Promise((r) => setTimeout(r, 15));
+      const b = post(s.url, { instances: [asInstance(rows[1]!)] });
+      const timeout = new Promise<string>((r) => setTimeout(() => r("timed out"), 3000));
+      expect(await Promise.race([a.then((r) => r.status), timeout])).toBe(200);
+      expect(await Promise.race([b.then((r) => r.status), timeout])).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("answers 429 when the queue is full, and drains queued requests on close", async () => {
     const s = await serve(slow(await loadSavedModel(join(dir, "hgb", "1")), 150), { port: 0, maxBatchSize: 2, maxQueueDelayMs: 50, maxQueueSize: 3 });
     const pending = rows.slice(0, 8).map((r) => post(s.url, { instances: [asInstance(r)] }));

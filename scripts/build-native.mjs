@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * Builds the optional native kernels (native/*.c) into native/build/mlsd_native.node with the system C compiler
+ * and Node's own headers. Nothing is downloaded. If there is no compiler or no headers, it says so and exits 0:
+ * the library then runs its JavaScript paths, which give the same results more slowly.
+ *   node scripts/build-native.mjs [--quiet]
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const quiet = process.argv.includes("--quiet");
+const say = (m) => quiet || process.stderr.write(`build-native: ${m}\n`);
+
+if (process.env.MLSD_NATIVE === "0") {
+  say("MLSD_NATIVE=0: skipped; the JavaScript paths will be used");
+  process.exit(0);
+}
+// Node's headers: beside the binary (official builds, nvm) or under its install prefix (Debian: /usr/include/node).
+const candidates = [join(dirname(process.execPath), "..", "include", "node"), join(process.config.variables.node_prefix ?? "/usr", "include", "node"), "/usr/include/node", "/usr/local/include/node"];
+const headers = candidates.find((d) => existsSync(join(d, "node_api.h")));
+if (!headers) {
+  say(`no node_api.h (looked in ${candidates.join(", ")}); skipped, the JavaScript paths will be used`);
+  process.exit(0);
+}
+const cc = process.env.CC ?? ["cc", "gcc", "clang"].find((c) => spawnSync(c, ["--version"], { stdio: "ignore" }).status === 0);
+if (!cc) {
+  say("no C compiler (cc, gcc or clang); skipped, the JavaScript paths will be used");
+  process.exit(0);
+}
+const sources = readdirSync(join(root, "native")).filter((f) => f.endsWith(".c")).map((f) => join(root, "native", f));
+const out = join(root, "native", "build", "mlsd_native.node");
+mkdirSync(dirname(out), { recursive: true });
+const tmp = `${out}.tmp-${process.pid}`;
+// -std=c11 keeps floating-point contraction off, so the kernels round exactly as the JavaScript paths do.
+const args = ["-O3", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", tmp, ...sources, "-lpthread", "-lm"];
+const res = spawnSync(cc, args, { encoding: "utf8" });
+if (res.status !== 0) {
+  rmSync(tmp, { force: true });
+  say(`${cc} failed; skipped, the JavaScript paths will be used:\n${res.stderr}`);
+  process.exit(0);
+}
+renameSync(tmp, out);
+say(`built ${out} with ${cc}`);
