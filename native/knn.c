@@ -1,11 +1,13 @@
 /*
  * Exact k-nearest-neighbour search by blocked brute force, the native kernel behind mlsd/neighbors.
  *
- * Same arithmetic as lib/neighbors/brute.ts: squared distance = |q|^2 + |p|^2 - 2 q.p, clamped at 0, a bounded
- * max-heap per query, ties broken by the lower point index. The dot products run in a register-blocked
- * micro-kernel (4 queries x 8 points, accumulated over the features), over point chunks that stay in cache,
- * on several threads (each owns a contiguous range of queries). GCC compiles the kernel for AVX-512, AVX2+FMA
- * and baseline x86-64, and picks one at load time (target_clones).
+ * Same arithmetic as lib/neighbors/brute.ts: squared distance = (|q|^2 + |p|^2) - 2 q.p, clamped at 0, a
+ * bounded max-heap per query, ties broken by the lower point index; multiplies and adds are never fused, so
+ * every distance is the JavaScript's, bit for bit, and so are the neighbours. The dot products run in a
+ * register-blocked micro-kernel (4 queries x 8 points, accumulated over the features) over point chunks that
+ * stay in cache, on several threads. When the queries are the points themselves (excludeSelf), each pair is
+ * computed once and offered to both heaps (d(i, j) and d(j, i) round identically), with per-thread heaps merged
+ * at the end. GCC compiles the kernel for AVX-512, AVX2 and baseline x86-64 and picks one at load time.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -15,20 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef double v4d __attribute__((vector_size(32)));
-
-enum { QB = 4, PB = 8, CHUNK = 2048 };
+enum { QB = 4, PB = 8, CHUNK = 2048, MAX_THREADS = 64 };
 
 typedef struct {
   const double *pt;    /* points transposed in groups of PB: [group][col][PB] */
   const double *pnorm; /* padded to a multiple of PB; +inf on padding */
   const double *queries;
   const double *qnorm;
-  int64_t n_points, n_groups, cols, k;
-  int exclude_self;
+  int64_t n_points, n_queries, n_groups, cols, k;
+  int exclude_self, symmetric;
+  /* Shared heaps (each thread writes only its own queries'), or this thread's own heaps for all rows. */
   double *heap_d;
   int32_t *heap_i;
-  int64_t q_begin, q_end;
+  /* The query blocks (first rows) this thread handles. */
+  const int64_t *blocks;
+  int64_t n_blocks;
 } job_t;
 
 /* The heap root (index 0 of a query's k slots) is the current k-th nearest: the largest distance, then the
@@ -50,61 +53,95 @@ static inline void replace_root(double *hd, int32_t *hi, int64_t k, double d, in
   hi[i] = p;
 }
 
-/* 4 queries against one group of 8 points: 8 vector accumulators over the features. */
-__attribute__((target_clones("avx512f", "arch=haswell", "default")))
-static void dots_4x8(const double *q0, const double *q1, const double *q2, const double *q3, const double *g, int64_t cols, double out[QB][PB]) {
-  v4d a00 = {0}, a01 = {0}, a10 = {0}, a11 = {0}, a20 = {0}, a21 = {0}, a30 = {0}, a31 = {0};
+static inline void offer(double *hd, int32_t *hi, int64_t k, double d, int64_t p) {
+  if (d > hd[0] || (d == hd[0] && p > hi[0])) return;
+  replace_root(hd, hi, k, d, (int32_t)p);
+}
+
+typedef double v8d __attribute__((vector_size(64)));
+typedef long long v8l __attribute__((vector_size(64)));
+
+/*
+ * 4 queries against one group of 8 points: the dot products accumulate in 4 registers of 8 doubles (one
+ * AVX-512 register each, or two AVX2 ones) over the features and become squared distances in registers. The
+ * pairs that could enter the query's heap (d <= worst[query]) come out as bits of the returned mask, bit
+ * query * 8 + point; with `pworst`, the pairs that could enter the point's heap (d <= pworst[point]) as bits
+ * 32 and up. Distances go to out[query][point].
+ */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static uint64_t candidates_4x8(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]) {
+  v8d a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+  const double *q0 = q[0], *q1 = q[1], *q2 = q[2], *q3 = q[3];
   for (int64_t c = 0; c < cols; c++) {
-    v4d b0, b1;
-    memcpy(&b0, g + c * PB, sizeof b0);
-    memcpy(&b1, g + c * PB + 4, sizeof b1);
-    v4d x0 = {q0[c], q0[c], q0[c], q0[c]}, x1 = {q1[c], q1[c], q1[c], q1[c]}, x2 = {q2[c], q2[c], q2[c], q2[c]}, x3 = {q3[c], q3[c], q3[c], q3[c]};
-    a00 += x0 * b0; a01 += x0 * b1;
-    a10 += x1 * b0; a11 += x1 * b1;
-    a20 += x2 * b0; a21 += x2 * b1;
-    a30 += x3 * b0; a31 += x3 * b1;
+    v8d b;
+    memcpy(&b, g + c * PB, sizeof b);
+    a0 += q0[c] * b;
+    a1 += q1[c] * b;
+    a2 += q2[c] * b;
+    a3 += q3[c] * b;
   }
-  memcpy(out[0], &a00, 32); memcpy(out[0] + 4, &a01, 32);
-  memcpy(out[1], &a10, 32); memcpy(out[1] + 4, &a11, 32);
-  memcpy(out[2], &a20, 32); memcpy(out[2] + 4, &a21, 32);
-  memcpy(out[3], &a30, 32); memcpy(out[3] + 4, &a31, 32);
+  v8d p;
+  memcpy(&p, pn, sizeof p);
+  const v8d zero = {0};
+  v8d pw = {0};
+  if (pworst) memcpy(&pw, pworst, sizeof pw);
+  uint64_t mask = 0;
+  /* The same expression as the JavaScript: (|q|^2 + |p|^2) - 2 q.p, then clamped at 0 (zero's bits are 0). */
+#define ROW(t, acc)                                           \
+  {                                                           \
+    v8d d = (qn[t] + p) - 2 * acc;                            \
+    d = (v8d)((v8l)d & ~(d < zero));                          \
+    const v8l m = d <= worst[t];                              \
+    memcpy(out[t], &d, sizeof d);                             \
+    for (int s = 0; s < PB; s++) mask |= (uint64_t)(m[s] & 1) << (t * PB + s); \
+    if (pworst) {                                             \
+      const v8l mp = d <= pw;                                 \
+      for (int s = 0; s < PB; s++) mask |= (uint64_t)(mp[s] & 1) << (32 + t * PB + s); \
+    }                                                         \
+  }
+  ROW(0, a0) ROW(1, a1) ROW(2, a2) ROW(3, a3)
+#undef ROW
+  return mask;
 }
 
 static void *run(void *arg) {
   job_t *j = (job_t *)arg;
   const int64_t cols = j->cols, k = j->k;
-  double dot[QB][PB];
+  double dist[QB][PB], worst[QB], qn[QB], pworst[PB];
+  const double *qr[QB];
   const int64_t chunk_groups = CHUNK / PB;
   for (int64_t g0 = 0; g0 < j->n_groups; g0 += chunk_groups) {
     const int64_t g1 = g0 + chunk_groups < j->n_groups ? g0 + chunk_groups : j->n_groups;
-    for (int64_t q = j->q_begin; q < j->q_end; q += QB) {
-      const int64_t nq = j->q_end - q < QB ? j->q_end - q : QB;
-      const double *qr[QB];
-      for (int64_t t = 0; t < QB; t++) qr[t] = j->queries + (q + (t < nq ? t : 0)) * cols;
-      for (int64_t g = g0; g < g1; g++) {
-        dots_4x8(qr[0], qr[1], qr[2], qr[3], j->pt + g * cols * PB, cols, dot);
-        for (int64_t t = 0; t < nq; t++) {
-          const int64_t qi = q + t;
-          double *hd = j->heap_d + qi * k;
-          int32_t *hi = j->heap_i + qi * k;
-          const double qn = j->qnorm[qi];
-          /* Most candidates are farther than the current k-th nearest: test all 8 before any scalar work. */
-          double dd[PB];
-          int any = 0;
-          const double worst = hd[0];
-          for (int64_t s = 0; s < PB; s++) {
-            double d = qn + j->pnorm[g * PB + s] - 2 * dot[t][s];
-            dd[s] = d < 0 ? 0 : d;
-            any |= dd[s] <= worst;
-          }
-          if (!any) continue;
-          for (int64_t s = 0; s < PB; s++) {
-            const int64_t p = g * PB + s;
-            if (p >= j->n_points) break;
+    for (int64_t b = 0; b < j->n_blocks; b++) {
+      const int64_t q = j->blocks[b];
+      const int64_t nq = j->n_queries - q < QB ? j->n_queries - q : QB;
+      for (int64_t t = 0; t < QB; t++) {
+        const int64_t r = q + (t < nq ? t : 0);
+        qr[t] = j->queries + r * cols;
+        qn[t] = j->qnorm[r];
+      }
+      /* Symmetric: only pairs (i, j > i), so only the groups from the one holding row q. */
+      int64_t gs = g0;
+      if (j->symmetric && q / PB > gs) gs = q / PB;
+      for (int64_t g = gs; g < g1; g++) {
+        for (int64_t t = 0; t < QB; t++) worst[t] = t < nq ? j->heap_d[(q + t) * k] : -1;
+        if (j->symmetric)
+          for (int64_t s = 0; s < PB; s++) pworst[s] = g * PB + s < j->n_points ? j->heap_d[(g * PB + s) * k] : -1;
+        uint64_t mask = candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, worst, j->symmetric ? pworst : NULL, dist);
+        while (mask) {
+          const int bit = __builtin_ctzll(mask);
+          mask &= mask - 1;
+          const int pair = bit & 31, t = pair / PB, s = pair % PB;
+          const int64_t qi = q + t, p = g * PB + s;
+          if (t >= nq || p >= j->n_points) continue;
+          const double d = dist[t][s];
+          if (j->symmetric) {
+            if (p <= qi) continue;
+            if (bit < 32) offer(j->heap_d + qi * k, j->heap_i + qi * k, k, d, p);
+            else offer(j->heap_d + p * k, j->heap_i + p * k, k, d, qi);
+          } else {
             if (j->exclude_self && p == qi) continue;
-            const double d = dd[s];
-            if (d > hd[0] || (d == hd[0] && p > hi[0])) continue;
-            replace_root(hd, hi, k, d, (int32_t)p);
+            offer(j->heap_d + qi * k, j->heap_i + qi * k, k, d, p);
           }
         }
       }
@@ -190,20 +227,58 @@ static napi_value knn(napi_env env, napi_callback_info info) {
   for (int64_t i = 0; i < n_queries * k; i++) heap_d[i] = INFINITY, heap_i[i] = -1;
 
   if (threads < 1) threads = 1;
-  if (threads > 64) threads = 64;
-  if (threads > (n_queries + QB - 1) / QB) threads = (n_queries + QB - 1) / QB > 0 ? (n_queries + QB - 1) / QB : 1;
-  job_t jobs[64];
-  pthread_t tids[64];
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  const int64_t n_blocks = (n_queries + QB - 1) / QB;
+  if (threads > n_blocks) threads = n_blocks > 0 ? n_blocks : 1;
+  /* Each pair once when the queries are the points, if every thread can keep heaps for all rows. */
+  const int symmetric = exclude_self && n_queries == n_points && (double)threads * n_queries * k <= 64e6;
+  double *local_d = NULL;
+  int32_t *local_i = NULL;
+  if (symmetric && threads > 1) {
+    local_d = malloc((size_t)(threads - 1) * (size_t)(n_queries * k) * sizeof(double));
+    local_i = malloc((size_t)(threads - 1) * (size_t)(n_queries * k) * sizeof(int32_t));
+    if (!local_d || !local_i) threads = 1; /* not enough memory for per-thread heaps: one thread */
+    else for (int64_t i = 0; i < (threads - 1) * n_queries * k; i++) local_d[i] = INFINITY, local_i[i] = -1;
+  }
+  /* Query blocks per thread: contiguous ranges, or for the triangle of pairs, a snake order (t, 2T-1-t, ...)
+   * that evens out the work (block b meets the n - 4b points after it). */
+  int64_t *blocks = malloc((size_t)(n_blocks > 0 ? n_blocks : 1) * sizeof(int64_t));
+  job_t jobs[MAX_THREADS];
+  pthread_t tids[MAX_THREADS];
+  int64_t fill = 0;
   for (int64_t t = 0; t < threads; t++) {
-    jobs[t] = (job_t){pt, pnorm, queries, qnorm, n_points, groups, cols, k, exclude_self, heap_d, heap_i, n_queries * t / threads, n_queries * (t + 1) / threads};
+    const int64_t first = fill;
+    if (symmetric) {
+      for (int64_t b = 0; b < n_blocks; b++) {
+        const int64_t lap = b / threads, pos = b % threads;
+        if ((lap % 2 == 0 ? pos : threads - 1 - pos) == t) blocks[fill++] = b * QB;
+      }
+    } else {
+      for (int64_t b = n_blocks * t / threads; b < n_blocks * (t + 1) / threads; b++) blocks[fill++] = b * QB;
+    }
+    double *hd = symmetric && t > 0 ? local_d + (t - 1) * n_queries * k : heap_d;
+    int32_t *hi = symmetric && t > 0 ? local_i + (t - 1) * n_queries * k : heap_i;
+    jobs[t] = (job_t){pt, pnorm, queries, qnorm, n_points, n_queries, groups, cols, k, exclude_self, symmetric, hd, hi, blocks + first, fill - first};
   }
   int64_t started = 0;
   for (int64_t t = 1; t < threads; t++, started++)
     if (pthread_create(&tids[t], NULL, run, &jobs[t]) != 0) break;
   run(&jobs[0]);
   for (int64_t t = 1; t <= started; t++) pthread_join(tids[t], NULL);
-  /* Threads that could not start: run their ranges here. */
+  /* Threads that could not start: run their blocks here. */
   for (int64_t t = started + 1; t < threads; t++) run(&jobs[t]);
+  free(blocks);
+  /* Per-thread heaps into the first: no pair was offered to the same heap by two threads. */
+  if (symmetric && threads > 1) {
+    for (int64_t t = 1; t < threads; t++)
+      for (int64_t q = 0; q < n_queries; q++)
+        for (int64_t e = 0; e < k; e++) {
+          const double d = local_d[((t - 1) * n_queries + q) * k + e];
+          const int32_t p = local_i[((t - 1) * n_queries + q) * k + e];
+          if (p >= 0) offer(heap_d + q * k, heap_i + q * k, k, d, p);
+        }
+  }
+  free(local_d), free(local_i);
 
   napi_value ibuf, dbuf, iarr, darr, result;
   void *idata, *ddata;

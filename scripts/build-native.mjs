@@ -38,7 +38,9 @@ const tmp = `${out}.tmp-${process.pid}`;
 const args = ["-O3", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", tmp, ...sources, "-lpthread", "-lm"];
 const res = spawnSync(cc, args, { encoding: "utf8" });
 if (res.status !== 0) {
+  // No stale module from older sources either: the library must fall back, not run old code.
   rmSync(tmp, { force: true });
+  rmSync(out, { force: true });
   say(`${cc} failed; skipped, the JavaScript paths will be used:\n${res.stderr}`);
   process.exit(0);
 }

@@ -57,11 +57,16 @@ function describeValue(x: unknown): string {
 export interface CheckOptions {
   /** Refuse NaN and infinities (default true). */
   finite?: boolean;
+  /**
+   * Copy a Float64 `{ data, rows, cols }` input (default true). With false its buffer is used as it is, as
+   * scikit-learn's check_array(copy=False) does: only for callers that never write to it.
+   */
+  copy?: boolean;
   minSamples?: number;
 }
 
 /**
- * Reads a feature matrix of any accepted kind into a fresh Float64 row-major copy.
+ * Reads a feature matrix of any accepted kind into a fresh Float64 row-major copy (see `copy`).
  * @example checkArray([[1, 2], [3, 4]]).matrix // { data: Float64Array [1, 2, 3, 4], rows: 2, cols: 2 }
  */
 export function checkArray(X: unknown, name = "X", options: CheckOptions = {}): CheckedMatrix {
@@ -86,10 +91,12 @@ export function checkArray(X: unknown, name = "X", options: CheckOptions = {}): 
     out = { matrix: { data, rows, cols }, kind: "array" };
   } else if (isDense(X)) {
     if (X.data.length !== X.rows * X.cols) throw new InputError(`${name}.data has length ${X.data.length}, but rows * cols = ${X.rows} * ${X.cols} = ${X.rows * X.cols}.`);
-    out = { matrix: { data: Float64Array.from(X.data), rows: X.rows, cols: X.cols }, kind: "dense" };
+    // A memcpy (slice) or one typed conversion: Float64Array.from would walk the iterator protocol.
+    const data = X.data instanceof Float64Array ? (options.copy === false ? X.data : X.data.slice()) : new Float64Array(X.data);
+    out = { matrix: { data, rows: X.rows, cols: X.cols }, kind: "dense" };
   } else if (isTensor(X)) {
     if (X.shape.length !== 2) throw new InputError(`${name} must be a 2-dimensional tensor; got shape [${X.shape.join(", ")}].`);
-    out = { matrix: { data: Float64Array.from(X.dataSync()), rows: X.shape[0]!, cols: X.shape[1]! }, kind: "tensor" };
+    out = { matrix: { data: new Float64Array(X.dataSync()), rows: X.shape[0]!, cols: X.shape[1]! }, kind: "tensor" };
   } else if (isArrow(X)) {
     const fields = X.schema.fields;
     const rows = X.numRows;

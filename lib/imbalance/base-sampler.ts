@@ -53,7 +53,8 @@ export abstract class BaseSampler<O extends { samplingStrategy?: SamplingStrateg
    */
   fitResample<X, Y>(X: X, y: Y): FitResampleResult<X, Y> {
     validateParams(this.constructor.name, this.rules, { ...this.options });
-    const cx = checkArray(X, "X");
+    // Resamplers only read X (their output is always a new matrix), so a Float64 input is not copied.
+    const cx = checkArray(X, "X", { copy: false });
     const cy = checkLabels(y, "y", cx.matrix.rows);
     const counts = classCounts(cy.codes, cy.classes.length);
     const strategy = checkSamplingStrategy(this.options.samplingStrategy ?? "auto", counts, cy.classes, this.samplingType, this.constructor.name);

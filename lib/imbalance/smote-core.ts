@@ -10,9 +10,11 @@ export interface Samples {
  * `n` new rows: a seed row s (drawn with its neighbour as one uniform choice among seeds × k), a neighbour
  * b = nnData[nns[s, j]], and x = seed + u · stepSize · (b − seed), u ~ U(0, 1).
  * @param seeds row-major seeds; nns seeds × k indices into nnData
+ * @param into where to write the n rows (n x cols values), instead of a new array
  */
-export function makeSamples(seeds: Float64Array, nSeeds: number, nnData: Float64Array, nns: Int32Array, k: number, cols: number, n: number, rng: Random, stepSize = 1, onSample?: (seed: number, neighbours: number) => void): Samples {
-  const data = new Float64Array(n * cols);
+export function makeSamples(seeds: Float64Array, nSeeds: number, nnData: Float64Array, nns: Int32Array, k: number, cols: number, n: number, rng: Random, stepSize = 1, onSample?: (seed: number, neighbours: number) => void, into?: Float64Array): Samples {
+  // Written straight into the caller's output when it gives one (saves a copy of every new row).
+  const data = into ?? new Float64Array(n * cols);
   for (let s = 0; s < n; s++) {
     const pick = rng.randint(nSeeds * k);
     const a = Math.floor(pick / k);

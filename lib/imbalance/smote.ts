@@ -4,7 +4,7 @@ import type { Rules } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
-import { Growing, gatherRows, makeSamples } from "./smote-core.js";
+import { gatherRows, makeSamples } from "./smote-core.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
 
 export interface SMOTEOptions {
@@ -26,16 +26,25 @@ export class SMOTE extends BaseSampler<SMOTEOptions> {
   protected resample({ X, y, classes, strategy }: ResampleInput): ResampleOutput {
     const rng = checkRandomState(this.options.randomState);
     const k = this.options.kNeighbors ?? 5;
-    const out = new Growing(X.cols);
+    // The output is allocated once: the originals, then each class's new rows written in place.
+    let total = 0;
+    for (const [, n] of strategy) total += n;
+    const data = new Float64Array((X.rows + total) * X.cols);
+    data.set(X.data);
+    const labels = new Int32Array(X.rows + total);
+    labels.set(y);
+    let row = X.rows;
     for (const [c, n] of strategy) {
       if (n === 0) continue;
       const members = classIndices(y, c);
       checkNeighbours(k, members.length, classes[c]!);
       const Xc = gatherRows(X.data, X.cols, members);
       const nn = kneighbors(Xc, members.length, Xc, members.length, X.cols, k, true).indices;
-      out.add(makeSamples(Xc, members.length, Xc, nn, k, X.cols, n, rng).data, c);
+      makeSamples(Xc, members.length, Xc, nn, k, X.cols, n, rng, 1, undefined, data.subarray(row * X.cols, (row + n) * X.cols));
+      labels.fill(c, row, row + n);
+      row += n;
     }
-    return out.finish(X, y);
+    return { X: { data, rows: X.rows + total, cols: X.cols }, y: labels };
   }
 }
 

@@ -1,5 +1,6 @@
 /** Exact neighbours: the kd-tree and brute force agree (ties included), and both match scikit-learn. */
 import { describe, expect, it } from "vitest";
+import { nativeKernels } from "../../../lib/native/index.js";
 import { Random } from "../../../lib/core/index.js";
 import { KDTree, NearestNeighbors, bruteKnn, chooseAlgorithm } from "../../../lib/neighbors/index.js";
 import { py } from "../../helpers/python.js";
@@ -22,9 +23,13 @@ describe("kd-tree against brute force", () => {
     });
   }
 
-  it("picks the kd-tree in low dimension, and above it only where probes show it prunes", () => {
+  it("picks the kd-tree in low dimension; above it, native brute force when built, else where probes show the tree prunes", () => {
     expect(chooseAlgorithm(10_000, 3, 5).algorithm).toBe("kd_tree");
     expect(chooseAlgorithm(100, 3, 5).algorithm).toBe("brute");
+    if (nativeKernels()) {
+      expect(chooseAlgorithm(4000, 20, 5, make(4000, 20)).algorithm).toBe("brute");
+      return;
+    }
     // 20 i.i.d. dimensions: nothing to prune.
     expect(chooseAlgorithm(4000, 20, 5, make(4000, 20)).algorithm).toBe("brute");
     // 20 columns that are linear mixtures of 3: intrinsic dimension 3.

@@ -1,0 +1,63 @@
+/**
+ * The native kNN kernel gives exactly what the JavaScript brute force gives (same float operations in the same
+ * order): the same neighbours, ties to the lower index, the same distances bit for bit, with and without
+ * self-exclusion, symmetric or not, on one thread or several. `MLSD_NATIVE=0` turns it off.
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { Random } from "../../../lib/core/index.js";
+import { nativeKernels, nativeStatus } from "../../../lib/native/index.js";
+import { bruteKnn, kneighbors } from "../../../lib/neighbors/index.js";
+
+const rng = new Random(11);
+const uniform = (n: number, d: number) => Float64Array.from({ length: n * d }, () => rng.normal());
+
+describe("native k-nearest neighbours", () => {
+  const native = nativeKernels();
+
+  it("is built where CI requires it, and otherwise says why not", () => {
+    if (process.env["MLSD_REQUIRE_NATIVE"] === "1") expect(native, nativeStatus()).not.toBeNull();
+    expect(nativeStatus()).toMatch(native ? /^loaded from .*mlsd_native\.node$/ : /not built|failed to load|turned off/);
+  });
+
+  it("equals the JavaScript brute force exactly: indices and distances", () => {
+    if (!native) return; // nothing native to compare; the JavaScript path is tested everywhere else
+    const cases: [number, number, number, number, boolean][] = [
+      [1, 1, 3, 1, false],
+      [9, 9, 2, 8, true], // k = n - 1
+      [1000, 1000, 20, 5, true],
+      [997, 333, 7, 3, false],
+      [2051, 2051, 13, 6, true], // odd sizes: padding in the last group and block
+      [300, 700, 31, 1, false],
+    ];
+    for (const [n, m, d, k, self] of cases) {
+      const P = uniform(n, d);
+      const Q = self ? P : uniform(m, d);
+      const nq = self ? n : m;
+      const js = bruteKnn(P, n, Q, nq, d, k, self);
+      for (const threads of [1, 2, 3]) {
+        const [indices, distances] = native.knn(P, n, Q, nq, d, k, self, threads);
+        expect(Array.from(indices), `${n}x${d}, k=${k}, self=${self}, ${threads} threads`).toEqual(Array.from(js.indices));
+        expect(Array.from(distances)).toEqual(Array.from(js.distances));
+      }
+    }
+  });
+
+  it("breaks distance ties by the lower index, as the JavaScript does", () => {
+    if (!native) return;
+    // A 20 x 20 integer grid: every point has up to four neighbours at distance 1.
+    const G = Float64Array.from({ length: 800 }, (_, i) => (i % 2 === 0 ? (i / 2) % 20 : Math.floor(i / 2 / 20)));
+    for (const threads of [1, 2]) expect(Array.from(native.knn(G, 400, G, 400, 2, 4, true, threads)[0])).toEqual(Array.from(bruteKnn(G, 400, G, 400, 2, 4, true).indices));
+    // Duplicated points: distance 0 to each other.
+    const D = Float64Array.from({ length: 60 }, (_, i) => Math.floor(i / 6));
+    expect(Array.from(native.knn(D, 20, D, 20, 3, 3, true, 2)[0])).toEqual(Array.from(bruteKnn(D, 20, D, 20, 3, 3, true).indices));
+  });
+
+  it("is what kneighbors uses above 8 dimensions, and MLSD_NATIVE=0 falls back to the same answers", () => {
+    const P = uniform(1500, 12);
+    const auto = kneighbors(P, 1500, P, 1500, 12, 4, true);
+    expect(Array.from(auto.indices)).toEqual(Array.from(bruteKnn(P, 1500, P, 1500, 12, 4, true).indices));
+    const off = spawnSync(process.execPath, ["--import", "tsx", "-e", "import { nativeStatus } from './lib/native/index.ts'; process.stdout.write(nativeStatus());"], { encoding: "utf8", env: { ...process.env, MLSD_NATIVE: "0" } });
+    expect(off.stdout).toBe("turned off by MLSD_NATIVE=0");
+  });
+});
