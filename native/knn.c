@@ -303,7 +303,7 @@ static napi_value knn(napi_env env, napi_callback_info info) {
   return result;
 }
 
-NAPI_MODULE_INIT() {
+napi_value mlsd_register_knn(napi_env env, napi_value exports) {
   napi_value fn;
   if (napi_create_function(env, "knn", NAPI_AUTO_LENGTH, knn, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "knn", fn) != napi_ok) return NULL;

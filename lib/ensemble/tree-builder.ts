@@ -6,6 +6,7 @@
  */
 import type { Random } from "../core/random.js";
 import type { Presorted } from "./presort.js";
+import { nativeKernels } from "../native/index.js";
 
 export type Criterion = "gini" | "entropy" | "log_loss" | "squared_error";
 
@@ -286,9 +287,18 @@ const scanResult = { proxy: -Infinity };
 // One small function per criterion: V8 optimises each tight loop on its own, and values come sequentially from
 // `xs` instead of through the sample index.
 
+const nativeOut = new Float64Array(1);
+
 /** Gini: maximise sum_c L_c^2 / wL + sum_c R_c^2 / wR, updated in O(1) per sample. Returns the best position or -1. */
 function scanGini(a: ScanArgs, totals: Float64Array, left: Float64Array, totalSq: number): number {
   const { sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf } = a;
+  const native = nativeKernels();
+  if (native) {
+    // The same loop, compiled (native/tree.c).
+    const pos = native.scanGini(sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf, a.best, totals, left, totalSq, nativeOut);
+    if (pos >= 0) scanResult.proxy = nativeOut[0]!;
+    return pos;
+  }
   left.fill(0);
   let best = a.best;
   let pos = -1;
@@ -358,6 +368,12 @@ function scanEntropy(a: ScanArgs, k: number, totals: Float64Array, left: Float64
 /** Squared error: maximise sumL^2 / wL + sumR^2 / wR. */
 function scanSquared(a: ScanArgs, sumTotal: number): number {
   const { sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf } = a;
+  const native = nativeKernels();
+  if (native) {
+    const pos = native.scanSquared(sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf, a.best, sumTotal, nativeOut);
+    if (pos >= 0) scanResult.proxy = nativeOut[0]!;
+    return pos;
+  }
   let best = a.best;
   let pos = -1;
   let wL = 0;

@@ -12,6 +12,20 @@ import { fileURLToPath } from "node:url";
 export interface NativeKernels {
   /** Exact k nearest neighbours by blocked brute force: [indices (nQueries x k), distances]. */
   knn(points: Float64Array, nPoints: number, queries: Float64Array, nQueries: number, cols: number, k: number, excludeSelf: boolean, threads: number): [Int32Array, Float64Array];
+  /** Histogram boosting: gathers g (and h) of partition[start..end) into the scratch buffers and fills `hist` (d x 256 x 3). */
+  histogram(hist: Float64Array, binned: Uint8Array, n: number, d: number, partition: Uint32Array, start: number, end: number, g: Float32Array, h: Float32Array | null, scratchG: Float64Array, scratchH: Float64Array, identity: boolean, threads: number): void;
+  /** Histogram boosting: the stable partition of a node at a split; returns the first right-hand position. */
+  partition(partition: Uint32Array, tmp: Uint32Array, binned: Uint8Array, n: number, feature: number, start: number, end: number, binThreshold: number, missingBin: number, missingLeft: boolean): number;
+  /** Binning: each column's non-missing values (of `subset` rows, or all) sorted into out[f * m ..], their count, and whether NaN was seen. */
+  sortColumns(data: Float64Array, rows: number, cols: number, subset: Int32Array | null, out: Float64Array, counts: Int32Array, hasMissing: Uint8Array, threads: number): void;
+  /** Binning: column-major bins from +Infinity-padded thresholds (cols x 256), NaN to `missingBin`. */
+  transformBins(data: Float64Array, rows: number, cols: number, padded: Float64Array, missingBin: number, out: Uint8Array, threads: number): void;
+  /** Trees: the indices that sort `values`, in the order lib/ensemble/argsort.ts gives. */
+  argsort(values: Float64Array, out: Int32Array): void;
+  /** Trees: tree-builder.ts's Gini split scan; returns the best position or -1, its proxy in out[0]. */
+  scanGini(sorted: Int32Array, xs: Float64Array, seg: number, start: number, end: number, wy: Float64Array, count: number, wNode: number, minLeaf: number, minWeightLeaf: number, best: number, totals: Float64Array, left: Float64Array, totalSq: number, out: Float64Array): number;
+  /** Trees: tree-builder.ts's squared-error split scan. */
+  scanSquared(sorted: Int32Array, xs: Float64Array, seg: number, start: number, end: number, wy: Float64Array, count: number, wNode: number, minLeaf: number, minWeightLeaf: number, best: number, sumTotal: number, out: Float64Array): number;
 }
 
 let loaded: NativeKernels | null | undefined;

@@ -5,6 +5,7 @@
 import type { Random } from "../../core/random.js";
 import { sampleIndices } from "../../sampling/simple.js";
 import type { Matrix } from "../base.js";
+import { nativeKernels, nativeThreads } from "../../native/index.js";
 
 const ALMOST_INF = 1e300;
 
@@ -26,6 +27,15 @@ export function fitBinMapper(X: Matrix, maxBins: number, rng: Random, subsample 
   const m = rows ? rows.length : n;
   const thresholds: Float64Array[] = [];
   const hasMissing = new Uint8Array(d);
+  const native = nativeKernels();
+  if (native) {
+    // The same sorted columns, sorted on several threads.
+    const sorted = new Float64Array(m * d);
+    const counts = new Int32Array(d);
+    native.sortColumns(data, n, d, rows, sorted, counts, hasMissing, nativeThreads());
+    for (let f = 0; f < d; f++) thresholds.push(findThresholds(sorted.subarray(f * m, f * m + counts[f]!), maxBins));
+    return { maxBins, thresholds, hasMissing, nBinsNonMissing: Int32Array.from(thresholds, (t) => t.length + 1) };
+  }
   const col = new Float64Array(m);
   for (let f = 0; f < d; f++) {
     let k = 0;
@@ -70,6 +80,13 @@ export function transformBins(X: Matrix, mapper: BinMapper): Uint8Array {
   const { rows: n, cols: d, data } = X;
   const out = new Uint8Array(n * d);
   const missing = mapper.maxBins;
+  const native = nativeKernels();
+  if (native) {
+    const all = new Float64Array(d * 256).fill(Infinity);
+    for (let f = 0; f < d; f++) all.set(mapper.thresholds[f]!, f * 256);
+    native.transformBins(data, n, d, all, missing, out, nativeThreads());
+    return out;
+  }
   // Thresholds padded with +Infinity to 256 entries: a fixed 8-step binary search without data-dependent branches.
   const padded = new Float64Array(256);
   for (let f = 0; f < d; f++) {

@@ -8,6 +8,7 @@ import { fitBinMapper, transformBins, type BinMapper } from "./binning.js";
 import { addTreeBinned, addTreeRaw, growTree, type GrowContext, type HistTree } from "./grower.js";
 import { baseline, gradients, meanLoss } from "./loss.js";
 import { ParallelHistograms } from "./parallel.js";
+import { nativeKernels, nativeThreads } from "../../native/index.js";
 
 export interface HistGradientBoostingOptions {
   learningRate?: number;
@@ -93,10 +94,14 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   const g = Array.from({ length: trees }, () => new Float32Array(nt));
   const h = Array.from({ length: trees }, () => (constantHessian ? null : new Float32Array(nt)));
   const maxLeafNodes = o.maxLeafNodes === null ? Infinity : (o.maxLeafNodes ?? 31);
-  // Live histograms never exceed the splittable leaves plus two children; unlimited trees stay on one thread.
-  const par = Number.isFinite(maxLeafNodes) && nt >= 5_000 ? ParallelHistograms.open(nt, d, maxLeafNodes + 3) : null;
+  // Native kernels when built (threads of their own); else JavaScript worker threads for large data. Live
+  // histograms never exceed the splittable leaves plus two children; unlimited trees stay on one thread.
+  const kernels = nativeKernels();
+  const par = !kernels && Number.isFinite(maxLeafNodes) && nt >= 5_000 ? ParallelHistograms.open(nt, d, maxLeafNodes + 3) : null;
   let ctx: GrowContext;
-  if (par) {
+  if (kernels) {
+    ctx = { binned, n: nt, d, mapper, partition: new Uint32Array(nt), tmp: new Uint32Array(nt), pool: [], scratch: { g: new Float64Array(nt), h: new Float64Array(nt) }, native: { kernels, threads: nativeThreads() } };
+  } else if (par) {
     par.binned.set(binned);
     ctx = { binned: par.binned, n: nt, d, mapper, partition: par.partition, tmp: new Uint32Array(nt), pool: [...par.hists], scratch: par.scratch, build: (hist, s, e, gg, hh, id) => par.build(hist, s, e, gg, hh, id) };
   } else {

@@ -6,6 +6,7 @@
 import type { BinMapper } from "./binning.js";
 import { buildHistogram, histogramSize, subtractHistogram, type HistogramScratch } from "./histogram.js";
 import { findBestSplit, type SplitInfo, type SplitParams } from "./splitter.js";
+import type { NativeKernels } from "../../native/index.js";
 
 /** A fitted tree of the boosting ensemble; `left[i] === -1` marks a leaf. */
 export interface HistTree {
@@ -41,6 +42,8 @@ export interface GrowContext {
   scratch: HistogramScratch;
   /** Builds a node's histogram on several threads (see parallel.ts); absent: one thread. */
   build?: (hist: Float64Array, start: number, end: number, g: Float32Array, h: Float32Array | null, identity: boolean) => void;
+  /** The native kernels (histograms and partitions, same arithmetic), when built. */
+  native?: { kernels: NativeKernels; threads: number };
 }
 
 export interface Leaf {
@@ -69,7 +72,12 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
   const nodes = { feature: [] as number[], num: [] as number[], bin: [] as number[], miss: [] as number[], left: [] as number[], right: [] as number[], value: [] as number[] };
   const leaves: Leaf[] = [];
   const hc = params.constantHessian;
-  const histogram = (hist: Float64Array, start: number, end: number, identity = false) => (ctx.build ? ctx.build(hist, start, end, g, h, identity) : buildHistogram(hist, binned, stride, d, partition, start, end, g, h, scratch, identity));
+  const native = ctx.native;
+  const histogram = (hist: Float64Array, start: number, end: number, identity = false) => {
+    if (native) native.kernels.histogram(hist, binned, stride, d, partition, start, end, g, h, scratch.g, scratch.h, identity, native.threads);
+    else if (ctx.build) ctx.build(hist, start, end, g, h, identity);
+    else buildHistogram(hist, binned, stride, d, partition, start, end, g, h, scratch, identity);
+  };
 
   const newNode = (start: number, end: number, depth: number, G: number, H: number): GrowingNode => {
     const id = nodes.feature.length;
@@ -119,18 +127,22 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
     const f = s.feature;
     const missingBin = mapper.maxBins;
     // Stable partition: left samples in place, right ones through tmp.
-    let l = node.start;
-    let r = 0;
-    const col = f * stride;
-    for (let p = node.start; p < node.end; p++) {
-      const i = partition[p]!;
-      const b = binned[col + i]!;
-      const goLeft = b === missingBin ? s.missingLeft : b <= s.binThreshold;
-      if (goLeft) partition[l++] = i;
-      else tmp[r++] = i;
+    let mid: number;
+    if (native) mid = native.kernels.partition(partition, tmp, binned, stride, f, node.start, node.end, s.binThreshold, missingBin, s.missingLeft);
+    else {
+      let l = node.start;
+      let r = 0;
+      const col = f * stride;
+      for (let p = node.start; p < node.end; p++) {
+        const i = partition[p]!;
+        const b = binned[col + i]!;
+        const goLeft = b === missingBin ? s.missingLeft : b <= s.binThreshold;
+        if (goLeft) partition[l++] = i;
+        else tmp[r++] = i;
+      }
+      partition.set(tmp.subarray(0, r), l);
+      mid = l;
     }
-    partition.set(tmp.subarray(0, r), l);
-    const mid = l;
     nodes.feature[node.id] = f;
     nodes.bin[node.id] = s.binThreshold;
     const thr = mapper.thresholds[f]!;

@@ -1,0 +1,321 @@
+/*
+ * Histogram gradient boosting's two hot loops, native: a node's gradient histograms and the partition of a
+ * node's samples at a split. Same float operations in the same order as lib/ensemble/hgb/histogram.ts and
+ * grower.ts (gradients widened from float32 to float64, each feature's bins summed in partition order), so a
+ * fitted model is bit for bit the one the JavaScript fits. Large nodes split their features over threads;
+ * each feature's histogram is summed by one thread, so the thread count changes nothing but time.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BIN_STRIDE = 256, MAX_THREADS = 64 };
+/* Below this many (sample, feature) updates a node is cheaper on one thread than starting another. */
+#define THREAD_MIN_UPDATES 300000
+
+typedef struct {
+  double *hist;
+  const uint8_t *binned;
+  int64_t n, start, m;
+  const uint32_t *partition;
+  const double *go, *ho;
+  int identity;
+  int64_t f0, f1;
+} hist_job_t;
+
+static void *features(void *arg) {
+  const hist_job_t *j = (const hist_job_t *)arg;
+  memset(j->hist + j->f0 * BIN_STRIDE * 3, 0, (size_t)((j->f1 - j->f0) * BIN_STRIDE * 3) * sizeof(double));
+  for (int64_t f = j->f0; f < j->f1; f++) {
+    const uint8_t *col = j->binned + f * j->n;
+    double *base = j->hist + f * BIN_STRIDE * 3;
+    if (j->identity) {
+      const uint8_t *bins = col + j->start;
+      if (j->ho)
+        for (int64_t p = 0; p < j->m; p++) {
+          double *k = base + bins[p] * 3;
+          k[0] += j->go[p], k[1] += j->ho[p], k[2] += 1;
+        }
+      else
+        for (int64_t p = 0; p < j->m; p++) {
+          double *k = base + bins[p] * 3;
+          k[0] += j->go[p], k[2] += 1;
+        }
+    } else {
+      const uint32_t *idx = j->partition + j->start;
+      if (j->ho)
+        for (int64_t p = 0; p < j->m; p++) {
+          double *k = base + col[idx[p]] * 3;
+          k[0] += j->go[p], k[1] += j->ho[p], k[2] += 1;
+        }
+      else
+        for (int64_t p = 0; p < j->m; p++) {
+          double *k = base + col[idx[p]] * 3;
+          k[0] += j->go[p], k[2] += 1;
+        }
+    }
+  }
+  return NULL;
+}
+
+#define CHECK(call)                                                              \
+  do {                                                                           \
+    if ((call) != napi_ok) {                                                     \
+      napi_throw_error(env, NULL, "mlsd native histogram: N-API call failed: " #call); \
+      return NULL;                                                               \
+    }                                                                            \
+  } while (0)
+
+static void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t *length) {
+  napi_valuetype vt;
+  if (napi_typeof(env, v, &vt) != napi_ok || vt == napi_null || vt == napi_undefined) return NULL;
+  napi_typedarray_type type;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, length, &data, &buffer, &offset) != napi_ok || type != want) return NULL;
+  return data;
+}
+
+/*
+ * histogram(hist, binned, n, d, partition, start, end, g, h | null, scratchG, scratchH, identity, threads):
+ * gathers g (and h) of partition[start..end) into the scratch buffers, then fills hist (d x 256 x 3).
+ */
+static napi_value histogram(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value a[13];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t hlen, blen, plen, glen, hhlen = 0, sglen, shlen = 0;
+  double *hist = typed(env, a[0], napi_float64_array, &hlen);
+  const uint8_t *binned = typed(env, a[1], napi_uint8_array, &blen);
+  int64_t n, d, start, end, threads;
+  bool identity;
+  CHECK(napi_get_value_int64(env, a[2], &n));
+  CHECK(napi_get_value_int64(env, a[3], &d));
+  const uint32_t *partition = typed(env, a[4], napi_uint32_array, &plen);
+  CHECK(napi_get_value_int64(env, a[5], &start));
+  CHECK(napi_get_value_int64(env, a[6], &end));
+  const float *g = typed(env, a[7], napi_float32_array, &glen);
+  const float *h = typed(env, a[8], napi_float32_array, &hhlen);
+  double *go = typed(env, a[9], napi_float64_array, &sglen);
+  double *ho = typed(env, a[10], napi_float64_array, &shlen);
+  CHECK(napi_get_value_bool(env, a[11], &identity));
+  CHECK(napi_get_value_int64(env, a[12], &threads));
+  const int64_t m = end - start;
+  if (argc < 13 || !hist || !binned || !partition || !g || !go || (h && !ho) || d < 1 || n < 1 || start < 0 || m < 0 || (int64_t)hlen < d * BIN_STRIDE * 3 || (int64_t)blen < n * d || (int64_t)plen < end || (int64_t)sglen < m || (h && (int64_t)shlen < m)) {
+    napi_throw_range_error(env, NULL, "histogram: buffers too small for the node, or a missing one");
+    return NULL;
+  }
+  for (int64_t p = start; p < end; p++) {
+    const uint32_t i = partition[p];
+    if ((size_t)i >= glen) {
+      napi_throw_range_error(env, NULL, "histogram: a partition index is past the gradients");
+      return NULL;
+    }
+    go[p - start] = g[i];
+  }
+  if (h)
+    for (int64_t p = start; p < end; p++) ho[p - start] = h[partition[p]];
+  if (threads < 1) threads = 1;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (threads > d) threads = d;
+  if (m * d < THREAD_MIN_UPDATES) threads = 1;
+  hist_job_t jobs[MAX_THREADS];
+  pthread_t tids[MAX_THREADS];
+  for (int64_t t = 0; t < threads; t++) jobs[t] = (hist_job_t){hist, binned, n, start, m, partition, go, h ? ho : NULL, identity, d * t / threads, d * (t + 1) / threads};
+  int64_t started = 0;
+  for (int64_t t = 1; t < threads; t++, started++)
+    if (pthread_create(&tids[t], NULL, features, &jobs[t]) != 0) break;
+  features(&jobs[0]);
+  for (int64_t t = 1; t <= started; t++) pthread_join(tids[t], NULL);
+  for (int64_t t = started + 1; t < threads; t++) features(&jobs[t]);
+  return NULL;
+}
+
+/*
+ * partition(partition, tmp, binned, n, feature, start, end, binThreshold, missingBin, missingLeft) -> mid:
+ * the stable partition of grower.ts: left samples in place, right ones after them in their order.
+ */
+static napi_value partition(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value a[10];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t plen, tlen, blen;
+  uint32_t *part = typed(env, a[0], napi_uint32_array, &plen);
+  uint32_t *tmp = typed(env, a[1], napi_uint32_array, &tlen);
+  const uint8_t *binned = typed(env, a[2], napi_uint8_array, &blen);
+  int64_t n, f, start, end, thr, missing;
+  bool missing_left;
+  CHECK(napi_get_value_int64(env, a[3], &n));
+  CHECK(napi_get_value_int64(env, a[4], &f));
+  CHECK(napi_get_value_int64(env, a[5], &start));
+  CHECK(napi_get_value_int64(env, a[6], &end));
+  CHECK(napi_get_value_int64(env, a[7], &thr));
+  CHECK(napi_get_value_int64(env, a[8], &missing));
+  CHECK(napi_get_value_bool(env, a[9], &missing_left));
+  if (argc < 10 || !part || !tmp || !binned || start < 0 || end < start || (int64_t)plen < end || (int64_t)tlen < end - start || f < 0 || (int64_t)blen < (f + 1) * n) {
+    napi_throw_range_error(env, NULL, "partition: buffers too small for the node");
+    return NULL;
+  }
+  const uint8_t *col = binned + f * n;
+  int64_t l = start, r = 0;
+  for (int64_t p = start; p < end; p++) {
+    const uint32_t i = part[p];
+    const uint8_t b = col[i];
+    const int left = b == missing ? missing_left : b <= thr;
+    if (left) part[l++] = i;
+    else tmp[r++] = i;
+  }
+  memcpy(part + l, tmp, (size_t)r * sizeof(uint32_t));
+  napi_value mid;
+  CHECK(napi_create_int64(env, l, &mid));
+  return mid;
+}
+
+/* ---- Binning: each feature's sorted non-missing values (for the quantiles), and the bins of every value. */
+
+static int cmp_double(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef struct {
+  const double *data;
+  int64_t rows, cols, m;
+  const int32_t *subset;
+  double *out;
+  int32_t *counts;
+  uint8_t *missing;
+  const double *padded;
+  uint8_t *bins;
+  int missing_bin;
+  int64_t f0, f1;
+} bin_job_t;
+
+static void *sort_features(void *arg) {
+  const bin_job_t *j = (const bin_job_t *)arg;
+  for (int64_t f = j->f0; f < j->f1; f++) {
+    double *col = j->out + f * j->m;
+    int64_t k = 0;
+    for (int64_t r = 0; r < j->m; r++) {
+      const double v = j->data[(j->subset ? j->subset[r] : r) * j->cols + f];
+      if (v != v) j->missing[f] = 1;
+      else col[k++] = v;
+    }
+    qsort(col, (size_t)k, sizeof(double), cmp_double);
+    j->counts[f] = (int32_t)k;
+  }
+  return NULL;
+}
+
+static void *bin_features(void *arg) {
+  const bin_job_t *j = (const bin_job_t *)arg;
+  for (int64_t f = j->f0; f < j->f1; f++) {
+    const double *t = j->padded + f * 256;
+    uint8_t *out = j->bins + f * j->rows;
+    for (int64_t i = 0; i < j->rows; i++) {
+      const double x = j->data[i * j->cols + f];
+      if (x != x) {
+        out[i] = (uint8_t)j->missing_bin;
+        continue;
+      }
+      /* The number of thresholds below x (searchsorted, side "left"), in 8 fixed steps, as binning.ts. */
+      int pos = 0;
+      pos += t[pos + 127] < x ? 128 : 0;
+      pos += t[pos + 63] < x ? 64 : 0;
+      pos += t[pos + 31] < x ? 32 : 0;
+      pos += t[pos + 15] < x ? 16 : 0;
+      pos += t[pos + 7] < x ? 8 : 0;
+      pos += t[pos + 3] < x ? 4 : 0;
+      pos += t[pos + 1] < x ? 2 : 0;
+      pos += t[pos] < x ? 1 : 0;
+      out[i] = (uint8_t)pos;
+    }
+  }
+  return NULL;
+}
+
+static void run_features(bin_job_t *base, int64_t cols, int64_t threads, void *(*fn)(void *)) {
+  if (threads < 1) threads = 1;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (threads > cols) threads = cols;
+  bin_job_t jobs[MAX_THREADS];
+  pthread_t tids[MAX_THREADS];
+  for (int64_t t = 0; t < threads; t++) {
+    jobs[t] = *base;
+    jobs[t].f0 = cols * t / threads;
+    jobs[t].f1 = cols * (t + 1) / threads;
+  }
+  int64_t started = 0;
+  for (int64_t t = 1; t < threads; t++, started++)
+    if (pthread_create(&tids[t], NULL, fn, &jobs[t]) != 0) break;
+  fn(&jobs[0]);
+  for (int64_t t = 1; t <= started; t++) pthread_join(tids[t], NULL);
+  for (int64_t t = started + 1; t < threads; t++) fn(&jobs[t]);
+}
+
+/* sortColumns(data, rows, cols, subset | null, out (cols x m), counts, hasMissing, threads) */
+static napi_value sort_columns(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t dlen, slen = 0, olen, clen, mlen;
+  const double *data = typed(env, a[0], napi_float64_array, &dlen);
+  int64_t rows, cols, threads;
+  CHECK(napi_get_value_int64(env, a[1], &rows));
+  CHECK(napi_get_value_int64(env, a[2], &cols));
+  const int32_t *subset = typed(env, a[3], napi_int32_array, &slen);
+  double *out = typed(env, a[4], napi_float64_array, &olen);
+  int32_t *counts = typed(env, a[5], napi_int32_array, &clen);
+  uint8_t *missing = typed(env, a[6], napi_uint8_array, &mlen);
+  CHECK(napi_get_value_int64(env, a[7], &threads));
+  const int64_t m = subset ? (int64_t)slen : rows;
+  if (argc < 8 || !data || !out || !counts || !missing || rows < 0 || cols < 1 || (int64_t)dlen < rows * cols || (int64_t)olen < m * cols || (int64_t)clen < cols || (int64_t)mlen < cols) {
+    napi_throw_range_error(env, NULL, "sortColumns: buffers too small");
+    return NULL;
+  }
+  if (subset)
+    for (int64_t r = 0; r < m; r++)
+      if (subset[r] < 0 || subset[r] >= rows) {
+        napi_throw_range_error(env, NULL, "sortColumns: a subset row is out of range");
+        return NULL;
+      }
+  bin_job_t job = {data, rows, cols, m, subset, out, counts, missing, NULL, NULL, 0, 0, 0};
+  run_features(&job, cols, threads, sort_features);
+  return NULL;
+}
+
+/* transformBins(data, rows, cols, padded (cols x 256 thresholds, +inf padded), missingBin, out (cols x rows), threads) */
+static napi_value transform_bins(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value a[7];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t dlen, plen, olen;
+  const double *data = typed(env, a[0], napi_float64_array, &dlen);
+  int64_t rows, cols, missing_bin, threads;
+  CHECK(napi_get_value_int64(env, a[1], &rows));
+  CHECK(napi_get_value_int64(env, a[2], &cols));
+  const double *padded = typed(env, a[3], napi_float64_array, &plen);
+  CHECK(napi_get_value_int64(env, a[4], &missing_bin));
+  uint8_t *out = typed(env, a[5], napi_uint8_array, &olen);
+  CHECK(napi_get_value_int64(env, a[6], &threads));
+  if (argc < 7 || !data || !padded || !out || rows < 0 || cols < 1 || (int64_t)dlen < rows * cols || (int64_t)plen < cols * 256 || (int64_t)olen < rows * cols || missing_bin < 0 || missing_bin > 255) {
+    napi_throw_range_error(env, NULL, "transformBins: buffers too small");
+    return NULL;
+  }
+  bin_job_t job = {data, rows, cols, rows, NULL, NULL, NULL, NULL, padded, out, (int)missing_bin, 0, 0};
+  run_features(&job, cols, threads, bin_features);
+  return NULL;
+}
+
+napi_value mlsd_register_hist(napi_env env, napi_value exports) {
+  napi_value fn;
+  if (napi_create_function(env, "histogram", NAPI_AUTO_LENGTH, histogram, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "histogram", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "partition", NAPI_AUTO_LENGTH, partition, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "partition", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "sortColumns", NAPI_AUTO_LENGTH, sort_columns, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "sortColumns", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "transformBins", NAPI_AUTO_LENGTH, transform_bins, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "transformBins", fn) != napi_ok) return NULL;
+  return exports;
+}

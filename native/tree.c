@@ -1,0 +1,243 @@
+/*
+ * CART's hot loops, native: the argsort that presorts each feature, and the split scans for the Gini and
+ * squared-error criteria. Ports of lib/ensemble/argsort.ts and the scans in tree-builder.ts, operation for
+ * operation (the same quicksort with the same pivots, the same float expressions in the same order), so the
+ * orders, the chosen splits and the fitted trees are the JavaScript's exactly. (The entropy scan needs
+ * logarithms, which libm and V8 round differently, so it stays in JavaScript.)
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define FEATURE_THRESHOLD 1e-7
+
+#define CHECK(call)                                                         \
+  do {                                                                      \
+    if ((call) != napi_ok) {                                                \
+      napi_throw_error(env, NULL, "mlsd native tree: N-API call failed: " #call); \
+      return NULL;                                                          \
+    }                                                                       \
+  } while (0)
+
+static void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t *length) {
+  napi_typedarray_type type;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, length, &data, &buffer, &offset) != napi_ok || type != want) return NULL;
+  return data;
+}
+
+static inline void swap(int32_t *a, int64_t i, int64_t j) {
+  const int32_t t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/* argsort.ts's sortRange: iterative quicksort, median-of-three pivots, insertion sort below 16 elements. */
+static int sort_range(const double *v, int32_t *idx, int64_t lo0, int64_t hi0) {
+  int64_t cap = 128, top = 0;
+  int64_t *stack = malloc((size_t)cap * sizeof(int64_t));
+  if (!stack) return 0;
+  stack[top++] = lo0;
+  stack[top++] = hi0;
+  while (top > 0) {
+    int64_t hi = stack[--top];
+    int64_t lo = stack[--top];
+    while (hi - lo > 16) {
+      const int64_t mid = (int64_t)(((uint64_t)lo + (uint64_t)hi) >> 1);
+      if (v[idx[mid]] < v[idx[lo]]) swap(idx, mid, lo);
+      if (v[idx[hi]] < v[idx[lo]]) swap(idx, hi, lo);
+      if (v[idx[hi]] < v[idx[mid]]) swap(idx, hi, mid);
+      const double pivot = v[idx[mid]];
+      int64_t i = lo, j = hi;
+      while (i <= j) {
+        while (v[idx[i]] < pivot) i++;
+        while (v[idx[j]] > pivot) j--;
+        if (i <= j) {
+          swap(idx, i, j);
+          i++;
+          j--;
+        }
+      }
+      if (top + 2 > cap) {
+        cap *= 2;
+        int64_t *grown = realloc(stack, (size_t)cap * sizeof(int64_t));
+        if (!grown) {
+          free(stack);
+          return 0;
+        }
+        stack = grown;
+      }
+      if (j - lo < hi - i) {
+        stack[top++] = i;
+        stack[top++] = hi;
+        hi = j;
+      } else {
+        stack[top++] = lo;
+        stack[top++] = j;
+        lo = i;
+      }
+    }
+    for (int64_t a = lo + 1; a <= hi; a++) {
+      const int32_t t = idx[a];
+      const double key = v[t];
+      int64_t b = a - 1;
+      while (b >= lo && v[idx[b]] > key) {
+        idx[b + 1] = idx[b];
+        b--;
+      }
+      idx[b + 1] = t;
+    }
+  }
+  free(stack);
+  return 1;
+}
+
+/* argsort(values, out): out = 0..n-1 sorted by value, as argsort.ts orders them. */
+static napi_value argsort(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value a[2];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t vlen, olen;
+  const double *v = typed(env, a[0], napi_float64_array, &vlen);
+  int32_t *out = typed(env, a[1], napi_int32_array, &olen);
+  if (argc < 2 || !v || !out || olen > vlen) {
+    napi_throw_range_error(env, NULL, "argsort(values: Float64Array, out: Int32Array) with out no longer than values");
+    return NULL;
+  }
+  for (size_t i = 0; i < olen; i++) out[i] = (int32_t)i;
+  if (olen > 1 && !sort_range(v, out, 0, (int64_t)olen - 1)) {
+    napi_throw_error(env, NULL, "argsort: out of memory");
+    return NULL;
+  }
+  return NULL;
+}
+
+typedef struct {
+  const int32_t *sorted;
+  const double *xs, *wy;
+  int64_t seg, start, end, count;
+  double min_leaf, w_node, min_weight_leaf, best;
+} scan_t;
+
+static int read_scan(napi_env env, napi_value *a, scan_t *s, size_t *wylen) {
+  size_t slen, xlen;
+  s->sorted = typed(env, a[0], napi_int32_array, &slen);
+  s->xs = typed(env, a[1], napi_float64_array, &xlen);
+  s->wy = typed(env, a[5], napi_float64_array, wylen);
+  if (!s->sorted || !s->xs || !s->wy) return 0;
+  if (napi_get_value_int64(env, a[2], &s->seg) != napi_ok || napi_get_value_int64(env, a[3], &s->start) != napi_ok || napi_get_value_int64(env, a[4], &s->end) != napi_ok) return 0;
+  if (napi_get_value_int64(env, a[6], &s->count) != napi_ok || napi_get_value_double(env, a[7], &s->w_node) != napi_ok || napi_get_value_double(env, a[8], &s->min_leaf) != napi_ok) return 0;
+  if (napi_get_value_double(env, a[9], &s->min_weight_leaf) != napi_ok || napi_get_value_double(env, a[10], &s->best) != napi_ok) return 0;
+  if (s->start < 0 || s->end < s->start || s->seg < 0 || (int64_t)slen < s->seg + s->end || (int64_t)xlen < s->seg + s->end) return 0;
+  for (int64_t p = s->start; p < s->end; p++)
+    if (s->sorted[s->seg + p] < 0 || (size_t)(2 * (int64_t)s->sorted[s->seg + p] + 1) >= *wylen) return 0;
+  return 1;
+}
+
+/*
+ * scanGini(sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf, best, totals, left, totalSq, out)
+ * -> the best position or -1; out[0] = its proxy. As tree-builder.ts's scanGini.
+ */
+static napi_value scan_gini(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value a[15];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  scan_t s;
+  size_t wylen, tlen, llen, olen;
+  const double *totals = typed(env, a[11], napi_float64_array, &tlen);
+  double *left = typed(env, a[12], napi_float64_array, &llen);
+  double total_sq;
+  double *out = typed(env, a[14], napi_float64_array, &olen);
+  if (argc < 15 || !read_scan(env, a, &s, &wylen) || !totals || !left || llen < tlen || !out || olen < 1 || napi_get_value_double(env, a[13], &total_sq) != napi_ok) {
+    napi_throw_range_error(env, NULL, "scanGini: bad arguments");
+    return NULL;
+  }
+  for (size_t c = 0; c < llen; c++) left[c] = 0;
+  double best = s.best, w_l = 0, sq_l = 0, sq_r = total_sq;
+  int64_t pos = -1;
+  const int32_t *sorted = s.sorted + s.seg;
+  const double *xs = s.xs + s.seg;
+  for (int64_t p = s.start; p < s.end - 1; p++) {
+    const int64_t i = 2 * (int64_t)sorted[p];
+    const double wi = s.wy[i];
+    const int64_t c = (int64_t)s.wy[i + 1];
+    if (c < 0 || (size_t)c >= tlen) {
+      napi_throw_range_error(env, NULL, "scanGini: a class index is out of range");
+      return NULL;
+    }
+    const double lc = left[c];
+    const double rc = totals[c] - lc;
+    sq_l += 2 * lc * wi + wi * wi;
+    sq_r += -2 * rc * wi + wi * wi;
+    left[c] = lc + wi;
+    w_l += wi;
+    if (xs[p + 1] <= xs[p] + FEATURE_THRESHOLD) continue;
+    const int64_t n_l = p - s.start + 1;
+    if (n_l < s.min_leaf || s.count - n_l < s.min_leaf) continue;
+    const double w_r = s.w_node - w_l;
+    if (w_l < s.min_weight_leaf || w_r < s.min_weight_leaf || w_l <= 0 || w_r <= 0) continue;
+    const double proxy = sq_l / w_l + sq_r / w_r;
+    if (proxy > best) {
+      best = proxy;
+      pos = p;
+    }
+  }
+  out[0] = best;
+  napi_value r;
+  CHECK(napi_create_int64(env, pos, &r));
+  return r;
+}
+
+/*
+ * scanSquared(sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf, best, sumTotal, out)
+ * -> the best position or -1; out[0] = its proxy. As tree-builder.ts's scanSquared.
+ */
+static napi_value scan_squared(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value a[13];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  scan_t s;
+  size_t wylen, olen;
+  double sum_total;
+  double *out = typed(env, a[12], napi_float64_array, &olen);
+  if (argc < 13 || !read_scan(env, a, &s, &wylen) || !out || olen < 1 || napi_get_value_double(env, a[11], &sum_total) != napi_ok) {
+    napi_throw_range_error(env, NULL, "scanSquared: bad arguments");
+    return NULL;
+  }
+  double best = s.best, w_l = 0, sum_l = 0;
+  int64_t pos = -1;
+  const int32_t *sorted = s.sorted + s.seg;
+  const double *xs = s.xs + s.seg;
+  for (int64_t p = s.start; p < s.end - 1; p++) {
+    const int64_t i = 2 * (int64_t)sorted[p];
+    const double wi = s.wy[i];
+    sum_l += wi * s.wy[i + 1];
+    w_l += wi;
+    if (xs[p + 1] <= xs[p] + FEATURE_THRESHOLD) continue;
+    const int64_t n_l = p - s.start + 1;
+    if (n_l < s.min_leaf || s.count - n_l < s.min_leaf) continue;
+    const double w_r = s.w_node - w_l;
+    if (w_l < s.min_weight_leaf || w_r < s.min_weight_leaf || w_l <= 0 || w_r <= 0) continue;
+    const double sum_r = sum_total - sum_l;
+    const double proxy = (sum_l * sum_l) / w_l + (sum_r * sum_r) / w_r;
+    if (proxy > best) {
+      best = proxy;
+      pos = p;
+    }
+  }
+  out[0] = best;
+  napi_value r;
+  CHECK(napi_create_int64(env, pos, &r));
+  return r;
+}
+
+napi_value mlsd_register_tree(napi_env env, napi_value exports) {
+  napi_value fn;
+  if (napi_create_function(env, "argsort", NAPI_AUTO_LENGTH, argsort, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "argsort", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "scanGini", NAPI_AUTO_LENGTH, scan_gini, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanGini", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "scanSquared", NAPI_AUTO_LENGTH, scan_squared, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanSquared", fn) != napi_ok) return NULL;
+  return exports;
+}
