@@ -20,6 +20,8 @@ export interface NativeKernels {
   sortColumns(data: Float64Array, rows: number, cols: number, subset: Int32Array | null, out: Float64Array, counts: Int32Array, hasMissing: Uint8Array, threads: number): void;
   /** Binning: column-major bins from +Infinity-padded thresholds (cols x 256), NaN to `missingBin`. */
   transformBins(data: Float64Array, rows: number, cols: number, padded: Float64Array, missingBin: number, out: Uint8Array, threads: number): void;
+  /** Histogram boosting: splitter.ts's best split; true when found, with out = gain, feature, bin, missingLeft, gLeft, hLeft, nLeft. */
+  findBestSplit(hist: Float64Array, d: number, nBinsNonMissing: Int32Array, hasMissing: Uint8Array, G: number, H: number, N: number, minSamplesLeaf: number, minHessianToSplit: number, l2: number, constantHessian: number, out: Float64Array): boolean;
   /** Trees: the indices that sort `values`, in the order lib/ensemble/argsort.ts gives. */
   argsort(values: Float64Array, out: Int32Array): void;
   /** Trees: tree-builder.ts's Gini split scan; returns the best position or -1, its proxy in out[0]. */
