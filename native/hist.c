@@ -5,14 +5,13 @@
  * fitted model is bit for bit the one the JavaScript fits. Large nodes split their features over threads;
  * each feature's histogram is summed by one thread, so the thread count changes nothing but time.
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "common.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { BIN_STRIDE = 256, MAX_THREADS = 64 };
+enum { BIN_STRIDE = 256 };
 /* Below this many (sample, feature) updates a node is cheaper on one thread than starting another. */
 #define THREAD_MIN_UPDATES 300000
 
@@ -61,24 +60,6 @@ static void *features(void *arg) {
   return NULL;
 }
 
-#define CHECK(call)                                                              \
-  do {                                                                           \
-    if ((call) != napi_ok) {                                                     \
-      napi_throw_error(env, NULL, "mlsd native histogram: N-API call failed: " #call); \
-      return NULL;                                                               \
-    }                                                                            \
-  } while (0)
-
-static void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t *length) {
-  napi_valuetype vt;
-  if (napi_typeof(env, v, &vt) != napi_ok || vt == napi_null || vt == napi_undefined) return NULL;
-  napi_typedarray_type type;
-  void *data;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &data, &buffer, &offset) != napi_ok || type != want) return NULL;
-  return data;
-}
 
 /*
  * histogram(hist, binned, n, d, partition, start, end, g, h | null, scratchG, scratchH, identity, threads):
@@ -124,14 +105,8 @@ static napi_value histogram(napi_env env, napi_callback_info info) {
   if (threads > d) threads = d;
   if (m * d < THREAD_MIN_UPDATES) threads = 1;
   hist_job_t jobs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
   for (int64_t t = 0; t < threads; t++) jobs[t] = (hist_job_t){hist, binned, n, start, m, partition, go, h ? ho : NULL, identity, d * t / threads, d * (t + 1) / threads};
-  int64_t started = 0;
-  for (int64_t t = 1; t < threads; t++, started++)
-    if (pthread_create(&tids[t], NULL, features, &jobs[t]) != 0) break;
-  features(&jobs[0]);
-  for (int64_t t = 1; t <= started; t++) pthread_join(tids[t], NULL);
-  for (int64_t t = started + 1; t < threads; t++) features(&jobs[t]);
+  run_jobs(features, jobs, sizeof(hist_job_t), threads);
   return NULL;
 }
 
@@ -288,18 +263,12 @@ static void run_features(bin_job_t *base, int64_t cols, int64_t threads, void *(
   if (threads > MAX_THREADS) threads = MAX_THREADS;
   if (threads > cols) threads = cols;
   bin_job_t jobs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
   for (int64_t t = 0; t < threads; t++) {
     jobs[t] = *base;
     jobs[t].f0 = cols * t / threads;
     jobs[t].f1 = cols * (t + 1) / threads;
   }
-  int64_t started = 0;
-  for (int64_t t = 1; t < threads; t++, started++)
-    if (pthread_create(&tids[t], NULL, fn, &jobs[t]) != 0) break;
-  fn(&jobs[0]);
-  for (int64_t t = 1; t <= started; t++) pthread_join(tids[t], NULL);
-  for (int64_t t = started + 1; t < threads; t++) fn(&jobs[t]);
+  run_jobs(fn, jobs, sizeof(bin_job_t), threads);
 }
 
 /* sortColumns(data, rows, cols, subset | null, out (cols x m), counts, hasMissing, threads) */

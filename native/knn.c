@@ -9,15 +9,14 @@
  * computed once and offered to both heaps (d(i, j) and d(j, i) round identically), with per-thread heaps merged
  * at the end. GCC compiles the kernel for AVX-512, AVX2 and baseline x86-64 and picks one at load time.
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "common.h"
 #include <pthread.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { QB = 4, PB = 8, CHUNK = 2048, MAX_THREADS = 64 };
+enum { QB = 4, PB = 8, CHUNK = 2048 };
 
 typedef struct {
   const double *pt;    /* points transposed in groups of PB: [group][col][PB] */
@@ -165,22 +164,7 @@ static int cmp_entries(const void *a, const void *b) {
   return x->i < y->i ? -1 : x->i > y->i;
 }
 
-#define CHECK(call)                                                        \
-  do {                                                                     \
-    if ((call) != napi_ok) {                                               \
-      napi_throw_error(env, NULL, "mlsd native knn: N-API call failed: " #call); \
-      return NULL;                                                         \
-    }                                                                      \
-  } while (0)
 
-static const double *float64_arg(napi_env env, napi_value v, size_t *length) {
-  napi_typedarray_type type;
-  void *data;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &data, &buffer, &offset) != napi_ok || type != napi_float64_array) return NULL;
-  return (const double *)data;
-}
 
 /* knn(points, nPoints, queries, nQueries, cols, k, excludeSelf, threads) -> [Int32Array indices, Float64Array distances] */
 static napi_value knn(napi_env env, napi_callback_info info) {
@@ -192,8 +176,8 @@ static napi_value knn(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t plen, qlen;
-  const double *points = float64_arg(env, argv[0], &plen);
-  const double *queries = float64_arg(env, argv[2], &qlen);
+  const double *points = typed(env, argv[0], napi_float64_array, &plen);
+  const double *queries = typed(env, argv[2], napi_float64_array, &qlen);
   int64_t n_points, n_queries, cols, k, threads;
   bool exclude_self;
   CHECK(napi_get_value_int64(env, argv[1], &n_points));
@@ -244,7 +228,6 @@ static napi_value knn(napi_env env, napi_callback_info info) {
    * that evens out the work (block b meets the n - 4b points after it). */
   int64_t *blocks = malloc((size_t)(n_blocks > 0 ? n_blocks : 1) * sizeof(int64_t));
   job_t jobs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
   int64_t fill = 0;
   for (int64_t t = 0; t < threads; t++) {
     const int64_t first = fill;
@@ -260,13 +243,7 @@ static napi_value knn(napi_env env, napi_callback_info info) {
     int32_t *hi = symmetric && t > 0 ? local_i + (t - 1) * n_queries * k : heap_i;
     jobs[t] = (job_t){pt, pnorm, queries, qnorm, n_points, n_queries, groups, cols, k, exclude_self, symmetric, hd, hi, blocks + first, fill - first};
   }
-  int64_t started = 0;
-  for (int64_t t = 1; t < threads; t++, started++)
-    if (pthread_create(&tids[t], NULL, run, &jobs[t]) != 0) break;
-  run(&jobs[0]);
-  for (int64_t t = 1; t <= started; t++) pthread_join(tids[t], NULL);
-  /* Threads that could not start: run their blocks here. */
-  for (int64_t t = started + 1; t < threads; t++) run(&jobs[t]);
+  run_jobs(run, jobs, sizeof(job_t), threads);
   free(blocks);
   /* Per-thread heaps into the first: no pair was offered to the same heap by two threads. */
   if (symmetric && threads > 1) {

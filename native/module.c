@@ -1,6 +1,5 @@
 /* The native module's entry: every kernel file registers its functions on the exports object. */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "common.h"
 
 napi_value mlsd_register_knn(napi_env env, napi_value exports);
 napi_value mlsd_register_hist(napi_env env, napi_value exports);

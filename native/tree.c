@@ -5,29 +5,12 @@
  * orders, the chosen splits and the fitted trees are the JavaScript's exactly. (The entropy scan needs
  * logarithms, which libm and V8 round differently, so it stays in JavaScript.)
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "common.h"
 #include <stdint.h>
 #include <stdlib.h>
 
 #define FEATURE_THRESHOLD 1e-7
 
-#define CHECK(call)                                                         \
-  do {                                                                      \
-    if ((call) != napi_ok) {                                                \
-      napi_throw_error(env, NULL, "mlsd native tree: N-API call failed: " #call); \
-      return NULL;                                                          \
-    }                                                                       \
-  } while (0)
-
-static void *typed(napi_env env, napi_value v, napi_typedarray_type want, size_t *length) {
-  napi_typedarray_type type;
-  void *data;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &data, &buffer, &offset) != napi_ok || type != want) return NULL;
-  return data;
-}
 
 static inline void swap(int32_t *a, int64_t i, int64_t j) {
   const int32_t t = a[i];

@@ -26,6 +26,7 @@ import {
 import { expectedMaxOfNormals } from "../../../lib/distributed/simulate.js";
 import { binaryCrossentropy } from "../../../lib/loss/index.js";
 import { py } from "../../helpers/python.js";
+import { tinyProblem } from "../../helpers/tiny-mlp.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -102,22 +103,13 @@ describe("all-reduce", () => {
 
 describe("data parallelism", () => {
   it("four workers with ring all-reduce train exactly as one worker on the full batch", async () => {
-    const rng = new Random(3);
-    const X = tf.tensor2d(Array.from({ length: 64 }, () => Array.from({ length: 5 }, () => rng.normal())));
-    const y = tf.tensor1d(Array.from({ length: 64 }, () => (rng.random() < 0.5 ? 1 : 0)));
-    const make = () => {
-      const m = tf.sequential();
-      m.add(tf.layers.dense({ units: 8, activation: "tanh", inputShape: [5], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
-      m.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
-      return m;
-    };
+    const { X, y, make, weights: w } = tinyProblem();
     const single = make();
     const four = make();
     const ps = make();
     const r1 = await trainDataParallel(single, X, y, { workers: 1, loss: binaryCrossentropy(), steps: 20, learningRate: 0.5 });
     const r4 = await trainDataParallel(four, X, y, { workers: 4, loss: binaryCrossentropy(), steps: 20, learningRate: 0.5 });
     await trainDataParallel(ps, X, y, { workers: 4, loss: binaryCrossentropy(), steps: 20, learningRate: 0.5, allReduce: "parameter-server" });
-    const w = (m: tf.LayersModel) => m.getWeights().flatMap((t) => Array.from(t.dataSync()));
     w(four).forEach((v, i) => expect(v).toBeCloseTo(w(single)[i]!, 5));
     w(ps).forEach((v, i) => expect(v).toBeCloseTo(w(single)[i]!, 5));
     r4.losses.forEach((l, i) => expect(l).toBeCloseTo(r1.losses[i]!, 5));

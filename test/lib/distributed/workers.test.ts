@@ -9,8 +9,8 @@ import { createServer } from "node:net";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { launch, ringAllReduce, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
-import { Random } from "../../../dist/lib/core/index.js";
 import { binaryCrossentropy } from "../../../dist/lib/loss/index.js";
+import { tinyProblem } from "../../helpers/tiny-mlp.js";
 
 const WORKER = "test/fixtures/allreduce-worker.mjs";
 type Out = { rank: number; size: number; out: { buf: Float32Array; stats: { bytesSent: number; steps: number } }[]; root: Float32Array };
@@ -100,16 +100,7 @@ describe("collectives between processes over ZeroMQ (TCP loopback)", () => {
 });
 
 describe("trainDistributed", () => {
-  const rng = new Random(3);
-  const X = tf.tensor2d(Array.from({ length: 64 }, () => Array.from({ length: 5 }, () => rng.normal())));
-  const y = tf.tensor1d(Array.from({ length: 64 }, () => (rng.random() < 0.5 ? 1 : 0)));
-  const make = () => {
-    const m = tf.sequential();
-    m.add(tf.layers.dense({ units: 8, activation: "tanh", inputShape: [5], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
-    m.add(tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
-    return m;
-  };
-  const weights = (m: tf.LayersModel) => m.getWeights().flatMap((t) => Array.from(t.dataSync()));
+  const { X, y, make, weights } = tinyProblem();
 
   it("four workers, on threads or on processes over TCP, end where one worker on the full batch ends", async () => {
     const single = make();
