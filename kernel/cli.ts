@@ -96,9 +96,13 @@ program
   .option("--max-queue-delay-ms <ms>", "longest wait for a batch to fill", intOption("--max-queue-delay-ms", 0), 5)
   .option("--max-queue-size <n>", "instances allowed to wait before answering 429", intOption("--max-queue-size", 1), 1024)
   .action(async (opts: { model: string; port: number; host: string; maxBatchSize: number; maxQueueDelayMs: number; maxQueueSize: number }) => {
-    const [{ loadSavedModel, serve }, { useBackend, describeBackend }] = await Promise.all([import("../lib/deploy/index.js"), import("../lib/backend/index.js")]);
-    // The backend as the kernel chooses it (MLSD_BACKEND overrides), named in the log.
-    process.stdout.write(`mlsd serve: ${describeBackend(await useBackend())}\n`);
+    const { loadSavedModel, readManifest, serve } = await import("../lib/deploy/index.js");
+    // A tfjs model runs on the backend the kernel would choose (MLSD_BACKEND overrides), named in the log;
+    // estimators need no tfjs at all.
+    if (readManifest(opts.model).kind === "tfjs") {
+      const { useBackend, describeBackend } = await import("../lib/backend/index.js");
+      process.stdout.write(`mlsd serve: ${describeBackend(await useBackend())}\n`);
+    }
     const model = await loadSavedModel(opts.model);
     const running = await serve(model, { port: opts.port, host: opts.host, maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxQueueDelayMs, maxQueueSize: opts.maxQueueSize });
     process.stdout.write(`mlsd serve: ${opts.model} (version ${model.manifest.version}) on ${running.url}\n`);
@@ -142,8 +146,7 @@ program
     } catch (err) {
       throw new Error(`--args must be JSON; got '${opts.args}' (${(err as Error).message})`);
     }
-    const [{ ZmqTransport }, { runRank }, { pathToFileURL }, { resolve }] = await Promise.all([import("../lib/distributed/transport.js"), import("../lib/distributed/worker-main.js"), import("node:url"), import("node:path")]);
-    const { existsSync } = await import("node:fs");
+    const [{ ZmqTransport }, { runRank }, { pathToFileURL }, { resolve }, { existsSync }] = await Promise.all([import("../lib/distributed/transport.js"), import("../lib/distributed/worker-main.js"), import("node:url"), import("node:path"), import("node:fs")]);
     if (!existsSync(resolve(module))) throw new Error(`the worker module '${module}' does not exist`);
     const transport = await ZmqTransport.open(opts.rank, peers);
     const result = await runRank(pathToFileURL(resolve(module)).href, transport, args);

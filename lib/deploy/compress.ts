@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
 import { toFloat16 } from "../distributed/precision.js";
+import { trainableVariables } from "../loss/common.js";
 
 export interface CompressedModel {
   model: tf.LayersModel;
@@ -106,7 +107,7 @@ export async function distill(teacher: tf.LayersModel, student: tf.LayersModel, 
   const xs = tf.tensor2d(X);
   const teacherLogits = tf.tidy(() => teacher.predict(xs) as tf.Tensor);
   const yt = units === 1 ? tf.tensor2d(y, [y.length, 1]) : tf.oneHot(tf.tensor1d(y, "int32"), units).toFloat();
-  const vars = student.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const vars = trainableVariables(student);
   const optimizer = tf.train.adam(options.learningRate ?? 0.01);
   const batch = options.batchSize ?? 64;
   const losses: number[] = [];

@@ -1,5 +1,5 @@
 /** Deployment: models saved with a manifest, online prediction with dynamic batching, and the metrics it exports. */
-export { saveModel, loadSavedModel, toRow, type Manifest, type InputField, type LoadedModel } from "./model-store.js";
+export { saveModel, loadSavedModel, readManifest, toRow, type Manifest, type InputField, type LoadedModel } from "./model-store.js";
 export { serve, type ServeOptions, type RunningServer } from "./server.js";
 export { ServerMetrics, Histogram } from "./metrics.js";
 export { batchPredict, type BatchPredictOptions } from "./batch-predict.js";

@@ -70,12 +70,18 @@ export async function saveModel(model: Estimator | tf.LayersModel, dir: string, 
   }
 }
 
-/** Loads a saved model folder. @example const { manifest, predict } = await loadSavedModel("models/delay/1") */
-export async function loadSavedModel(dir: string): Promise<LoadedModel> {
+/** A saved model's manifest, without loading the model. @example readManifest("models/delay/1").kind // "tfjs" */
+export function readManifest(dir: string): Manifest {
   const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) throw new InputError(`loadSavedModel: no manifest.json in '${dir}'.`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
   if (manifest.format !== "mlsd-deploy") throw new InputError(`loadSavedModel: '${manifestPath}' is not an mlsd deployment manifest.`);
+  return manifest;
+}
+
+/** Loads a saved model folder. @example const { manifest, predict } = await loadSavedModel("models/delay/1") */
+export async function loadSavedModel(dir: string): Promise<LoadedModel> {
+  const manifest = readManifest(dir);
   if (manifest.kind === "tfjs") {
     const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
     const weights = readFileSync(join(dir, "weights.bin"));

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
+import { trainableVariables } from "../loss/common.js";
 import type { Loss } from "../loss/types.js";
 
 export interface CheckpointOptions {
@@ -20,7 +21,7 @@ function chain(model: tf.LayersModel): tf.layers.Layer[] {
   return layers;
 }
 
-const variablesOf = (layers: tf.layers.Layer[]) => layers.flatMap((l) => l.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+const variablesOf = (layers: tf.layers.Layer[]) => layers.flatMap((l) => trainableVariables(l));
 const applyAll = (layers: tf.layers.Layer[], x: tf.Tensor) => layers.reduce((a, l) => l.apply(a, { training: true }) as tf.Tensor, x);
 
 /**

@@ -12,9 +12,11 @@ import type { AllReduceOptions } from "./collectives.js";
 import type { WorkerContext } from "./launch.js";
 import { applyFlatGradients, flatWeights, setFlatWeights, shardGradients, trainableVariables } from "./replica.js";
 
+const LOSSES = { binaryCrossentropy: losses.binaryCrossentropy, categoricalCrossentropy: losses.categoricalCrossentropy, sigmoidFocalLoss: losses.sigmoidFocalLoss, softmaxFocalLoss: losses.softmaxFocalLoss } as const;
+
 /** A loss by name from mlsd/loss, with its options: functions cannot travel to another thread or machine. */
 export interface LossSpec {
-  name: "binaryCrossentropy" | "categoricalCrossentropy" | "sigmoidFocalLoss" | "softmaxFocalLoss";
+  name: keyof typeof LOSSES;
   options?: Record<string, unknown>;
 }
 
@@ -44,9 +46,8 @@ export interface DdpResult {
 }
 
 export function makeLoss(spec: LossSpec): Loss {
-  const factory = (losses as unknown as Record<string, (o?: object) => Loss>)[spec.name];
-  if (!["binaryCrossentropy", "categoricalCrossentropy", "sigmoidFocalLoss", "softmaxFocalLoss"].includes(spec.name) || !factory) throw new Error(`unknown loss ${JSON.stringify(spec.name)}; use binaryCrossentropy, categoricalCrossentropy, sigmoidFocalLoss or softmaxFocalLoss`);
-  return factory(spec.options ?? {});
+  if (!Object.hasOwn(LOSSES, spec.name)) throw new Error(`unknown loss ${JSON.stringify(spec.name)}; use ${Object.keys(LOSSES).join(", ")}`);
+  return (LOSSES[spec.name] as (o?: object) => Loss)(spec.options ?? {});
 }
 
 export function makeOptimizer(name: DdpJob["optimizer"], lr: number): tf.Optimizer {

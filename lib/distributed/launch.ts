@@ -103,8 +103,8 @@ function gather<R>(N: number, stopAll: () => void) {
   };
 }
 
-async function runThreads<R>(main: string, url: string, N: number, argsOf: (r: number) => unknown): Promise<R[]> {
-  const ports = await threadPorts(N);
+function runThreads<R>(main: string, url: string, N: number, argsOf: (r: number) => unknown): Promise<R[]> {
+  const ports = threadPorts(N);
   const threads: Worker[] = [];
   const g = gather<R>(N, () => threads.forEach((t) => void t.terminate()));
   for (let rank = 0; rank < N; rank++) {
@@ -121,7 +121,7 @@ async function runThreads<R>(main: string, url: string, N: number, argsOf: (r: n
   return g.promise;
 }
 
-async function runProcesses<R>(main: string, url: string, N: number, argsOf: (r: number) => unknown, host: string): Promise<R[]> {
+function runProcesses<R>(main: string, url: string, N: number, argsOf: (r: number) => unknown, host: string): Promise<R[]> {
   const children: ChildProcess[] = [];
   const g = gather<R>(N, () => children.forEach((c) => c.kill("SIGKILL")));
   const endpoints = new Array<string>(N);

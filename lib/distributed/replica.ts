@@ -7,9 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Loss } from "../loss/types.js";
 
 /** The model's trainable variables, in the order the flat buffers use. */
-export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-}
+export { trainableVariables } from "../loss/common.js";
 
 /** Total values in the variables. */
 export function flatSize(vars: tf.Variable[]): number {

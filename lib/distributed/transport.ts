@@ -4,7 +4,7 @@
  * threads on one machine (MessagePorts, buffers transferred without copying) and processes on one or several
  * machines over TCP (ZeroMQ PUSH/PULL sockets). Messages between two ranks arrive in the order they were sent.
  */
-import type { MessagePort } from "node:worker_threads";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 
 export interface Transport {
@@ -25,6 +25,7 @@ export interface Transport {
 export class Mailbox {
   private readonly waiting = new Map<string, Float32Array[]>();
   private readonly wanted = new Map<string, { resolve: (m: Float32Array) => void; reject: (e: Error) => void }[]>();
+  private readonly gone = new Map<number, Error>();
   private failure: Error | undefined;
 
   deliver(from: number, tag: number, data: Float32Array): void {
@@ -33,7 +34,7 @@ export class Mailbox {
     const taker = takers?.shift();
     if (takers?.length === 0) this.wanted.delete(key);
     if (taker) taker.resolve(data);
-    else this.waiting.set(key, [...(this.waiting.get(key) ?? []), data]);
+    else listAt(this.waiting, key).push(data);
   }
 
   take(from: number, tag: number): Promise<Float32Array> {
@@ -46,10 +47,8 @@ export class Mailbox {
     }
     const failure = this.failure ?? this.gone.get(from);
     if (failure) return Promise.reject(failure);
-    return new Promise((resolve, reject) => this.wanted.set(key, [...(this.wanted.get(key) ?? []), { resolve, reject }]));
+    return new Promise((resolve, reject) => listAt(this.wanted, key).push({ resolve, reject }));
   }
-
-  private readonly gone = new Map<number, Error>();
 
   /** Rank `from` will send nothing more: its pending and future `take`s fail once its queue is empty. */
   closed(from: number, err: Error): void {
@@ -69,13 +68,15 @@ export class Mailbox {
   }
 }
 
-export function checkPeer(owner: string, peer: number, self: number, size: number): void {
-  if (!(Number.isInteger(peer) && peer >= 0 && peer < size) || peer === self) throw new InputError(`${owner}: peer rank must be an integer in [0, ${size}) other than ${self}; got ${peer}.`);
+/** The list stored under `key`, created empty if there is none. */
+function listAt<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }
 
-/** A standalone copy whose buffer can be transferred: subarray views would take their whole buffer along. */
-function ownCopy(data: Float32Array): Float32Array {
-  return data.slice();
+function checkPeer(owner: string, peer: number, self: number, size: number): void {
+  if (!(Number.isInteger(peer) && peer >= 0 && peer < size) || peer === self) throw new InputError(`${owner}: peer rank must be an integer in [0, ${size}) other than ${self}; got ${peer}.`);
 }
 
 /** Messages as the threads transport posts them. */
@@ -104,8 +105,9 @@ export class ThreadTransport implements Transport {
 
   async send(to: number, tag: number, data: Float32Array): Promise<void> {
     checkPeer("ThreadTransport.send", to, this.rank, this.size);
+    // A standalone copy (a subarray view would take its whole buffer along when transferred).
     const reused = this.pool.get(data.length)?.pop();
-    const copy = reused ?? ownCopy(data);
+    const copy = reused ?? data.slice();
     if (reused) reused.set(data);
     this.ports[to]!.postMessage({ tag, data: copy } satisfies PortMessage, [copy.buffer as ArrayBuffer]);
   }
@@ -128,8 +130,7 @@ export class ThreadTransport implements Transport {
 }
 
 /** A full mesh of MessageChannels for `size` threads: `ports[r][p]` is rank r's end of the channel to rank p. */
-export async function threadPorts(size: number): Promise<(MessagePort | null)[][]> {
-  const { MessageChannel } = await import("node:worker_threads");
+export function threadPorts(size: number): (MessagePort | null)[][] {
   const ports: (MessagePort | null)[][] = Array.from({ length: size }, () => new Array<MessagePort | null>(size).fill(null));
   for (let a = 0; a < size; a++)
     for (let b = a + 1; b < size; b++) {

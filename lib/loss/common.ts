@@ -3,6 +3,15 @@ import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
 import type { Reduction } from "./types.js";
 
+/**
+ * The tf.Variables behind a model's (or a layer's) trainable weights, in order: what tf.variableGrads and
+ * optimizers take. tfjs keeps them in LayerVariable's `val`, which its types do not expose.
+ * @example tf.variableGrads(() => loss, trainableVariables(model))
+ */
+export function trainableVariables(owner: { trainableWeights: readonly unknown[] }): tf.Variable[] {
+  return owner.trainableWeights.map((w) => (w as { val: tf.Variable }).val);
+}
+
 /** Logits and targets as matching [n] vectors (binary losses accept [n] or [n, 1]). */
 export function binaryShapes(yTrue: tf.Tensor, yPred: tf.Tensor, owner: string): [tf.Tensor1D, tf.Tensor1D] {
   const flat = (t: tf.Tensor, name: string) => {

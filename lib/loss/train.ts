@@ -4,6 +4,7 @@ import { InputError } from "../core/errors.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { checkArray, checkLabels, type Label } from "../core/validation.js";
 import { progress } from "../display/progress.js";
+import { trainableVariables } from "./common.js";
 import { binaryCrossentropy, categoricalCrossentropy } from "./cross-entropy.js";
 import type { Loss } from "./types.js";
 
@@ -74,7 +75,7 @@ export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unkn
   let best = Infinity;
   let bestWeights: tf.Tensor[] | null = null;
   let waited = 0;
-  const trainable = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const trainable = trainableVariables(model);
   if (trainable.length === 0) throw new InputError("trainClassifier: the model has no trainable weights (every layer is frozen).");
   const bar = options.progress === false ? null : progress(epochs, { label: "train" });
   try {

@@ -63,7 +63,7 @@ export function nativeStatus(): string {
   return why;
 }
 
-/** Threads for native kernels: MLSD_THREADS, else the machine's cores (at most 8). */
+/** Threads for the native kernels and the JavaScript histogram workers: MLSD_THREADS, else the machine's cores (at most 8). */
 export function nativeThreads(): number {
   const env = Number(process.env["MLSD_THREADS"]);
   if (Number.isInteger(env) && env >= 1) return env;

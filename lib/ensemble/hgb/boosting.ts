@@ -100,7 +100,15 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   const par = !kernels && Number.isFinite(maxLeafNodes) && nt >= 5_000 ? ParallelHistograms.open(nt, d, maxLeafNodes + 3) : null;
   let ctx: GrowContext;
   if (kernels) {
-    ctx = { binned, n: nt, d, mapper, partition: new Uint32Array(nt), tmp: new Uint32Array(nt), pool: [], scratch: { g: new Float64Array(nt), h: new Float64Array(nt) }, native: { kernels, threads: nativeThreads() } };
+    const threads = nativeThreads();
+    const partition = new Uint32Array(nt);
+    const tmp = new Uint32Array(nt);
+    const scratch = { g: new Float64Array(nt), h: new Float64Array(nt) };
+    ctx = {
+      binned, n: nt, d, mapper, partition, tmp, pool: [], scratch,
+      build: (hist, s, e, gg, hh, id) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, scratch.g, scratch.h, id, threads),
+      split: (f, s, e, bin, missingLeft) => kernels.partition(partition, tmp, binned, nt, f, s, e, bin, mapper.maxBins, missingLeft),
+    };
   } else if (par) {
     par.binned.set(binned);
     ctx = { binned: par.binned, n: nt, d, mapper, partition: par.partition, tmp: new Uint32Array(nt), pool: [...par.hists], scratch: par.scratch, build: (hist, s, e, gg, hh, id) => par.build(hist, s, e, gg, hh, id) };

@@ -6,7 +6,6 @@
 import type { BinMapper } from "./binning.js";
 import { buildHistogram, histogramSize, subtractHistogram, type HistogramScratch } from "./histogram.js";
 import { findBestSplit, type SplitInfo, type SplitParams } from "./splitter.js";
-import type { NativeKernels } from "../../native/index.js";
 
 /** A fitted tree of the boosting ensemble; `left[i] === -1` marks a leaf. */
 export interface HistTree {
@@ -40,10 +39,10 @@ export interface GrowContext {
   /** Spare histogram buffers, reused across nodes and trees. */
   pool: Float64Array[];
   scratch: HistogramScratch;
-  /** Builds a node's histogram on several threads (see parallel.ts); absent: one thread. */
+  /** Builds a node's histogram elsewhere (native kernels, or worker threads: see boosting.ts); absent: here, in JavaScript. */
   build?: (hist: Float64Array, start: number, end: number, g: Float32Array, h: Float32Array | null, identity: boolean) => void;
-  /** The native kernels (histograms and partitions, same arithmetic), when built. */
-  native?: { kernels: NativeKernels; threads: number };
+  /** Partitions a node at a split elsewhere (the native kernel), returning the first right-hand position; absent: here. */
+  split?: (feature: number, start: number, end: number, binThreshold: number, missingLeft: boolean) => number;
 }
 
 export interface Leaf {
@@ -72,12 +71,7 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
   const nodes = { feature: [] as number[], num: [] as number[], bin: [] as number[], miss: [] as number[], left: [] as number[], right: [] as number[], value: [] as number[] };
   const leaves: Leaf[] = [];
   const hc = params.constantHessian;
-  const native = ctx.native;
-  const histogram = (hist: Float64Array, start: number, end: number, identity = false) => {
-    if (native) native.kernels.histogram(hist, binned, stride, d, partition, start, end, g, h, scratch.g, scratch.h, identity, native.threads);
-    else if (ctx.build) ctx.build(hist, start, end, g, h, identity);
-    else buildHistogram(hist, binned, stride, d, partition, start, end, g, h, scratch, identity);
-  };
+  const histogram = (hist: Float64Array, start: number, end: number, identity = false) => (ctx.build ? ctx.build(hist, start, end, g, h, identity) : buildHistogram(hist, binned, stride, d, partition, start, end, g, h, scratch, identity));
 
   const newNode = (start: number, end: number, depth: number, G: number, H: number): GrowingNode => {
     const id = nodes.feature.length;
@@ -125,24 +119,7 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
     const node = splittable.splice(bi, 1)[0]!;
     const s = node.split!;
     const f = s.feature;
-    const missingBin = mapper.maxBins;
-    // Stable partition: left samples in place, right ones through tmp.
-    let mid: number;
-    if (native) mid = native.kernels.partition(partition, tmp, binned, stride, f, node.start, node.end, s.binThreshold, missingBin, s.missingLeft);
-    else {
-      let l = node.start;
-      let r = 0;
-      const col = f * stride;
-      for (let p = node.start; p < node.end; p++) {
-        const i = partition[p]!;
-        const b = binned[col + i]!;
-        const goLeft = b === missingBin ? s.missingLeft : b <= s.binThreshold;
-        if (goLeft) partition[l++] = i;
-        else tmp[r++] = i;
-      }
-      partition.set(tmp.subarray(0, r), l);
-      mid = l;
-    }
+    const mid = ctx.split ? ctx.split(f, node.start, node.end, s.binThreshold, s.missingLeft) : partitionNode(partition, tmp, binned, f * stride, node.start, node.end, s.binThreshold, mapper.maxBins, s.missingLeft);
     nodes.feature[node.id] = f;
     nodes.bin[node.id] = s.binThreshold;
     const thr = mapper.thresholds[f]!;
@@ -197,6 +174,21 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
     value: Float64Array.from(nodes.value),
   };
   return { tree, leaves };
+}
+
+/** The stable partition of a node at a split: left samples in place, right ones after them (through tmp); returns where the right ones start. */
+function partitionNode(partition: Uint32Array, tmp: Uint32Array, binned: Uint8Array, col: number, start: number, end: number, binThreshold: number, missingBin: number, missingLeft: boolean): number {
+  let l = start;
+  let r = 0;
+  for (let p = start; p < end; p++) {
+    const i = partition[p]!;
+    const b = binned[col + i]!;
+    const goLeft = b === missingBin ? missingLeft : b <= binThreshold;
+    if (goLeft) partition[l++] = i;
+    else tmp[r++] = i;
+  }
+  partition.set(tmp.subarray(0, r), l);
+  return l;
 }
 
 /** Raw-value prediction of one tree, added into `out` (NaN follows the learned missing direction). */

@@ -4,21 +4,17 @@
  * nodes take). Results are bit-identical to one thread: each feature is summed in the same order either way.
  */
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { nativeThreads } from "../../native/index.js";
 import { CTRL, type WorkerSetup } from "./parallel-protocol.js";
 import { gatherGradients, histogramFeatures, type HistogramScratch } from "./histogram.js";
 
 const WORKER_URL = new URL("./hist-worker.js", import.meta.url);
 let workers: Worker[] = [];
 
-/** Threads for histograms: MLSD_THREADS, else the machine's cores (at most 8). */
-export function histogramThreads(): number {
-  const env = Number(process.env.MLSD_THREADS);
-  if (Number.isInteger(env) && env >= 1) return env;
-  return Math.min(availableParallelism(), 8);
-}
+/** Threads for histograms: the same count as the native kernels (MLSD_THREADS, else the cores, at most 8). */
+export const histogramThreads = nativeThreads;
 
 function ensureWorkers(count: number): Worker[] | null {
   // Running from TypeScript sources (tests) there is no compiled worker file: stay on one thread.
