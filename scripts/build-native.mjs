@@ -35,7 +35,7 @@ const out = join(root, "native", "build", "mlsd_native.node");
 mkdirSync(dirname(out), { recursive: true });
 const tmp = `${out}.tmp-${process.pid}`;
 // -std=c11 keeps floating-point contraction off, so the kernels round exactly as the JavaScript paths do.
-const args = ["-O3", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", tmp, ...sources, "-lpthread", "-lm"];
+const args = ["-O3", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror=implicit-int", "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", tmp, ...sources, "-lpthread", "-lm"];
 const res = spawnSync(cc, args, { encoding: "utf8" });
 if (res.status !== 0) {
   // No stale module from older sources either: the library must fall back, not run old code.

@@ -103,11 +103,12 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     const threads = nativeThreads();
     const partition = new Uint32Array(nt);
     const tmp = new Uint32Array(nt);
-    const scratch = { g: new Float64Array(nt), h: new Float64Array(nt) };
+    const pairs = new Float32Array(2 * nt);
     ctx = {
-      binned, n: nt, d, mapper, partition, tmp, pool: [], scratch,
-      build: (hist, s, e, gg, hh, id) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, scratch.g, scratch.h, id, threads),
+      binned, n: nt, d, mapper, partition, tmp, pool: [], scratch: { g: new Float64Array(0), h: new Float64Array(0) },
+      build: (hist, s, e, gg, hh, id) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, pairs, id, threads),
       split: (f, s, e, bin, missingLeft) => kernels.partition(partition, tmp, binned, nt, f, s, e, bin, mapper.maxBins, missingLeft),
+      subtract: (parent, child) => kernels.subtractHistogram(parent, child),
     };
   } else if (par) {
     par.binned.set(binned);
@@ -138,7 +139,8 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   const tol = o.tol ?? 1e-7;
   try {
   for (let it = 0; it < maxIter; it++) {
-    gradients(kind, raw, train.y, trees, train.w, g, h);
+    if (kernels && kind === "binary" && train.y instanceof Int32Array) kernels.logisticGradients(raw, train.y, train.w, g[0]!, h[0]!, nativeThreads());
+    else gradients(kind, raw, train.y, trees, train.w, g, h);
     const iteration: HistTree[] = [];
     for (let c = 0; c < trees; c++) {
       for (let i = 0; i < nt; i++) ctx.partition[i] = i; // sequential root scan each tree

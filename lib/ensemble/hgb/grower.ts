@@ -43,6 +43,8 @@ export interface GrowContext {
   build?: (hist: Float64Array, start: number, end: number, g: Float32Array, h: Float32Array | null, identity: boolean) => void;
   /** Partitions a node at a split elsewhere (the native kernel), returning the first right-hand position; absent: here. */
   split?: (feature: number, start: number, end: number, binThreshold: number, missingLeft: boolean) => number;
+  /** parent -= child elsewhere (the native kernel); absent: here. */
+  subtract?: (parent: Float64Array, child: Float64Array) => void;
 }
 
 export interface Leaf {
@@ -146,7 +148,7 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
       const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
       small.hist = take();
       histogram(small.hist, small.start, small.end);
-      subtractHistogram(node.hist!, small.hist);
+      (ctx.subtract ?? subtractHistogram)(node.hist!, small.hist);
       large.hist = node.hist;
     } else if (node.hist) {
       pool.push(node.hist);

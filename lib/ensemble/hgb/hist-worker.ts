@@ -1,7 +1,7 @@
 /** Worker side of the parallel histograms: waits on shared control words, builds its features' histograms. */
 import { parentPort } from "node:worker_threads";
 import { CTRL, type WorkerSetup } from "./parallel-protocol.js";
-import { histogramFeatures } from "./histogram.js";
+import { histogramFeatures, histogramSize } from "./histogram.js";
 
 parentPort!.on("message", (setup: WorkerSetup) => {
   const ctrl = new Int32Array(setup.ctrl);
@@ -9,7 +9,7 @@ parentPort!.on("message", (setup: WorkerSetup) => {
   const partition = new Uint32Array(setup.partition);
   const go = new Float64Array(setup.go);
   const ho = new Float64Array(setup.ho);
-  const slotSize = setup.d * 256 * 3;
+  const slotSize = histogramSize(setup.d);
   const hists = Array.from({ length: setup.slots }, (_, s) => new Float64Array(setup.hists, s * slotSize * 8, slotSize));
   let seen = Atomics.load(ctrl, CTRL.SEQ);
   Atomics.add(ctrl, CTRL.READY, 1);

@@ -1,14 +1,17 @@
 /**
- * Gradient histograms: per feature and bin, the sums of gradients, hessians and the sample count, interleaved
- * (stride 3) in one Float64Array with 256 bins per feature. Built feature by feature over column-major bins
- * with the node's gradients gathered in partition order first (scikit-learn's "ordered gradients"): each
- * feature's 6 KB histogram stays in L1 while its column streams through.
+ * Gradient histograms: per feature and bin, the sums of gradients, hessians and the sample count, and a zero
+ * (four fields, so the native kernel adds a bin's update as one 32-byte vector) in one Float64Array with 256
+ * bins per feature. Built feature by feature over column-major bins with the node's gradients gathered in
+ * partition order first (scikit-learn's "ordered gradients"): each feature's 8 KB histogram stays in L1
+ * while its column streams through.
  */
 
 export const BIN_STRIDE = 256;
+/** Fields per bin: gradient sum, hessian sum (0 when hessians are constant), count, 0. */
+export const HIST_FIELDS = 4;
 
 export function histogramSize(d: number): number {
-  return d * BIN_STRIDE * 3;
+  return d * BIN_STRIDE * HIST_FIELDS;
 }
 
 /** Scratch buffers for ordered gradients, sized for the largest node. */
@@ -37,21 +40,21 @@ export function buildHistogram(hist: Float64Array, binned: Uint8Array, n: number
 
 /** The histograms of features [f0, f1) from gathered gradients; threads split a node's features with this. */
 export function histogramFeatures(hist: Float64Array, binned: Uint8Array, n: number, partition: Uint32Array, start: number, m: number, go: Float64Array, ho: Float64Array | null, f0: number, f1: number, identity = false): void {
-  hist.fill(0, f0 * BIN_STRIDE * 3, f1 * BIN_STRIDE * 3);
+  hist.fill(0, f0 * BIN_STRIDE * HIST_FIELDS, f1 * BIN_STRIDE * HIST_FIELDS);
   const h = ho;
   // Four features per pass: four independent read-modify-write chains, so a run of samples in one bin does
-  // not serialise on store-to-load forwarding; four 6 KB histograms still fit in L1.
+  // not serialise on store-to-load forwarding; four 8 KB histograms still fit in L1.
   let f = f0;
   for (; f + 4 <= f1; f += 4) {
     const c0 = f * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-    const b0 = f * BIN_STRIDE * 3, b1 = b0 + BIN_STRIDE * 3, b2 = b1 + BIN_STRIDE * 3, b3 = b2 + BIN_STRIDE * 3;
+    const b0 = f * BIN_STRIDE * HIST_FIELDS, b1 = b0 + BIN_STRIDE * HIST_FIELDS, b2 = b1 + BIN_STRIDE * HIST_FIELDS, b3 = b2 + BIN_STRIDE * HIST_FIELDS;
     for (let p = 0; p < m; p++) {
       const i = identity ? start + p : partition[start + p]!;
       const gi = go[p]!;
-      const k0 = b0 + binned[c0 + i]! * 3;
-      const k1 = b1 + binned[c1 + i]! * 3;
-      const k2 = b2 + binned[c2 + i]! * 3;
-      const k3 = b3 + binned[c3 + i]! * 3;
+      const k0 = b0 + binned[c0 + i]! * HIST_FIELDS;
+      const k1 = b1 + binned[c1 + i]! * HIST_FIELDS;
+      const k2 = b2 + binned[c2 + i]! * HIST_FIELDS;
+      const k3 = b3 + binned[c3 + i]! * HIST_FIELDS;
       hist[k0]! += gi;
       hist[k1]! += gi;
       hist[k2]! += gi;
@@ -71,9 +74,9 @@ export function histogramFeatures(hist: Float64Array, binned: Uint8Array, n: num
   }
   for (; f < f1; f++) {
     const col = f * n;
-    const base = f * BIN_STRIDE * 3;
+    const base = f * BIN_STRIDE * HIST_FIELDS;
     for (let p = 0; p < m; p++) {
-      const k = base + binned[col + (identity ? start + p : partition[start + p]!)]! * 3;
+      const k = base + binned[col + (identity ? start + p : partition[start + p]!)]! * HIST_FIELDS;
       hist[k]! += go[p]!;
       if (h) hist[k + 1]! += h[p]!;
       hist[k + 2]!++;

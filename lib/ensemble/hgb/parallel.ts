@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { nativeThreads } from "../../native/index.js";
 import { CTRL, type WorkerSetup } from "./parallel-protocol.js";
-import { gatherGradients, histogramFeatures, type HistogramScratch } from "./histogram.js";
+import { gatherGradients, histogramFeatures, histogramSize, type HistogramScratch } from "./histogram.js";
 
 const WORKER_URL = new URL("./hist-worker.js", import.meta.url);
 let workers: Worker[] = [];
@@ -38,12 +38,12 @@ export class ParallelHistograms {
 
   private constructor(private readonly team: Worker[], private readonly n: number, private readonly d: number, slots: number) {
     const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
-    const bufs = { ctrl: sab(4 * (CTRL.RANGES + 2 * team.length)), binned: sab(n * d), partition: sab(4 * n), go: sab(8 * n), ho: sab(8 * n), hists: sab(8 * slots * d * 256 * 3) };
+    const bufs = { ctrl: sab(4 * (CTRL.RANGES + 2 * team.length)), binned: sab(n * d), partition: sab(4 * n), go: sab(8 * n), ho: sab(8 * n), hists: sab(8 * slots * histogramSize(d)) };
     this.ctrl = new Int32Array(bufs.ctrl);
     this.binned = new Uint8Array(bufs.binned);
     this.partition = new Uint32Array(bufs.partition);
     this.scratch = { g: new Float64Array(bufs.go), h: new Float64Array(bufs.ho) };
-    const size = d * 256 * 3;
+    const size = histogramSize(d);
     this.hists = Array.from({ length: slots }, (_, s) => new Float64Array(bufs.hists, s * size * 8, size));
     this.hists.forEach((h, s) => this.slotOf.set(h, s));
     team.forEach((w, index) => w.postMessage({ index, ...bufs, slots, n, d } satisfies WorkerSetup));

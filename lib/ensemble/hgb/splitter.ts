@@ -1,6 +1,6 @@
 /** Best split of a node from its histogram: scikit-learn's gain, missing values tried on both sides. */
 import type { BinMapper } from "./binning.js";
-import { BIN_STRIDE } from "./histogram.js";
+import { BIN_STRIDE, HIST_FIELDS } from "./histogram.js";
 import { nativeKernels } from "../../native/index.js";
 
 export interface SplitInfo {
@@ -39,7 +39,7 @@ export function findBestSplit(hist: Float64Array, d: number, mapper: BinMapper, 
   let best: SplitInfo | null = null;
   let bestGain = 0;
   for (let f = 0; f < d; f++) {
-    const base = f * BIN_STRIDE * 3;
+    const base = f * BIN_STRIDE * HIST_FIELDS;
     const nonMissing = mapper.nBinsNonMissing[f]!;
     const hasMissing = mapper.hasMissing[f]!;
     // Missing values go right; the last non-missing bin is a candidate only when there is something (NaN) to its right.
@@ -48,7 +48,7 @@ export function findBestSplit(hist: Float64Array, d: number, mapper: BinMapper, 
     let nL = 0;
     const end = nonMissing - 1 + hasMissing;
     for (let b = 0; b < end; b++) {
-      const k = base + b * 3;
+      const k = base + b * HIST_FIELDS;
       gL += hist[k]!;
       nL += hist[k + 2]!;
       hL = constant ? nL * hc : hL + hist[k + 1]!;
@@ -71,7 +71,7 @@ export function findBestSplit(hist: Float64Array, d: number, mapper: BinMapper, 
     let hR = 0;
     let nR = 0;
     for (let b = nonMissing - 2; b >= 0; b--) {
-      const k = base + (b + 1) * 3;
+      const k = base + (b + 1) * HIST_FIELDS;
       gR += hist[k]!;
       nR += hist[k + 2]!;
       hR = constant ? nR * hc : hR + hist[k + 1]!;
