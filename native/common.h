@@ -30,16 +30,9 @@ static inline void *typed(napi_env env, napi_value v, napi_typedarray_type want,
   return data;
 }
 
-/* Runs fn on each of n jobs (n <= MAX_THREADS), the first on this thread; a thread that cannot start has its
- * job run here afterwards, so every job runs whatever the system allows. */
-static inline void run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, int64_t n) {
-  pthread_t tids[MAX_THREADS];
-  int64_t started = 0;
-  for (int64_t t = 1; t < n; t++, started++)
-    if (pthread_create(&tids[t], NULL, fn, (char *)jobs + t * job_size) != 0) break;
-  fn(jobs);
-  for (int64_t t = 1; t <= started; t++) pthread_join(tids[t], NULL);
-  for (int64_t t = started + 1; t < n; t++) fn((char *)jobs + t * job_size);
-}
+/* Runs fn on each of n jobs (n <= MAX_THREADS), the first on this thread, the others on the pool's threads
+ * (pool.c); every job runs whatever the system allows (on this thread when a thread cannot start or the pool
+ * is busy with another caller). Results never depend on which thread ran a job. */
+void run_jobs(void *(*fn)(void *), void *jobs, size_t job_size, int64_t n);
 
 #endif

@@ -13,7 +13,7 @@
 
 enum { BIN_STRIDE = 256, FIELDS = 4 }; /* per bin: gradient sum, hessian sum, count, 0 (a 32-byte vector) */
 /* Below this many (sample, feature) updates a node is cheaper on one thread than starting another. */
-#define THREAD_MIN_UPDATES 300000
+#define THREAD_MIN_UPDATES 100000
 
 typedef struct {
   double *hist;
@@ -161,19 +161,51 @@ static napi_value subtract_histogram(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Nodes with at least this many samples partition on several threads. */
+#define PARTITION_THREAD_MIN 50000
+
+typedef struct {
+  uint32_t *part, *tmp;
+  const uint8_t *col;
+  int64_t n, s, e, thr, missing;
+  int missing_left;
+  int64_t lefts, rights, bad; /* out */
+} partition_job_t;
+
+/* Stable partition of part[s..e): left samples in place from s, right ones into tmp (from s - node start). */
+static void *partition_range(void *arg) {
+  partition_job_t *j = (partition_job_t *)arg;
+  int64_t l = j->s, r = 0;
+  for (int64_t p = j->s; p < j->e; p++) {
+    const uint32_t i = j->part[p];
+    if ((int64_t)i >= j->n) {
+      j->bad = 1;
+      return NULL;
+    }
+    const uint8_t b = j->col[i];
+    const int left = b == j->missing ? j->missing_left : b <= j->thr;
+    if (left) j->part[l++] = i;
+    else j->tmp[r++] = i;
+  }
+  j->lefts = l - j->s, j->rights = r;
+  return NULL;
+}
+
 /*
- * partition(partition, tmp, binned, n, feature, start, end, binThreshold, missingBin, missingLeft) -> mid:
- * the stable partition of grower.ts: left samples in place, right ones after them in their order.
+ * partition(partition, tmp, binned, n, feature, start, end, binThreshold, missingBin, missingLeft, threads) -> mid:
+ * the stable partition of grower.ts: left samples in place, right ones after them in their order. Threads
+ * partition consecutive chunks; the chunks' lefts, then their rights, are joined in chunk order, which is
+ * the one-thread order.
  */
 static napi_value partition(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value a[10];
+  size_t argc = 11;
+  napi_value a[11];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   size_t plen, tlen, blen;
   uint32_t *part = typed(env, a[0], napi_uint32_array, &plen);
   uint32_t *tmp = typed(env, a[1], napi_uint32_array, &tlen);
   const uint8_t *binned = typed(env, a[2], napi_uint8_array, &blen);
-  int64_t n, f, start, end, thr, missing;
+  int64_t n, f, start, end, thr, missing, threads = 1;
   bool missing_left;
   CHECK(napi_get_value_int64(env, a[3], &n));
   CHECK(napi_get_value_int64(env, a[4], &f));
@@ -182,23 +214,37 @@ static napi_value partition(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int64(env, a[7], &thr));
   CHECK(napi_get_value_int64(env, a[8], &missing));
   CHECK(napi_get_value_bool(env, a[9], &missing_left));
-  if (argc < 10 || !part || !tmp || !binned || start < 0 || end < start || (int64_t)plen < end || (int64_t)tlen < end - start || f < 0 || (int64_t)blen < (f + 1) * n) {
+  if (argc > 10) CHECK(napi_get_value_int64(env, a[10], &threads));
+  if (argc < 10 || !part || !tmp || !binned || start < 0 || end < start || (int64_t)plen < end || (int64_t)tlen < end - start || f < 0 || n < 0 || (int64_t)blen < (f + 1) * n) {
     napi_throw_range_error(env, NULL, "partition: buffers too small for the node");
     return NULL;
   }
-  const uint8_t *col = binned + f * n;
-  int64_t l = start, r = 0;
-  for (int64_t p = start; p < end; p++) {
-    const uint32_t i = part[p];
-    const uint8_t b = col[i];
-    const int left = b == missing ? missing_left : b <= thr;
-    if (left) part[l++] = i;
-    else tmp[r++] = i;
+  const int64_t m = end - start;
+  if (threads < 1 || m < PARTITION_THREAD_MIN) threads = 1;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  partition_job_t jobs[MAX_THREADS];
+  for (int64_t t = 0; t < threads; t++) {
+    const int64_t s = start + m * t / threads, e = start + m * (t + 1) / threads;
+    jobs[t] = (partition_job_t){part, tmp + (s - start), binned + f * n, n, s, e, thr, missing, missing_left, 0, 0, 0};
   }
-  memcpy(part + l, tmp, (size_t)r * sizeof(uint32_t));
-  napi_value mid;
-  CHECK(napi_create_int64(env, l, &mid));
-  return mid;
+  run_jobs(partition_range, jobs, sizeof(partition_job_t), threads);
+  int64_t l = start;
+  for (int64_t t = 0; t < threads; t++) {
+    if (jobs[t].bad) {
+      napi_throw_range_error(env, NULL, "partition: a sample index is past the bins");
+      return NULL;
+    }
+    if (l != jobs[t].s) memmove(part + l, part + jobs[t].s, (size_t)jobs[t].lefts * sizeof(uint32_t));
+    l += jobs[t].lefts;
+  }
+  const int64_t mid = l;
+  for (int64_t t = 0; t < threads; t++) {
+    memcpy(part + l, jobs[t].tmp, (size_t)jobs[t].rights * sizeof(uint32_t));
+    l += jobs[t].rights;
+  }
+  napi_value out;
+  CHECK(napi_create_int64(env, mid, &out));
+  return out;
 }
 
 /* ---- Binning: each feature's sorted non-missing values (for the quantiles), and the bins of every value. */
@@ -376,46 +422,28 @@ static napi_value transform_bins(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/*
- * findBestSplit(hist, d, nBinsNonMissing, hasMissing, G, H, N, minSamplesLeaf, minHessianToSplit, l2,
- * constantHessian (NaN: hessian sums in the histogram), out[7]) -> whether a split with positive gain exists;
- * out = gain, feature, binThreshold, missingLeft, gLeft, hLeft, nLeft. As splitter.ts, expression for expression.
- */
-static napi_value find_best_split(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value a[12];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  size_t hlen, nlen, mlen, olen;
-  const double *hist = typed(env, a[0], napi_float64_array, &hlen);
-  int64_t d;
-  CHECK(napi_get_value_int64(env, a[1], &d));
-  const int32_t *n_bins = typed(env, a[2], napi_int32_array, &nlen);
-  const uint8_t *has_missing = typed(env, a[3], napi_uint8_array, &mlen);
-  double G, H, N, min_leaf, min_hess, lambda, hc;
-  CHECK(napi_get_value_double(env, a[4], &G));
-  CHECK(napi_get_value_double(env, a[5], &H));
-  CHECK(napi_get_value_double(env, a[6], &N));
-  CHECK(napi_get_value_double(env, a[7], &min_leaf));
-  CHECK(napi_get_value_double(env, a[8], &min_hess));
-  CHECK(napi_get_value_double(env, a[9], &lambda));
-  CHECK(napi_get_value_double(env, a[10], &hc));
-  double *out = typed(env, a[11], napi_float64_array, &olen);
-  if (argc < 12 || !hist || !n_bins || !has_missing || !out || olen < 7 || d < 1 || (int64_t)hlen < d * BIN_STRIDE * FIELDS || (int64_t)nlen < d || (int64_t)mlen < d) {
-    napi_throw_range_error(env, NULL, "findBestSplit: bad arguments");
-    return NULL;
-  }
-  const double parent = (G * G) / (H + lambda);
-  const int constant = hc == hc;
+typedef struct {
+  const double *hist;
+  const int32_t *n_bins;
+  const uint8_t *has_missing;
+  double G, H, N, min_leaf, min_hess, lambda, hc, parent;
+  int constant;
+  int64_t f0, f1;
+  int found;
+  double out[7]; /* gain, feature, binThreshold, missingLeft, gLeft, hLeft, nLeft */
+} split_job_t;
+
+/* The first best split of features [f0, f1) with gain above 0, in splitter.ts's order and arithmetic. */
+static void *best_split_range(void *arg) {
+  split_job_t *j = (split_job_t *)arg;
+  const double G = j->G, H = j->H, N = j->N, min_leaf = j->min_leaf, min_hess = j->min_hess, lambda = j->lambda, hc = j->hc, parent = j->parent;
+  const int constant = j->constant;
   double best_gain = 0;
-  int found = 0;
-  for (int64_t f = 0; f < d; f++) {
-    const double *base = hist + f * BIN_STRIDE * FIELDS;
-    const int64_t non_missing = n_bins[f];
-    const int missing = has_missing[f];
-    if (non_missing < 1 || non_missing > BIN_STRIDE) {
-      napi_throw_range_error(env, NULL, "findBestSplit: a bin count is out of range");
-      return NULL;
-    }
+  double *out = j->out;
+  for (int64_t f = j->f0; f < j->f1; f++) {
+    const double *base = j->hist + f * BIN_STRIDE * FIELDS;
+    const int64_t non_missing = j->n_bins[f];
+    const int missing = j->has_missing[f];
     /* Left to right: prefix sums and the stopping point first (no divisions), then every candidate's gain in
      * one loop the compiler vectorises (divisions are most of the cost), then the first maximum. The same
      * values and the same comparisons as splitter.ts. */
@@ -441,7 +469,7 @@ static napi_value find_best_split(napi_env env, napi_callback_info info) {
     for (int64_t b = 0; b < stop; b++) {
       if (nLs[b] < min_leaf || hLs[b] < min_hess) continue;
       if (gains[b] > best_gain) {
-        best_gain = gains[b], found = 1;
+        best_gain = gains[b], j->found = 1;
         out[0] = gains[b], out[1] = (double)f, out[2] = (double)b, out[3] = 0, out[4] = gLs[b], out[5] = hLs[b], out[6] = nLs[b];
       }
     }
@@ -460,20 +488,138 @@ static napi_value find_best_split(napi_env env, napi_callback_info info) {
       const double g_left = G - gR;
       const double gain = (g_left * g_left) / (h_left + lambda) + (gR * gR) / (hR + lambda) - parent;
       if (gain > best_gain) {
-        best_gain = gain, found = 1;
+        best_gain = gain, j->found = 1;
         out[0] = gain, out[1] = (double)f, out[2] = (double)b, out[3] = 1, out[4] = g_left, out[5] = h_left, out[6] = n_left;
       }
     }
   }
+  return NULL;
+}
+
+/*
+ * findBestSplit(hist, d, nBinsNonMissing, hasMissing, G, H, N, minSamplesLeaf, minHessianToSplit, l2,
+ * constantHessian (NaN: hessian sums in the histogram), out[7], threads) -> whether a split with positive
+ * gain exists; out = gain, feature, binThreshold, missingLeft, gLeft, hLeft, nLeft. As splitter.ts,
+ * expression for expression. Threads scan consecutive feature ranges; a later range's best wins only when
+ * strictly better, so the answer is the one-thread scan's first maximum.
+ */
+static napi_value find_best_split(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value a[13];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t hlen, nlen, mlen, olen;
+  const double *hist = typed(env, a[0], napi_float64_array, &hlen);
+  int64_t d, threads = 1;
+  CHECK(napi_get_value_int64(env, a[1], &d));
+  const int32_t *n_bins = typed(env, a[2], napi_int32_array, &nlen);
+  const uint8_t *has_missing = typed(env, a[3], napi_uint8_array, &mlen);
+  double G, H, N, min_leaf, min_hess, lambda, hc;
+  CHECK(napi_get_value_double(env, a[4], &G));
+  CHECK(napi_get_value_double(env, a[5], &H));
+  CHECK(napi_get_value_double(env, a[6], &N));
+  CHECK(napi_get_value_double(env, a[7], &min_leaf));
+  CHECK(napi_get_value_double(env, a[8], &min_hess));
+  CHECK(napi_get_value_double(env, a[9], &lambda));
+  CHECK(napi_get_value_double(env, a[10], &hc));
+  double *out = typed(env, a[11], napi_float64_array, &olen);
+  if (argc > 12) CHECK(napi_get_value_int64(env, a[12], &threads));
+  if (argc < 12 || !hist || !n_bins || !has_missing || !out || olen < 7 || d < 1 || (int64_t)hlen < d * BIN_STRIDE * FIELDS || (int64_t)nlen < d || (int64_t)mlen < d) {
+    napi_throw_range_error(env, NULL, "findBestSplit: bad arguments");
+    return NULL;
+  }
+  for (int64_t f = 0; f < d; f++)
+    if (n_bins[f] < 1 || n_bins[f] > BIN_STRIDE) {
+      napi_throw_range_error(env, NULL, "findBestSplit: a bin count is out of range");
+      return NULL;
+    }
+  if (threads < 1) threads = 1;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (threads > d) threads = d;
+  split_job_t jobs[MAX_THREADS];
+  for (int64_t t = 0; t < threads; t++)
+    jobs[t] = (split_job_t){hist, n_bins, has_missing, G, H, N, min_leaf, min_hess, lambda, hc, (G * G) / (H + lambda), hc == hc, d * t / threads, d * (t + 1) / threads, 0, {0}};
+  run_jobs(best_split_range, jobs, sizeof(split_job_t), threads);
+  int found = 0;
+  double best_gain = 0;
+  for (int64_t t = 0; t < threads; t++)
+    if (jobs[t].found && jobs[t].out[0] > best_gain) {
+      best_gain = jobs[t].out[0], found = 1;
+      memcpy(out, jobs[t].out, sizeof jobs[t].out);
+    }
   napi_value r;
   CHECK(napi_get_boolean(env, found, &r));
   return r;
+}
+
+/* rootSums(g, h | null, constantHessian, n, out[2]): the sums of g and of h (or n additions of the constant)
+ * over samples 0..n-1 in order, as grower.ts sums a root. */
+static napi_value root_sums(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t glen, hlen = 0, olen;
+  const float *g = typed(env, a[0], napi_float32_array, &glen);
+  const float *h = typed(env, a[1], napi_float32_array, &hlen);
+  double hc;
+  int64_t n;
+  CHECK(napi_get_value_double(env, a[2], &hc));
+  CHECK(napi_get_value_int64(env, a[3], &n));
+  double *out = typed(env, a[4], napi_float64_array, &olen);
+  if (argc < 5 || !g || !out || olen < 2 || n < 0 || (int64_t)glen < n || (h && (int64_t)hlen < n)) {
+    napi_throw_range_error(env, NULL, "rootSums: buffers shorter than n");
+    return NULL;
+  }
+  double G = 0, H = 0;
+  if (h)
+    for (int64_t i = 0; i < n; i++) G += g[i], H += h[i];
+  else
+    for (int64_t i = 0; i < n; i++) G += g[i], H += hc;
+  out[0] = G, out[1] = H;
+  return NULL;
+}
+
+/* addLeaves(raw, partition, leaves ([start, end, value] per leaf), stride, offset): raw[partition[p] * stride
+ * + offset] += value for each leaf's positions, the trees' update of the raw predictions. */
+static napi_value add_leaves(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t rlen, plen, llen;
+  double *raw = typed(env, a[0], napi_float64_array, &rlen);
+  const uint32_t *part = typed(env, a[1], napi_uint32_array, &plen);
+  const double *leaves = typed(env, a[2], napi_float64_array, &llen);
+  int64_t stride, offset;
+  CHECK(napi_get_value_int64(env, a[3], &stride));
+  CHECK(napi_get_value_int64(env, a[4], &offset));
+  if (argc < 5 || !raw || !part || !leaves || llen % 3 != 0 || stride < 1 || offset < 0 || offset >= stride) {
+    napi_throw_range_error(env, NULL, "addLeaves: bad arguments");
+    return NULL;
+  }
+  for (size_t l = 0; l < llen; l += 3) {
+    const int64_t s = (int64_t)leaves[l], e = (int64_t)leaves[l + 1];
+    const double v = leaves[l + 2];
+    if (s < 0 || e < s || (size_t)e > plen) {
+      napi_throw_range_error(env, NULL, "addLeaves: a leaf is outside the partition");
+      return NULL;
+    }
+    for (int64_t p = s; p < e; p++) {
+      const size_t k = (size_t)part[p] * (size_t)stride + (size_t)offset;
+      if (k >= rlen) {
+        napi_throw_range_error(env, NULL, "addLeaves: a sample is past the raw predictions");
+        return NULL;
+      }
+      raw[k] += v;
+    }
+  }
+  return NULL;
 }
 
 napi_value mlsd_register_hist(napi_env env, napi_value exports) {
   napi_value fn;
   if (napi_create_function(env, "histogram", NAPI_AUTO_LENGTH, histogram, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "histogram", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "subtractHistogram", NAPI_AUTO_LENGTH, subtract_histogram, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "subtractHistogram", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "rootSums", NAPI_AUTO_LENGTH, root_sums, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "rootSums", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "addLeaves", NAPI_AUTO_LENGTH, add_leaves, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "addLeaves", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "partition", NAPI_AUTO_LENGTH, partition, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "partition", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "sortColumns", NAPI_AUTO_LENGTH, sort_columns, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "sortColumns", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "findBestSplit", NAPI_AUTO_LENGTH, find_best_split, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "findBestSplit", fn) != napi_ok) return NULL;

@@ -21,13 +21,17 @@ export interface NativeKernels {
   /** exp as V8's Math.exp computes it (fdlibm), elementwise: the kernels' exponential, exposed for its test. */
   exp(x: Float64Array, out: Float64Array): void;
   /** Histogram boosting: the stable partition of a node at a split; returns the first right-hand position. */
-  partition(partition: Uint32Array, tmp: Uint32Array, binned: Uint8Array, n: number, feature: number, start: number, end: number, binThreshold: number, missingBin: number, missingLeft: boolean): number;
+  partition(partition: Uint32Array, tmp: Uint32Array, binned: Uint8Array, n: number, feature: number, start: number, end: number, binThreshold: number, missingBin: number, missingLeft: boolean, threads: number): number;
+  /** Histogram boosting: a root's gradient and hessian sums (n additions of constantHessian when h is null), in sample order, into out[0], out[1]. */
+  rootSums(g: Float32Array, h: Float32Array | null, constantHessian: number, n: number, out: Float64Array): void;
+  /** Histogram boosting: raw[partition[p] * stride + offset] += value over each leaf's positions; leaves = [start, end, value] per leaf. */
+  addLeaves(raw: Float64Array, partition: Uint32Array, leaves: Float64Array, stride: number, offset: number): void;
   /** Binning: each column's non-missing values (of `subset` rows, or all) sorted into out[f * m ..], their count, and whether NaN was seen. */
   sortColumns(data: Float64Array, rows: number, cols: number, subset: Int32Array | null, out: Float64Array, counts: Int32Array, hasMissing: Uint8Array, threads: number): void;
   /** Binning: column-major bins from +Infinity-padded thresholds (cols x 256), NaN to `missingBin`. */
   transformBins(data: Float64Array, rows: number, cols: number, padded: Float64Array, missingBin: number, out: Uint8Array, threads: number): void;
   /** Histogram boosting: splitter.ts's best split; true when found, with out = gain, feature, bin, missingLeft, gLeft, hLeft, nLeft. */
-  findBestSplit(hist: Float64Array, d: number, nBinsNonMissing: Int32Array, hasMissing: Uint8Array, G: number, H: number, N: number, minSamplesLeaf: number, minHessianToSplit: number, l2: number, constantHessian: number, out: Float64Array): boolean;
+  findBestSplit(hist: Float64Array, d: number, nBinsNonMissing: Int32Array, hasMissing: Uint8Array, G: number, H: number, N: number, minSamplesLeaf: number, minHessianToSplit: number, l2: number, constantHessian: number, out: Float64Array, threads: number): boolean;
   /** Trees: the indices that sort `values`, in the order lib/ensemble/argsort.ts gives. */
   argsort(values: Float64Array, out: Int32Array): void;
   /** Trees: tree-builder.ts's Gini split scan; returns the best position or -1, its proxy in out[0]. */

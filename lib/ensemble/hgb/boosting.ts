@@ -104,11 +104,13 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     const partition = new Uint32Array(nt);
     const tmp = new Uint32Array(nt);
     const pairs = new Float32Array(2 * nt);
+    const sums = new Float64Array(2);
     ctx = {
       binned, n: nt, d, mapper, partition, tmp, pool: [], scratch: { g: new Float64Array(0), h: new Float64Array(0) },
       build: (hist, s, e, gg, hh, id) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, pairs, id, threads),
-      split: (f, s, e, bin, missingLeft) => kernels.partition(partition, tmp, binned, nt, f, s, e, bin, mapper.maxBins, missingLeft),
+      split: (f, s, e, bin, missingLeft) => kernels.partition(partition, tmp, binned, nt, f, s, e, bin, mapper.maxBins, missingLeft, threads),
       subtract: (parent, child) => kernels.subtractHistogram(parent, child),
+      sums: (gg, hh, hc, count) => (kernels.rootSums(gg, hh, hc, count, sums), sums),
     };
   } else if (par) {
     par.binned.set(binned);
@@ -124,6 +126,7 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     minHessianToSplit: 1e-3,
     shrinkage: o.learningRate ?? 0.1,
     constantHessian: constantHessian ? 1 : NaN,
+    threads: kernels ? nativeThreads() : 1,
   };
 
   const trainScore: number[] = [];
@@ -145,7 +148,8 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     for (let c = 0; c < trees; c++) {
       for (let i = 0; i < nt; i++) ctx.partition[i] = i; // sequential root scan each tree
       const { tree, leaves } = growTree(ctx, g[c]!, h[c] ?? null, params);
-      for (const leaf of leaves) for (let p = leaf.start; p < leaf.end; p++) raw[ctx.partition[p]! * trees + c]! += leaf.value;
+      if (kernels) kernels.addLeaves(raw, ctx.partition, Float64Array.from(leaves.flatMap((l) => [l.start, l.end, l.value])), trees, c);
+      else for (const leaf of leaves) for (let p = leaf.start; p < leaf.end; p++) raw[ctx.partition[p]! * trees + c]! += leaf.value;
       if (rawVal) addTreeBinned(tree, binnedVal!, val!.X.rows, maxBins, rawVal, trees, c);
       iteration.push(tree);
     }

@@ -45,6 +45,8 @@ export interface GrowContext {
   split?: (feature: number, start: number, end: number, binThreshold: number, missingLeft: boolean) => number;
   /** parent -= child elsewhere (the native kernel); absent: here. */
   subtract?: (parent: Float64Array, child: Float64Array) => void;
+  /** The root's [G, H] in sample order elsewhere (the native kernel); absent: here. */
+  sums?: (g: Float32Array, h: Float32Array | null, constantHessian: number, n: number) => Float64Array;
 }
 
 export interface Leaf {
@@ -98,12 +100,15 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
     node.split = findBestSplit(node.hist!, d, mapper, node.G, node.H, node.end - node.start, params);
   };
 
+  // The caller resets the partition to 0..n-1 before each tree, so the root sums in sample order.
   let G = 0;
   let H = 0;
-  for (let i = 0; i < n; i++) {
-    G += g[partition[i]!]!;
-    H += h ? h[partition[i]!]! : hc;
-  }
+  if (ctx.sums) [G, H] = ctx.sums(g, h, hc, n) as unknown as [number, number];
+  else
+    for (let i = 0; i < n; i++) {
+      G += g[partition[i]!]!;
+      H += h ? h[partition[i]!]! : hc;
+    }
   const root = newNode(0, n, 0, G, H);
   const splittable: GrowingNode[] = [];
   if (canSplit(root) && params.maxLeafNodes > 1) {

@@ -19,6 +19,8 @@ export interface SplitParams {
   l2: number;
   /** Constant hessian per sample, or NaN when the histogram holds hessian sums. */
   constantHessian: number;
+  /** Threads for the native scan (1 when absent). */
+  threads?: number;
 }
 
 const nativeOut = new Float64Array(7);
@@ -28,7 +30,7 @@ export function findBestSplit(hist: Float64Array, d: number, mapper: BinMapper, 
   const native = nativeKernels();
   if (native) {
     // The same scan, compiled (native/hist.c).
-    if (!native.findBestSplit(hist, d, mapper.nBinsNonMissing, mapper.hasMissing, G, H, N, p.minSamplesLeaf, p.minHessianToSplit, p.l2, p.constantHessian, nativeOut)) return null;
+    if (!native.findBestSplit(hist, d, mapper.nBinsNonMissing, mapper.hasMissing, G, H, N, p.minSamplesLeaf, p.minHessianToSplit, p.l2, p.constantHessian, nativeOut, p.threads ?? 1)) return null;
     const o = nativeOut;
     return { gain: o[0]!, feature: o[1]!, binThreshold: o[2]!, missingLeft: o[3] === 1, gLeft: o[4]!, hLeft: o[5]!, nLeft: o[6]! };
   }
