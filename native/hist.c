@@ -13,7 +13,7 @@
 
 enum { BIN_STRIDE = 256, FIELDS = 4 }; /* per bin: gradient sum, hessian sum, count, 0 (a 32-byte vector) */
 /* Below this many (sample, feature) updates a node is cheaper on one thread than starting another. */
-#define THREAD_MIN_UPDATES 100000
+#define THREAD_MIN_UPDATES 30000
 
 typedef struct {
   double *hist;
@@ -21,6 +21,7 @@ typedef struct {
   int64_t n, start, m;
   const uint32_t *partition;
   const float *gh; /* the node's (gradient, hessian) pairs in partition order; hessian 0 when constant */
+  double *parent;  /* when not NULL: parent -= hist over the job's features, while they are in cache */
   int identity;
   int64_t f0, f1;
 } hist_job_t;
@@ -81,25 +82,25 @@ static void *features(void *arg) {
   const hist_job_t *j = (const hist_job_t *)arg;
   memset(j->hist + j->f0 * BIN_STRIDE * FIELDS, 0, (size_t)((j->f1 - j->f0) * BIN_STRIDE * FIELDS) * sizeof(double));
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx")) {
-    features_avx(j);
-    return NULL;
-  }
+  if (__builtin_cpu_supports("avx")) features_avx(j);
+  else
 #endif
-  features_scalar(j);
+    features_scalar(j);
+  if (j->parent)
+    for (int64_t k = j->f0 * BIN_STRIDE * FIELDS; k < j->f1 * BIN_STRIDE * FIELDS; k++) j->parent[k] -= j->hist[k];
   return NULL;
 }
 
 /*
- * histogram(hist, binned, n, d, partition, start, end, g, h | null, scratch, identity, threads): gathers the
- * (g, h) pairs of partition[start..end) into scratch (a Float32Array of at least 2 (end - start)), then fills
- * hist (d x 256 x 4).
+ * histogram(hist, binned, n, d, partition, start, end, g, h | null, scratch, identity, threads, parent | null):
+ * gathers the (g, h) pairs of partition[start..end) into scratch (a Float32Array of at least 2 (end - start)),
+ * then fills hist (d x 256 x 4); with a parent histogram, subtracts hist from it (the sibling's histogram).
  */
 static napi_value histogram(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value a[12];
+  size_t argc = 13;
+  napi_value a[13];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  size_t hlen, blen, plen, glen, hhlen = 0, slen;
+  size_t hlen, blen, plen, glen, hhlen = 0, slen, parlen = 0;
   double *hist = typed(env, a[0], napi_float64_array, &hlen);
   const uint8_t *binned = typed(env, a[1], napi_uint8_array, &blen);
   int64_t n, d, start, end, threads;
@@ -114,8 +115,9 @@ static napi_value histogram(napi_env env, napi_callback_info info) {
   float *gh = typed(env, a[9], napi_float32_array, &slen);
   CHECK(napi_get_value_bool(env, a[10], &identity));
   CHECK(napi_get_value_int64(env, a[11], &threads));
+  double *parent = argc > 12 ? typed(env, a[12], napi_float64_array, &parlen) : NULL;
   const int64_t m = end - start;
-  if (argc < 12 || !hist || !binned || !partition || !g || !gh || d < 1 || n < 1 || start < 0 || m < 0 || (int64_t)hlen < d * BIN_STRIDE * FIELDS || (int64_t)blen < n * d || (int64_t)plen < end || (int64_t)slen < 2 * m || (h && hhlen < glen)) {
+  if (argc < 12 || !hist || !binned || !partition || !g || !gh || d < 1 || n < 1 || start < 0 || m < 0 || (int64_t)hlen < d * BIN_STRIDE * FIELDS || (int64_t)blen < n * d || (int64_t)plen < end || (int64_t)slen < 2 * m || (h && hhlen < glen) || (parent && parlen < hlen)) {
     napi_throw_range_error(env, NULL, "histogram: buffers too small for the node, or a missing one");
     return NULL;
   }
@@ -139,25 +141,9 @@ static napi_value histogram(napi_env env, napi_callback_info info) {
     int64_t f0 = groups * t / threads * 4, f1 = groups * (t + 1) / threads * 4;
     if (f1 > d) f1 = d;
     if (f0 > d) f0 = d;
-    jobs[t] = (hist_job_t){hist, binned, n, start, m, partition, gh, identity, f0, f1};
+    jobs[t] = (hist_job_t){hist, binned, n, start, m, partition, gh, parent, identity, f0, f1};
   }
   run_jobs(features, jobs, sizeof(hist_job_t), threads);
-  return NULL;
-}
-
-/* subtractHistogram(parent, child): parent -= child, elementwise (the larger sibling's histogram). */
-static napi_value subtract_histogram(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value a[2];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  size_t plen, clen;
-  double *parent = typed(env, a[0], napi_float64_array, &plen);
-  const double *child = typed(env, a[1], napi_float64_array, &clen);
-  if (argc < 2 || !parent || !child || clen < plen) {
-    napi_throw_range_error(env, NULL, "subtractHistogram: child must be a Float64Array at least as long as parent");
-    return NULL;
-  }
-  for (size_t k = 0; k < plen; k++) parent[k] -= child[k];
   return NULL;
 }
 
@@ -184,8 +170,9 @@ static void *partition_range(void *arg) {
     }
     const uint8_t b = j->col[i];
     const int left = b == j->missing ? j->missing_left : b <= j->thr;
-    if (left) j->part[l++] = i;
-    else j->tmp[r++] = i;
+    /* Both stores, one kept: the side is a coin flip for the branch predictor. l <= p, so part[p] is read first. */
+    j->part[l] = i, j->tmp[r] = i;
+    l += left, r += !left;
   }
   j->lefts = l - j->s, j->rights = r;
   return NULL;
@@ -312,44 +299,58 @@ typedef struct {
   int64_t f0, f1;
 } bin_job_t;
 
+/* Rows are read in blocks, every feature of the job per block: a feature at a time would stream the whole
+ * row-major matrix once per feature for one value in every cols. */
+enum { ROW_BLOCK = 512 };
+
 static void *sort_features(void *arg) {
   const bin_job_t *j = (const bin_job_t *)arg;
+  for (int64_t f = j->f0; f < j->f1; f++) j->counts[f] = 0;
+  for (int64_t r0 = 0; r0 < j->m; r0 += ROW_BLOCK) {
+    const int64_t r1 = r0 + ROW_BLOCK < j->m ? r0 + ROW_BLOCK : j->m;
+    for (int64_t f = j->f0; f < j->f1; f++) {
+      double *col = j->out + f * j->m;
+      int64_t k = j->counts[f];
+      for (int64_t r = r0; r < r1; r++) {
+        const double v = j->data[(j->subset ? j->subset[r] : r) * j->cols + f];
+        if (v != v) j->missing[f] = 1;
+        else col[k++] = v;
+      }
+      j->counts[f] = (int32_t)k;
+    }
+  }
   for (int64_t f = j->f0; f < j->f1; f++) {
     double *col = j->out + f * j->m;
-    int64_t k = 0;
-    for (int64_t r = 0; r < j->m; r++) {
-      const double v = j->data[(j->subset ? j->subset[r] : r) * j->cols + f];
-      if (v != v) j->missing[f] = 1;
-      else col[k++] = v;
-    }
-    if (!radix_sort(col, k)) qsort_fallback(col, k);
-    j->counts[f] = (int32_t)k;
+    if (!radix_sort(col, j->counts[f])) qsort_fallback(col, j->counts[f]);
   }
   return NULL;
 }
 
 static void *bin_features(void *arg) {
   const bin_job_t *j = (const bin_job_t *)arg;
-  for (int64_t f = j->f0; f < j->f1; f++) {
-    const double *t = j->padded + f * 256;
-    uint8_t *out = j->bins + f * j->rows;
-    for (int64_t i = 0; i < j->rows; i++) {
-      const double x = j->data[i * j->cols + f];
-      if (x != x) {
-        out[i] = (uint8_t)j->missing_bin;
-        continue;
+  for (int64_t i0 = 0; i0 < j->rows; i0 += ROW_BLOCK) {
+    const int64_t i1 = i0 + ROW_BLOCK < j->rows ? i0 + ROW_BLOCK : j->rows;
+    for (int64_t f = j->f0; f < j->f1; f++) {
+      const double *t = j->padded + f * 256;
+      uint8_t *out = j->bins + f * j->rows;
+      for (int64_t i = i0; i < i1; i++) {
+        const double x = j->data[i * j->cols + f];
+        if (x != x) {
+          out[i] = (uint8_t)j->missing_bin;
+          continue;
+        }
+        /* The number of thresholds below x (searchsorted, side "left"), in 8 fixed steps, as binning.ts. */
+        int pos = 0;
+        pos += t[pos + 127] < x ? 128 : 0;
+        pos += t[pos + 63] < x ? 64 : 0;
+        pos += t[pos + 31] < x ? 32 : 0;
+        pos += t[pos + 15] < x ? 16 : 0;
+        pos += t[pos + 7] < x ? 8 : 0;
+        pos += t[pos + 3] < x ? 4 : 0;
+        pos += t[pos + 1] < x ? 2 : 0;
+        pos += t[pos] < x ? 1 : 0;
+        out[i] = (uint8_t)pos;
       }
-      /* The number of thresholds below x (searchsorted, side "left"), in 8 fixed steps, as binning.ts. */
-      int pos = 0;
-      pos += t[pos + 127] < x ? 128 : 0;
-      pos += t[pos + 63] < x ? 64 : 0;
-      pos += t[pos + 31] < x ? 32 : 0;
-      pos += t[pos + 15] < x ? 16 : 0;
-      pos += t[pos + 7] < x ? 8 : 0;
-      pos += t[pos + 3] < x ? 4 : 0;
-      pos += t[pos + 1] < x ? 2 : 0;
-      pos += t[pos] < x ? 1 : 0;
-      out[i] = (uint8_t)pos;
     }
   }
   return NULL;
@@ -617,7 +618,6 @@ static napi_value add_leaves(napi_env env, napi_callback_info info) {
 napi_value mlsd_register_hist(napi_env env, napi_value exports) {
   napi_value fn;
   if (napi_create_function(env, "histogram", NAPI_AUTO_LENGTH, histogram, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "histogram", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "subtractHistogram", NAPI_AUTO_LENGTH, subtract_histogram, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "subtractHistogram", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "rootSums", NAPI_AUTO_LENGTH, root_sums, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "rootSums", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "addLeaves", NAPI_AUTO_LENGTH, add_leaves, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "addLeaves", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "partition", NAPI_AUTO_LENGTH, partition, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "partition", fn) != napi_ok) return NULL;

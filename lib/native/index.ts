@@ -12,10 +12,8 @@ import { fileURLToPath } from "node:url";
 export interface NativeKernels {
   /** Exact k nearest neighbours by blocked brute force: [indices (nQueries x k), distances]. */
   knn(points: Float64Array, nPoints: number, queries: Float64Array, nQueries: number, cols: number, k: number, excludeSelf: boolean, threads: number): [Int32Array, Float64Array];
-  /** Histogram boosting: gathers the (g, h) pairs of partition[start..end) into `scratch` (2 per sample) and fills `hist` (d x 256 x 4). */
-  histogram(hist: Float64Array, binned: Uint8Array, n: number, d: number, partition: Uint32Array, start: number, end: number, g: Float32Array, h: Float32Array | null, scratch: Float32Array, identity: boolean, threads: number): void;
-  /** Histogram boosting: parent -= child. */
-  subtractHistogram(parent: Float64Array, child: Float64Array): void;
+  /** Histogram boosting: gathers the (g, h) pairs of partition[start..end) into `scratch` (2 per sample) and fills `hist` (d x 256 x 4); `parent -= hist` when a parent is given. */
+  histogram(hist: Float64Array, binned: Uint8Array, n: number, d: number, partition: Uint32Array, start: number, end: number, g: Float32Array, h: Float32Array | null, scratch: Float32Array, identity: boolean, threads: number, parent: Float64Array | null): void;
   /** Histogram boosting: binary log-loss gradients and hessians (times the weights) from raw predictions. */
   logisticGradients(raw: Float64Array, y: Int32Array, w: Float64Array | null, g: Float32Array, h: Float32Array, threads: number): void;
   /** exp as V8's Math.exp computes it (fdlibm), elementwise: the kernels' exponential, exposed for its test. */

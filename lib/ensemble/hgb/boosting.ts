@@ -107,9 +107,9 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     const sums = new Float64Array(2);
     ctx = {
       binned, n: nt, d, mapper, partition, tmp, pool: [], scratch: { g: new Float64Array(0), h: new Float64Array(0) },
-      build: (hist, s, e, gg, hh, id) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, pairs, id, threads),
+      build: (hist, s, e, gg, hh, id) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, pairs, id, threads, null),
+      buildSubtract: (hist, s, e, gg, hh, parent) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, pairs, false, threads, parent),
       split: (f, s, e, bin, missingLeft) => kernels.partition(partition, tmp, binned, nt, f, s, e, bin, mapper.maxBins, missingLeft, threads),
-      subtract: (parent, child) => kernels.subtractHistogram(parent, child),
       sums: (gg, hh, hc, count) => (kernels.rootSums(gg, hh, hc, count, sums), sums),
     };
   } else if (par) {
@@ -129,6 +129,7 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     threads: kernels ? nativeThreads() : 1,
   };
 
+  const identity = Uint32Array.from({ length: nt }, (_, i) => i);
   const trainScore: number[] = [];
   const validationScore: number[] = [];
   const score = () => {
@@ -146,7 +147,7 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     else gradients(kind, raw, train.y, trees, train.w, g, h);
     const iteration: HistTree[] = [];
     for (let c = 0; c < trees; c++) {
-      for (let i = 0; i < nt; i++) ctx.partition[i] = i; // sequential root scan each tree
+      ctx.partition.set(identity); // sequential root scan each tree
       const { tree, leaves } = growTree(ctx, g[c]!, h[c] ?? null, params);
       if (kernels) kernels.addLeaves(raw, ctx.partition, Float64Array.from(leaves.flatMap((l) => [l.start, l.end, l.value])), trees, c);
       else for (const leaf of leaves) for (let p = leaf.start; p < leaf.end; p++) raw[ctx.partition[p]! * trees + c]! += leaf.value;

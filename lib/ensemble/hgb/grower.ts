@@ -41,10 +41,10 @@ export interface GrowContext {
   scratch: HistogramScratch;
   /** Builds a node's histogram elsewhere (native kernels, or worker threads: see boosting.ts); absent: here, in JavaScript. */
   build?: (hist: Float64Array, start: number, end: number, g: Float32Array, h: Float32Array | null, identity: boolean) => void;
+  /** Builds a child's histogram and subtracts it from its parent's in one pass elsewhere (the native kernel); absent: build, then subtract. */
+  buildSubtract?: (hist: Float64Array, start: number, end: number, g: Float32Array, h: Float32Array | null, parent: Float64Array) => void;
   /** Partitions a node at a split elsewhere (the native kernel), returning the first right-hand position; absent: here. */
   split?: (feature: number, start: number, end: number, binThreshold: number, missingLeft: boolean) => number;
-  /** parent -= child elsewhere (the native kernel); absent: here. */
-  subtract?: (parent: Float64Array, child: Float64Array) => void;
   /** The root's [G, H] in sample order elsewhere (the native kernel); absent: here. */
   sums?: (g: Float32Array, h: Float32Array | null, constantHessian: number, n: number) => Float64Array;
 }
@@ -152,8 +152,11 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
       // Build the smaller child's histogram; the parent's buffer becomes the larger child's by subtraction.
       const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
       small.hist = take();
-      histogram(small.hist, small.start, small.end);
-      (ctx.subtract ?? subtractHistogram)(node.hist!, small.hist);
+      if (ctx.buildSubtract) ctx.buildSubtract(small.hist, small.start, small.end, g, h, node.hist!);
+      else {
+        histogram(small.hist, small.start, small.end);
+        subtractHistogram(node.hist!, small.hist);
+      }
       large.hist = node.hist;
     } else if (node.hist) {
       pool.push(node.hist);
