@@ -1,9 +1,10 @@
 /*
- * Histogram gradient boosting's two hot loops, native: a node's gradient histograms and the partition of a
- * node's samples at a split. Same float operations in the same order as lib/ensemble/hgb/histogram.ts and
- * grower.ts (gradients widened from float32 to float64, each feature's bins summed in partition order), so a
- * fitted model is bit for bit the one the JavaScript fits. Large nodes split their features over threads;
- * each feature's histogram is summed by one thread, so the thread count changes nothing but time.
+ * Histogram gradient boosting's hot loops, native: a node's gradient histograms (and its sibling's, by
+ * subtraction in the same pass), the partition of a node's samples at a split, binning, and the best-split
+ * scan. Same float operations in the same order as lib/ensemble/hgb/histogram.ts, grower.ts, binning.ts and
+ * splitter.ts (gradients widened from float32 to float64, each feature's bins summed in partition order), so
+ * a fitted model is bit for bit the one the JavaScript fits. Threads split features (histograms, scans) or
+ * consecutive chunks joined in order (partitions), so the thread count changes nothing but time.
  */
 #include "common.h"
 #include <pthread.h>

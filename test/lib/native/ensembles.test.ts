@@ -1,7 +1,8 @@
 /**
  * The ensembles fit bit for bit the same models with the native kernels as without them (a child process with
  * MLSD_NATIVE=0 fits the same data): histogram boosting (histograms, partitions, binning; with missing values,
- * with hessians and without; binning on a subsample), and CART (presort argsort, Gini and squared-error scans)
+ * with hessians and without; binning on a subsample; a set large enough for threaded partitions, with sample
+ * weights and early stopping, through the native gradients), and CART (presort argsort, Gini and squared-error scans)
  * in a decision tree, a random forest regressor and AdaBoost.
  */
 import { spawnSync } from "node:child_process";
@@ -27,13 +28,17 @@ const tree = new DecisionTreeClassifier({ maxDepth: 8, randomState: 0 }).fit(Xc,
 const forest = new RandomForestRegressor({ nEstimators: 5, maxDepth: 6, randomState: 0 }).fit(Xc, Float64Array.from(y, (v, i) => v + (i % 7) / 10)).predict(Xc);
 const ada = new AdaBoostClassifier({ nEstimators: 10, randomState: 0 }).fit(Xc, y).predictProba(Xc).data;
 const bins = transformBins(X, mapper);
-process.stdout.write(JSON.stringify({ p: Array.from(p.subarray(0, 4000)), r: Array.from(r.subarray(0, 2000)), trees: clf.nIter_, thresholds: mapper.thresholds.map((t) => Array.from(t)), missing: Array.from(mapper.hasMissing), bins: Array.from(bins.subarray(0, 30000)), tree: Array.from(tree.subarray(0, 4000)), forest: Array.from(forest.subarray(0, 2000)), ada: Array.from(ada.subarray(0, 4000)) }));
+const big = makeClassification({ nSamples: 120000, nFeatures: 4, nInformative: 3, nRedundant: 1, weights: [0.85], randomState: 4 });
+const bw = Float64Array.from({ length: 120000 }, (_, i) => 0.5 + (i % 5) / 4);
+const bigClf = new HistGradientBoostingClassifier({ maxIter: 8, randomState: 1, earlyStopping: true, validationFraction: 0.1, nIterNoChange: 2 }).fit(big.X, big.y, bw);
+const bigP = bigClf.predictProba(big.X).data;
+process.stdout.write(JSON.stringify({ bigP: Array.from(bigP.subarray(0, 3000)), bigTrees: bigClf.nIter_,  p: Array.from(p.subarray(0, 4000)), r: Array.from(r.subarray(0, 2000)), trees: clf.nIter_, thresholds: mapper.thresholds.map((t) => Array.from(t)), missing: Array.from(mapper.hasMissing), bins: Array.from(bins.subarray(0, 30000)), tree: Array.from(tree.subarray(0, 4000)), forest: Array.from(forest.subarray(0, 2000)), ada: Array.from(ada.subarray(0, 4000)) }));
 `;
 
 function fit(env: Record<string, string>) {
   const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
   if (res.status !== 0) throw new Error(res.stderr);
-  return JSON.parse(res.stdout) as { p: number[]; r: number[]; trees: number; thresholds: number[][]; missing: number[]; bins: number[]; tree: number[]; forest: number[]; ada: number[] };
+  return JSON.parse(res.stdout) as { bigP: number[]; bigTrees: number; p: number[]; r: number[]; trees: number; thresholds: number[][]; missing: number[]; bins: number[]; tree: number[]; forest: number[]; ada: number[] };
 }
 
 describe("native ensemble kernels", () => {
@@ -44,6 +49,8 @@ describe("native ensemble kernels", () => {
       const native = fit({ MLSD_THREADS: threads });
       expect(native.trees).toBe(js.trees);
       expect(native.p).toEqual(js.p);
+      expect(native.bigTrees).toBe(js.bigTrees);
+      expect(native.bigP).toEqual(js.bigP);
       expect(native.r).toEqual(js.r);
       expect(native.thresholds).toEqual(js.thresholds);
       expect(native.missing).toEqual(js.missing);
@@ -53,4 +60,31 @@ describe("native ensemble kernels", () => {
       expect(native.ada).toEqual(js.ada);
     }
   }, 120_000);
+});
+
+describe("native partition", () => {
+  it("gives the one-thread order on several threads (lefts, then rights, each in partition order)", () => {
+    const k = nativeKernels();
+    if (!k) return;
+    const n = 200_000;
+    const binned = Uint8Array.from({ length: 2 * n }, (_, i) => (i * 2654435761) % 251);
+    const order = Uint32Array.from({ length: n }, (_, i) => (i * 7919) % n); // a permutation (7919 is prime)
+    const run = (threads: number) => {
+      const part = order.slice();
+      const mid = k.partition(part, new Uint32Array(n), binned, n, 1, 1000, n - 1000, 120, 250, true, threads);
+      return { mid, part };
+    };
+    const one = run(1);
+    const expected = [...order.subarray(1000, n - 1000)];
+    const goesLeft = (i: number) => (binned[n + i] === 250 ? true : binned[n + i]! <= 120);
+    const lefts = expected.filter(goesLeft);
+    expect(one.mid).toBe(1000 + lefts.length);
+    expect(Array.from(one.part.subarray(1000, n - 1000))).toEqual([...lefts, ...expected.filter((i) => !goesLeft(i))]);
+    expect(Array.from(one.part.subarray(0, 1000))).toEqual(Array.from(order.subarray(0, 1000)));
+    for (const threads of [2, 3, 8]) {
+      const many = run(threads);
+      expect(many.mid).toBe(one.mid);
+      expect(many.part).toEqual(one.part);
+    }
+  });
 });

@@ -1,0 +1,53 @@
+/**
+ * The native kernels' exponential (native/js-exp.h and its four-lane form in native/loss.c) equals V8's
+ * Math.exp bit for bit: the native binary gradients, and so the fitted boosting models, depend on it.
+ */
+import { describe, expect, it } from "vitest";
+import { nativeKernels } from "../../../lib/native/index.js";
+import { Random } from "../../../lib/core/index.js";
+
+function values(n: number, seed: number): Float64Array {
+  const rng = new Random(seed);
+  const x = new Float64Array(n);
+  const bits = new DataView(new ArrayBuffer(8));
+  // Boundaries of fdlibm's cases: ln2/2, 1.5 ln2, 2^-28, the vector path's 512, overflow and underflow.
+  const edges = [0.34657359027997264, 1.0397207708399179, 2 ** -28, 512, 709.782712893384, 745.1332191019411, 708.3964185322641];
+  for (let i = 0; i < n; i++) {
+    const kind = Math.floor(i / 4) % 5; // runs of four, so whole vectors take each kind
+    const u = rng.random();
+    if (kind === 0) x[i] = (u - 0.5) * 2.5;
+    else if (kind === 1) x[i] = (u - 0.5) * 60;
+    else if (kind === 2) x[i] = (u - 0.5) * 1600;
+    else if (kind === 3) x[i] = (rng.random() < 0.5 ? -1 : 1) * edges[i % edges.length]! * (1 + (u - 0.5) * 1e-9);
+    else {
+      bits.setUint32(0, rng.nextUint32());
+      bits.setUint32(4, rng.nextUint32());
+      x[i] = bits.getFloat64(0);
+    }
+  }
+  x.set([0, -0, Infinity, -Infinity, NaN, 1e-300, -1e-300, 5e-324, 709.78, 709.79, -745.13, -745.14], 0);
+  return x;
+}
+
+describe("native exp", () => {
+  it("equals Math.exp bit for bit, on the vector and the scalar paths", () => {
+    const k = nativeKernels();
+    if (!k) return; // no native kernels here: the JavaScript path is the only one
+    const x = values(400_000, 11);
+    const out = new Float64Array(x.length);
+    k.exp(x, out);
+    let mismatches = 0;
+    for (let i = 0; i < x.length; i++) if (!Object.is(out[i], Math.exp(x[i]!))) mismatches++;
+    expect(mismatches).toBe(0);
+    expect(out[0]).toBe(1);
+    expect(out[2]).toBe(Infinity);
+    expect(out[3]).toBe(0);
+    expect(Number.isNaN(out[4])).toBe(true);
+  });
+
+  it("rejects an output shorter than the input", () => {
+    const k = nativeKernels();
+    if (!k) return;
+    expect(() => k.exp(new Float64Array(4), new Float64Array(3))).toThrow("exp: out must be a Float64Array at least as long as x");
+  });
+});
