@@ -30,6 +30,16 @@ static inline void *typed(napi_env env, napi_value v, napi_typedarray_type want,
   return data;
 }
 
+/* The threads a call uses: what it asked for, at least 1, at most MAX_THREADS and at most `items` (the units
+ * it splits: features, chunks), or 1 when its work is under `min_work` (starting even a pooled job costs
+ * more than it saves). */
+static inline int64_t clamp_threads(int64_t threads, int64_t items, int64_t work, int64_t min_work) {
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (threads > items) threads = items;
+  if (threads < 1 || work < min_work) threads = 1;
+  return threads;
+}
+
 /* Runs fn on each of n jobs (n <= MAX_THREADS), the first on this thread, the others on the pool's threads
  * (pool.c); every job runs whatever the system allows (on this thread when a thread cannot start or the pool
  * is busy with another caller). Results never depend on which thread ran a job. */

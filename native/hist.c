@@ -131,10 +131,7 @@ static napi_value histogram(napi_env env, napi_callback_info info) {
     gh[2 * (p - start)] = g[i];
     gh[2 * (p - start) + 1] = h ? h[i] : 0.0f;
   }
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (threads > d) threads = d;
-  if (m * d < THREAD_MIN_UPDATES) threads = 1;
+  threads = clamp_threads(threads, d, m * d, THREAD_MIN_UPDATES);
   hist_job_t jobs[MAX_THREADS];
   /* Feature ranges in multiples of four where possible, for the four-feature passes. */
   const int64_t groups = (d + 3) / 4;
@@ -208,8 +205,7 @@ static napi_value partition(napi_env env, napi_callback_info info) {
     return NULL;
   }
   const int64_t m = end - start;
-  if (threads < 1 || m < PARTITION_THREAD_MIN) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  threads = clamp_threads(threads, m, m, PARTITION_THREAD_MIN);
   partition_job_t jobs[MAX_THREADS];
   for (int64_t t = 0; t < threads; t++) {
     const int64_t s = start + m * t / threads, e = start + m * (t + 1) / threads;
@@ -358,9 +354,7 @@ static void *bin_features(void *arg) {
 }
 
 static void run_features(bin_job_t *base, int64_t cols, int64_t threads, void *(*fn)(void *)) {
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (threads > cols) threads = cols;
+  threads = clamp_threads(threads, cols, 0, 0);
   bin_job_t jobs[MAX_THREADS];
   for (int64_t t = 0; t < threads; t++) {
     jobs[t] = *base;
@@ -534,9 +528,7 @@ static napi_value find_best_split(napi_env env, napi_callback_info info) {
       napi_throw_range_error(env, NULL, "findBestSplit: a bin count is out of range");
       return NULL;
     }
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (threads > d) threads = d;
+  threads = clamp_threads(threads, d, 0, 0);
   split_job_t jobs[MAX_THREADS];
   for (int64_t t = 0; t < threads; t++)
     jobs[t] = (split_job_t){hist, n_bins, has_missing, G, H, N, min_leaf, min_hess, lambda, hc, (G * G) / (H + lambda), hc == hc, d * t / threads, d * (t + 1) / threads, 0, {0}};

@@ -210,10 +210,8 @@ static napi_value knn(napi_env env, napi_callback_info info) {
   if (!exclude_self) norms(queries, n_queries, cols, qnorm);
   for (int64_t i = 0; i < n_queries * k; i++) heap_d[i] = INFINITY, heap_i[i] = -1;
 
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
   const int64_t n_blocks = (n_queries + QB - 1) / QB;
-  if (threads > n_blocks) threads = n_blocks > 0 ? n_blocks : 1;
+  threads = clamp_threads(threads, n_blocks, 0, 0);
   /* Each pair once when the queries are the points, if every thread can keep heaps for all rows. */
   const int symmetric = exclude_self && n_queries == n_points && (double)threads * n_queries * k <= 64e6;
   double *local_d = NULL;

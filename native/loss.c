@@ -111,9 +111,7 @@ static napi_value logistic_gradients(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "logisticGradients: buffers shorter than y");
     return NULL;
   }
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (n < 20000) threads = 1; /* below this, starting a thread costs more than it saves */
+  threads = clamp_threads(threads, MAX_THREADS, n, 20000);
   logistic_job_t jobs[MAX_THREADS];
   for (int64_t t = 0; t < threads; t++) jobs[t] = (logistic_job_t){raw, w, y, g, h, n * t / threads, n * (t + 1) / threads};
   run_jobs(logistic_range, jobs, sizeof(logistic_job_t), threads);

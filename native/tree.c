@@ -120,58 +120,177 @@ static int read_scan(napi_env env, napi_value *a, scan_t *s, size_t *wylen) {
   return 1;
 }
 
-/*
- * scanGini(sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf, best, totals, left, totalSq, out)
- * -> the best position or -1; out[0] = its proxy. As tree-builder.ts's scanGini.
- */
-static napi_value scan_gini(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
-  napi_value a[15];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  scan_t s;
-  size_t wylen, tlen, llen, olen;
-  const double *totals = typed(env, a[11], napi_float64_array, &tlen);
-  double *left = typed(env, a[12], napi_float64_array, &llen);
-  double total_sq;
-  double *out = typed(env, a[14], napi_float64_array, &olen);
-  if (argc < 15 || !read_scan(env, a, &s, &wylen) || !totals || !left || llen < tlen || !out || olen < 1 || napi_get_value_double(env, a[13], &total_sq) != napi_ok) {
-    napi_throw_range_error(env, NULL, "scanGini: bad arguments");
-    return NULL;
-  }
-  for (size_t c = 0; c < llen; c++) left[c] = 0;
-  double best = s.best, w_l = 0, sq_l = 0, sq_r = total_sq;
-  int64_t pos = -1;
-  const int32_t *sorted = s.sorted + s.seg;
-  const double *xs = s.xs + s.seg;
-  for (int64_t p = s.start; p < s.end - 1; p++) {
-    const int64_t i = 2 * (int64_t)sorted[p];
-    const double wi = s.wy[i];
-    const int64_t c = (int64_t)s.wy[i + 1];
-    if (c < 0 || (size_t)c >= tlen) {
-      napi_throw_range_error(env, NULL, "scanGini: a class index is out of range");
+typedef struct {
+  const double *columns;
+  int64_t n, f0, f1;
+  int32_t *order;
+  double *values;
+  int failed;
+} presort_job_t;
+
+static void *presort_features(void *arg) {
+  presort_job_t *j = (presort_job_t *)arg;
+  for (int64_t f = j->f0; f < j->f1; f++) {
+    const double *v = j->columns + f * j->n;
+    int32_t *idx = j->order + f * j->n;
+    for (int64_t i = 0; i < j->n; i++) idx[i] = (int32_t)i;
+    if (j->n > 1 && !sort_range(v, idx, 0, j->n - 1)) {
+      j->failed = 1;
       return NULL;
     }
-    const double lc = left[c];
-    const double rc = totals[c] - lc;
-    sq_l += 2 * lc * wi + wi * wi;
-    sq_r += -2 * rc * wi + wi * wi;
-    left[c] = lc + wi;
-    w_l += wi;
-    if (xs[p + 1] <= xs[p] + FEATURE_THRESHOLD) continue;
-    const int64_t n_l = p - s.start + 1;
-    if (n_l < s.min_leaf || s.count - n_l < s.min_leaf) continue;
-    const double w_r = s.w_node - w_l;
-    if (w_l < s.min_weight_leaf || w_r < s.min_weight_leaf || w_l <= 0 || w_r <= 0) continue;
-    const double proxy = sq_l / w_l + sq_r / w_r;
-    if (proxy > best) {
-      best = proxy;
-      pos = p;
-    }
+    double *out = j->values + f * j->n;
+    for (int64_t r = 0; r < j->n; r++) out[r] = v[idx[r]];
   }
-  out[0] = best;
-  napi_value r;
-  CHECK(napi_create_int64(env, pos, &r));
-  return r;
+  return NULL;
+}
+
+/* presortColumns(columns (d x n), n, d, order, values, threads): per feature, argsort's order and the values
+ * in that order (presort.ts), features over threads. */
+static napi_value presort_columns(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t clen, olen, vlen;
+  const double *columns = typed(env, a[0], napi_float64_array, &clen);
+  int64_t n, d, threads;
+  CHECK(napi_get_value_int64(env, a[1], &n));
+  CHECK(napi_get_value_int64(env, a[2], &d));
+  int32_t *order = typed(env, a[3], napi_int32_array, &olen);
+  double *values = typed(env, a[4], napi_float64_array, &vlen);
+  CHECK(napi_get_value_int64(env, a[5], &threads));
+  if (argc < 6 || !columns || !order || !values || n < 0 || d < 0 || n > INT32_MAX || (int64_t)clen < n * d || (int64_t)olen < n * d || (int64_t)vlen < n * d) {
+    napi_throw_range_error(env, NULL, "presortColumns: buffers shorter than n * d");
+    return NULL;
+  }
+  threads = clamp_threads(threads, d, 0, 0);
+  presort_job_t jobs[MAX_THREADS];
+  for (int64_t t = 0; t < threads; t++) jobs[t] = (presort_job_t){columns, n, d * t / threads, d * (t + 1) / threads, order, values, 0};
+  run_jobs(presort_features, jobs, sizeof(presort_job_t), threads);
+  for (int64_t t = 0; t < threads; t++)
+    if (jobs[t].failed) {
+      napi_throw_error(env, NULL, "presortColumns: out of memory");
+      return NULL;
+    }
+  return NULL;
+}
+
+typedef struct {
+  const int32_t *sorted;
+  const double *xs, *wy;
+  size_t wylen;
+  const int32_t *segs;
+  int64_t f0, f1, start, end, count;
+  double min_leaf, w_node, min_weight_leaf, best, total_sq;
+  const double *totals;
+  size_t k;
+  double *out; /* [position, proxy] per feature */
+  int bad;     /* 1: a sample or class index out of range, 2: out of memory */
+} gini_batch_t;
+
+/* tree-builder.ts's Gini scan for each feature [f0, f1) of the batch, each from the same starting best. */
+static void *gini_batch(void *arg) {
+  gini_batch_t *j = (gini_batch_t *)arg;
+  double stack_left[16];
+  double *left = j->k <= 16 ? stack_left : malloc(j->k * sizeof(double));
+  if (!left) {
+    j->bad = 2;
+    return NULL;
+  }
+  for (int64_t q = j->f0; q < j->f1 && !j->bad; q++) {
+    for (size_t c = 0; c < j->k; c++) left[c] = 0;
+    double best = j->best, w_l = 0, sq_l = 0, sq_r = j->total_sq;
+    int64_t pos = -1;
+    const int32_t *sorted = j->sorted + j->segs[q];
+    const double *xs = j->xs + j->segs[q];
+    for (int64_t p = j->start; p < j->end - 1; p++) {
+      const int32_t si = sorted[p];
+      if (si < 0 || (size_t)(2 * (int64_t)si + 1) >= j->wylen) {
+        j->bad = 1;
+        break;
+      }
+      const int64_t i = 2 * (int64_t)si;
+      const double wi = j->wy[i];
+      const int64_t c = (int64_t)j->wy[i + 1];
+      if (c < 0 || (size_t)c >= j->k) {
+        j->bad = 1;
+        break;
+      }
+      const double lc = left[c];
+      const double rc = j->totals[c] - lc;
+      sq_l += 2 * lc * wi + wi * wi;
+      sq_r += -2 * rc * wi + wi * wi;
+      left[c] = lc + wi;
+      w_l += wi;
+      if (xs[p + 1] <= xs[p] + FEATURE_THRESHOLD) continue;
+      const int64_t n_l = p - j->start + 1;
+      if (n_l < j->min_leaf || j->count - n_l < j->min_leaf) continue;
+      const double w_r = j->w_node - w_l;
+      if (w_l < j->min_weight_leaf || w_r < j->min_weight_leaf || w_l <= 0 || w_r <= 0) continue;
+      const double proxy = sq_l / w_l + sq_r / w_r;
+      if (proxy > best) {
+        best = proxy;
+        pos = p;
+      }
+    }
+    j->out[2 * q] = (double)pos, j->out[2 * q + 1] = best;
+  }
+  if (left != stack_left) free(left);
+  return NULL;
+}
+
+/* Below this many (sample, feature) steps a batch runs on one thread. */
+#define GINI_THREAD_MIN 200000
+
+/*
+ * scanGiniFeatures(sorted, xs, segs, nFeatures, start, end, wy, count, wNode, minLeaf, minWeightLeaf, best,
+ * totals, totalSq, out, threads): the Gini scan for each of the node's candidate features (segment offsets in segs),
+ * all from the same best; out[2q], out[2q + 1] = feature q's position (-1: none beats best) and proxy. Taking,
+ * in order, each feature whose proxy beats the best so far gives what scanning them one after another gives:
+ * each scan ends at the first position of its feature's maximum. Features split over threads.
+ */
+static napi_value scan_gini_features(napi_env env, napi_callback_info info) {
+  size_t argc = 16;
+  napi_value a[16];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  size_t slen, xlen, glen, wylen, tlen, olen;
+  const int32_t *sorted = typed(env, a[0], napi_int32_array, &slen);
+  const double *xs = typed(env, a[1], napi_float64_array, &xlen);
+  const int32_t *segs = typed(env, a[2], napi_int32_array, &glen);
+  const double *wy = typed(env, a[6], napi_float64_array, &wylen);
+  const double *totals = typed(env, a[12], napi_float64_array, &tlen);
+  double *out = typed(env, a[14], napi_float64_array, &olen);
+  int64_t nf, start, end, count, threads;
+  double w_node, min_leaf, min_weight_leaf, best, total_sq;
+  CHECK(napi_get_value_int64(env, a[3], &nf));
+  CHECK(napi_get_value_int64(env, a[4], &start));
+  CHECK(napi_get_value_int64(env, a[5], &end));
+  CHECK(napi_get_value_int64(env, a[7], &count));
+  CHECK(napi_get_value_double(env, a[8], &w_node));
+  CHECK(napi_get_value_double(env, a[9], &min_leaf));
+  CHECK(napi_get_value_double(env, a[10], &min_weight_leaf));
+  CHECK(napi_get_value_double(env, a[11], &best));
+  CHECK(napi_get_value_double(env, a[13], &total_sq));
+  CHECK(napi_get_value_int64(env, a[15], &threads));
+  if (argc < 16 || !sorted || !xs || !segs || !wy || !totals || !out || nf < 0 || (int64_t)glen < nf || (int64_t)olen < 2 * nf || start < 0 || end < start || tlen < 1) {
+    napi_throw_range_error(env, NULL, "scanGiniFeatures: bad arguments");
+    return NULL;
+  }
+  for (int64_t q = 0; q < nf; q++)
+    if (segs[q] < 0 || (int64_t)slen < segs[q] + end || (int64_t)xlen < segs[q] + end) {
+      napi_throw_range_error(env, NULL, "scanGiniFeatures: a feature segment is past the presorted arrays");
+      return NULL;
+    }
+  threads = clamp_threads(threads, nf, (end - start) * nf, GINI_THREAD_MIN);
+  gini_batch_t jobs[MAX_THREADS];
+  for (int64_t t = 0; t < threads; t++)
+    jobs[t] = (gini_batch_t){sorted, xs, wy, wylen, segs, nf * t / threads, nf * (t + 1) / threads, start, end, count, min_leaf, w_node, min_weight_leaf, best, total_sq, totals, tlen, out, 0};
+  run_jobs(gini_batch, jobs, sizeof(gini_batch_t), threads);
+  for (int64_t t = 0; t < threads; t++)
+    if (jobs[t].bad) {
+      napi_throw_range_error(env, NULL, jobs[t].bad == 2 ? "scanGiniFeatures: out of memory" : "scanGiniFeatures: a sample or class index is out of range");
+      return NULL;
+    }
+  return NULL;
 }
 
 /*
@@ -220,7 +339,8 @@ static napi_value scan_squared(napi_env env, napi_callback_info info) {
 napi_value mlsd_register_tree(napi_env env, napi_value exports) {
   napi_value fn;
   if (napi_create_function(env, "argsort", NAPI_AUTO_LENGTH, argsort, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "argsort", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "scanGini", NAPI_AUTO_LENGTH, scan_gini, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanGini", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "presortColumns", NAPI_AUTO_LENGTH, presort_columns, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "presortColumns", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "scanGiniFeatures", NAPI_AUTO_LENGTH, scan_gini_features, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanGiniFeatures", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "scanSquared", NAPI_AUTO_LENGTH, scan_squared, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanSquared", fn) != napi_ok) return NULL;
   return exports;
 }

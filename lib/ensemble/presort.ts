@@ -1,6 +1,7 @@
 /** Features sorted once per dataset, shared by every tree of an ensemble (and every AdaBoost round). */
 import { argsort } from "./argsort.js";
 import type { Matrix } from "./base.js";
+import { nativeKernels, nativeThreads } from "../native/index.js";
 
 export interface Presorted {
   /** Column-major copy of X: feature f of sample i at f * n + i. */
@@ -29,6 +30,11 @@ export function presort(X: Matrix): Presorted {
   for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) columns[f * n + i] = data[i * d + f]!;
   const flatOrder = new Int32Array(n * d);
   const flatValues = new Float64Array(n * d);
+  const native = nativeKernels();
+  if (native) {
+    native.presortColumns(columns, n, d, flatOrder, flatValues, nativeThreads()); // the same sort, features over threads
+    return fromFlat(columns, n, d, flatOrder, flatValues);
+  }
   for (let f = 0; f < d; f++) {
     const o = argsort(columns.subarray(f * n, (f + 1) * n), flatOrder.subarray(f * n, (f + 1) * n));
     for (let r = 0; r < n; r++) flatValues[f * n + r] = columns[f * n + o[r]!]!;

@@ -6,7 +6,7 @@
  */
 import type { Random } from "../core/random.js";
 import type { Presorted } from "./presort.js";
-import { nativeKernels } from "../native/index.js";
+import { nativeKernels, nativeThreads } from "../native/index.js";
 
 export type Criterion = "gini" | "entropy" | "log_loss" | "squared_error";
 
@@ -93,6 +93,18 @@ export function growTree(pre: Presorted, weight: Float64Array, target: Target, o
   const stats = new Float64Array(k + 2); // class weights (or sum, sumsq) and total weight
   const leftCounts = new Float64Array(k);
   const features = Int32Array.from({ length: d }, (_, f) => f);
+  // Gini with the native kernels: a node's candidate features are scanned in one call, over threads.
+  const native = classification && !entropy ? nativeKernels() : null;
+  const threads = native ? nativeThreads() : 1;
+  const batchFeatures = new Int32Array(d);
+  const batchSegs = new Int32Array(d);
+  const batchOut = new Float64Array(2 * d);
+  const thresholdAt = (seg: number, pos: number) => {
+    const x0 = sortedX[seg + pos]!;
+    const x1 = sortedX[seg + pos + 1]!;
+    const t = (x0 + x1) / 2;
+    return t === x1 || !Number.isFinite(t) ? x0 : t;
+  };
 
   const impurityOf = (s: Float64Array, w: number): number => {
     if (!classification) {
@@ -151,6 +163,7 @@ export function growTree(pre: Presorted, weight: Float64Array, target: Target, o
     let bestPos = -1;
     let bestThreshold = 0;
     let visited = 0;
+    let nBatch = 0;
     const classTotals = classification ? stats.slice(0, k) : stats;
     let totalSq = 0;
     if (classification) for (let c = 0; c < k; c++) totalSq += classTotals[c]! * classTotals[c]!;
@@ -163,17 +176,32 @@ export function growTree(pre: Presorted, weight: Float64Array, target: Target, o
       const seg = f * m;
       if (sortedX[seg + end - 1]! <= sortedX[seg + start]! + FEATURE_THRESHOLD) continue; // constant here
       visited++;
+      if (native) {
+        batchFeatures[nBatch] = f;
+        batchSegs[nBatch++] = seg;
+        continue;
+      }
       const args: ScanArgs = { sorted, xs: sortedX, seg, start, end, wy, count, wNode, minLeaf: opt.minSamplesLeaf, minWeightLeaf: opt.minWeightLeaf, best: bestProxy };
       const pos = classification ? (entropy ? scanEntropy(args, k, classTotals, leftCounts) : scanGini(args, classTotals, leftCounts, totalSq)) : scanSquared(args, sumTotal);
       if (pos >= 0) {
         bestProxy = scanResult.proxy;
         bestFeature = f;
         bestPos = pos;
-        const x0 = sortedX[seg + pos]!;
-        const x1 = sortedX[seg + pos + 1]!;
-        let t = (x0 + x1) / 2;
-        if (t === x1 || !Number.isFinite(t)) t = x0;
-        bestThreshold = t;
+        bestThreshold = thresholdAt(seg, pos);
+      }
+    }
+    if (native && nBatch > 0) {
+      // Every scan starts from the same best; taking, in drawing order, each feature that beats the best so
+      // far gives what scanning them one after another from a running best gives.
+      native.scanGiniFeatures(sorted, sortedX, batchSegs, nBatch, start, end, wy, count, wNode, opt.minSamplesLeaf, opt.minWeightLeaf, bestProxy, classTotals, totalSq, batchOut, threads);
+      for (let q = 0; q < nBatch; q++) {
+        const pos = batchOut[2 * q]!;
+        if (pos >= 0 && batchOut[2 * q + 1]! > bestProxy) {
+          bestProxy = batchOut[2 * q + 1]!;
+          bestFeature = batchFeatures[q]!;
+          bestPos = pos;
+          bestThreshold = thresholdAt(batchSegs[q]!, pos);
+        }
       }
     }
     if (bestFeature < 0) continue;
@@ -292,13 +320,6 @@ const nativeOut = new Float64Array(1);
 /** Gini: maximise sum_c L_c^2 / wL + sum_c R_c^2 / wR, updated in O(1) per sample. Returns the best position or -1. */
 function scanGini(a: ScanArgs, totals: Float64Array, left: Float64Array, totalSq: number): number {
   const { sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf } = a;
-  const native = nativeKernels();
-  if (native) {
-    // The same loop, compiled (native/tree.c).
-    const pos = native.scanGini(sorted, xs, seg, start, end, wy, count, wNode, minLeaf, minWeightLeaf, a.best, totals, left, totalSq, nativeOut);
-    if (pos >= 0) scanResult.proxy = nativeOut[0]!;
-    return pos;
-  }
   left.fill(0);
   let best = a.best;
   let pos = -1;

@@ -3,7 +3,7 @@
  * MLSD_NATIVE=0 fits the same data): histogram boosting (histograms, partitions, binning; with missing values,
  * with hessians and without; binning on a subsample; a set large enough for threaded partitions, with sample
  * weights and early stopping, through the native gradients), and CART (presort argsort, Gini and squared-error scans)
- * in a decision tree, a random forest regressor and AdaBoost.
+ * in a decision tree, random forests (Gini scans of a node's features in one threaded call) and AdaBoost.
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { nativeKernels } from "../../../lib/native/index.js";
 
 const script = `
 import { makeClassification } from "./datasets/index.ts";
-import { AdaBoostClassifier, DecisionTreeClassifier, HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestRegressor } from "./lib/ensemble/index.ts";
+import { AdaBoostClassifier, DecisionTreeClassifier, HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor } from "./lib/ensemble/index.ts";
 import { fitBinMapper, transformBins } from "./lib/ensemble/hgb/binning.ts";
 import { Random } from "./lib/core/index.ts";
 const { X, y } = makeClassification({ nSamples: 30000, nFeatures: 9, nInformative: 5, nRedundant: 2, weights: [0.8], randomState: 3 });
@@ -26,19 +26,20 @@ const mapper = fitBinMapper(X, 63, new Random(5), 5000);
 const Xc = { data: X.data.map((v) => (Number.isNaN(v) ? 0 : Math.round(v * 100) / 100)), rows: X.rows, cols: X.cols };
 const tree = new DecisionTreeClassifier({ maxDepth: 8, randomState: 0 }).fit(Xc, y).predictProba(Xc).data;
 const forest = new RandomForestRegressor({ nEstimators: 5, maxDepth: 6, randomState: 0 }).fit(Xc, Float64Array.from(y, (v, i) => v + (i % 7) / 10)).predict(Xc);
+const forestC = new RandomForestClassifier({ nEstimators: 3, maxDepth: 6, randomState: 2 }).fit(Xc, y).predictProba(Xc).data;
 const ada = new AdaBoostClassifier({ nEstimators: 10, randomState: 0 }).fit(Xc, y).predictProba(Xc).data;
 const bins = transformBins(X, mapper);
 const big = makeClassification({ nSamples: 120000, nFeatures: 4, nInformative: 3, nRedundant: 1, weights: [0.85], randomState: 4 });
 const bw = Float64Array.from({ length: 120000 }, (_, i) => 0.5 + (i % 5) / 4);
 const bigClf = new HistGradientBoostingClassifier({ maxIter: 8, randomState: 1, earlyStopping: true, validationFraction: 0.1, nIterNoChange: 2 }).fit(big.X, big.y, bw);
 const bigP = bigClf.predictProba(big.X).data;
-process.stdout.write(JSON.stringify({ bigP: Array.from(bigP.subarray(0, 3000)), bigTrees: bigClf.nIter_,  p: Array.from(p.subarray(0, 4000)), r: Array.from(r.subarray(0, 2000)), trees: clf.nIter_, thresholds: mapper.thresholds.map((t) => Array.from(t)), missing: Array.from(mapper.hasMissing), bins: Array.from(bins.subarray(0, 30000)), tree: Array.from(tree.subarray(0, 4000)), forest: Array.from(forest.subarray(0, 2000)), ada: Array.from(ada.subarray(0, 4000)) }));
+process.stdout.write(JSON.stringify({ bigP: Array.from(bigP.subarray(0, 3000)), bigTrees: bigClf.nIter_,  p: Array.from(p.subarray(0, 4000)), r: Array.from(r.subarray(0, 2000)), trees: clf.nIter_, thresholds: mapper.thresholds.map((t) => Array.from(t)), missing: Array.from(mapper.hasMissing), bins: Array.from(bins.subarray(0, 30000)), tree: Array.from(tree.subarray(0, 4000)), forest: Array.from(forest.subarray(0, 2000)), forestC: Array.from(forestC.subarray(0, 4000)), ada: Array.from(ada.subarray(0, 4000)) }));
 `;
 
 function fit(env: Record<string, string>) {
   const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
   if (res.status !== 0) throw new Error(res.stderr);
-  return JSON.parse(res.stdout) as { bigP: number[]; bigTrees: number; p: number[]; r: number[]; trees: number; thresholds: number[][]; missing: number[]; bins: number[]; tree: number[]; forest: number[]; ada: number[] };
+  return JSON.parse(res.stdout) as { bigP: number[]; bigTrees: number; p: number[]; r: number[]; trees: number; thresholds: number[][]; missing: number[]; bins: number[]; tree: number[]; forest: number[]; forestC: number[]; ada: number[] };
 }
 
 describe("native ensemble kernels", () => {
@@ -57,6 +58,7 @@ describe("native ensemble kernels", () => {
       expect(native.bins).toEqual(js.bins);
       expect(native.tree).toEqual(js.tree);
       expect(native.forest).toEqual(js.forest);
+      expect(native.forestC).toEqual(js.forestC);
       expect(native.ada).toEqual(js.ada);
     }
   }, 120_000);
