@@ -30,6 +30,12 @@ static inline void *typed(napi_env env, napi_value v, napi_typedarray_type want,
   return data;
 }
 
+/* Whether v is null or undefined: optional typed-array arguments may be left out, but not be of another type. */
+static inline int nullish(napi_env env, napi_value v) {
+  napi_valuetype vt;
+  return napi_typeof(env, v, &vt) == napi_ok && (vt == napi_null || vt == napi_undefined);
+}
+
 /* The threads a call uses: what it asked for, at least 1, at most MAX_THREADS and at most `items` (the units
  * it splits: features, chunks), or 1 when its work is under `min_work` (starting even a pooled job costs
  * more than it saves). */

@@ -118,7 +118,7 @@ static napi_value histogram(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int64(env, a[11], &threads));
   double *parent = argc > 12 ? typed(env, a[12], napi_float64_array, &parlen) : NULL;
   const int64_t m = end - start;
-  if (argc < 12 || !hist || !binned || !partition || !g || !gh || d < 1 || n < 1 || start < 0 || m < 0 || (int64_t)hlen < d * BIN_STRIDE * FIELDS || (int64_t)blen < n * d || (int64_t)plen < end || (int64_t)slen < 2 * m || (h && hhlen < glen) || (parent && parlen < hlen)) {
+  if (argc < 12 || !hist || !binned || !partition || !g || !gh || d < 1 || n < 1 || start < 0 || m < 0 || (int64_t)hlen < d * BIN_STRIDE * FIELDS || (int64_t)blen < n * d || (int64_t)plen < end || (int64_t)slen < 2 * m || (!h && !nullish(env, a[8])) || (h && hhlen < glen) || (argc > 12 && !parent && !nullish(env, a[12])) || (parent && parlen < hlen)) {
     napi_throw_range_error(env, NULL, "histogram: buffers too small for the node, or a missing one");
     return NULL;
   }
@@ -559,8 +559,8 @@ static napi_value root_sums(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_double(env, a[2], &hc));
   CHECK(napi_get_value_int64(env, a[3], &n));
   double *out = typed(env, a[4], napi_float64_array, &olen);
-  if (argc < 5 || !g || !out || olen < 2 || n < 0 || (int64_t)glen < n || (h && (int64_t)hlen < n)) {
-    napi_throw_range_error(env, NULL, "rootSums: buffers shorter than n");
+  if (argc < 5 || !g || !out || olen < 2 || n < 0 || (int64_t)glen < n || (!h && !nullish(env, a[1])) || (h && (int64_t)hlen < n)) {
+    napi_throw_range_error(env, NULL, "rootSums(g: Float32Array, h: Float32Array | null, constantHessian, n, out: Float64Array(2)): an argument has another type or is shorter than n");
     return NULL;
   }
   double G = 0, H = 0;

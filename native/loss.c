@@ -107,8 +107,8 @@ static napi_value logistic_gradients(napi_env env, napi_callback_info info) {
   int64_t threads;
   CHECK(napi_get_value_int64(env, a[5], &threads));
   const int64_t n = (int64_t)ylen;
-  if (argc < 6 || !raw || !y || !g || !h || (int64_t)rlen < n || (int64_t)glen < n || (int64_t)hlen < n || (w && (int64_t)wlen < n)) {
-    napi_throw_range_error(env, NULL, "logisticGradients: buffers shorter than y");
+  if (argc < 6 || !raw || !y || !g || !h || (!w && !nullish(env, a[2])) || (int64_t)rlen < n || (int64_t)glen < n || (int64_t)hlen < n || (w && (int64_t)wlen < n)) {
+    napi_throw_range_error(env, NULL, "logisticGradients(raw: Float64Array, y: Int32Array, w: Float64Array | null, g: Float32Array, h: Float32Array, threads): an argument has another type or is shorter than y");
     return NULL;
   }
   threads = clamp_threads(threads, MAX_THREADS, n, 20000);

@@ -1,9 +1,9 @@
 /*
  * The kernels' thread pool. Starting threads per call cost 20 to 50 us, which made threads useless for the
- * many small calls of tree growth (small nodes, split scans, partitions). Pool threads start once, spin a
- * little after each task (the next call usually comes within microseconds) and then sleep on a condition
- * variable. One caller at a time: a second concurrent caller (another JavaScript thread) runs its jobs
- * itself, in order, which gives the same results.
+ * many small calls of tree growth (small nodes, split scans, partitions). Pool threads start once, spin for a
+ * while after each task (the next call usually comes soon) and then sleep on a condition variable. One
+ * caller at a time: a second concurrent caller (another JavaScript thread) runs its jobs itself, in order,
+ * which gives the same results.
  */
 #include "common.h"
 #include <stdatomic.h>
@@ -16,7 +16,8 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* Spins before sleeping: about 50 us of pause instructions. */
+/* Spins before sleeping: 20,000 pause instructions, 0.3 to 1 ms by CPU. Tree growth calls again well within
+ * that; 2,000 (tens of microseconds) measured 8 to 14 % slower on histogram boosting. */
 enum { SPIN_ROUNDS = 20000 };
 
 static pthread_mutex_t caller = PTHREAD_MUTEX_INITIALIZER;  /* held by the one caller using the pool */

@@ -1,6 +1,7 @@
 /**
  * The native kernels' exponential (native/js-exp.h and its four-lane form in native/loss.c) equals V8's
- * Math.exp bit for bit: the native binary gradients, and so the fitted boosting models, depend on it.
+ * Math.exp bit for bit, and the native binary log-loss gradients built on it equal loss.ts's: the fitted
+ * boosting models depend on both.
  */
 import { describe, expect, it } from "vitest";
 import { nativeKernels } from "../../../lib/native/index.js";
@@ -49,5 +50,33 @@ describe("native exp", () => {
     const k = nativeKernels();
     if (!k) return;
     expect(() => k.exp(new Float64Array(4), new Float64Array(3))).toThrow("exp: out must be a Float64Array at least as long as x");
+  });
+});
+
+describe("native gradients", () => {
+  it("equal the JavaScript's and reject weights of another type", () => {
+    const k = nativeKernels();
+    if (!k) return;
+    const rng = new Random(5);
+    const n = 50_000;
+    const raw = Float64Array.from({ length: n }, () => (rng.random() - 0.5) * 12);
+    const y = Int32Array.from({ length: n }, () => (rng.random() < 0.3 ? 1 : 0));
+    const w = Float64Array.from({ length: n }, () => 0.25 + rng.random());
+    for (const weights of [null, w]) {
+      const g = new Float32Array(n);
+      const h = new Float32Array(n);
+      k.logisticGradients(raw, y, weights, g, h, 2);
+      const gj = new Float32Array(n);
+      const hj = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = 1 / (1 + Math.exp(-raw[i]!));
+        const wi = weights ? weights[i]! : 1;
+        gj[i] = wi * (p - y[i]!);
+        hj[i] = wi * p * (1 - p);
+      }
+      expect(g).toEqual(gj);
+      expect(h).toEqual(hj);
+    }
+    expect(() => k.logisticGradients(raw, y, new Float32Array(n) as unknown as Float64Array, new Float32Array(n), new Float32Array(n), 1)).toThrow(/logisticGradients\(raw: Float64Array, y: Int32Array, w: Float64Array \| null/);
   });
 });
