@@ -103,8 +103,11 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
   // The caller resets the partition to 0..n-1 before each tree, so the root sums in sample order.
   let G = 0;
   let H = 0;
-  if (ctx.sums) [G, H] = ctx.sums(g, h, hc, n) as unknown as [number, number];
-  else
+  if (ctx.sums) {
+    const sums = ctx.sums(g, h, hc, n);
+    G = sums[0]!;
+    H = sums[1]!;
+  } else
     for (let i = 0; i < n; i++) {
       G += g[partition[i]!]!;
       H += h ? h[partition[i]!]! : hc;
