@@ -1,6 +1,6 @@
 /*
- * CART's hot loops, native: the argsort that presorts each feature, and the split scans for the Gini and
- * squared-error criteria. Ports of lib/ensemble/argsort.ts and the scans in tree-builder.ts, operation for
+ * CART's hot loops, native: the presort (each feature's argsort, features over threads), and the split scans
+ * for the Gini and squared-error criteria. Ports of lib/ensemble/argsort.ts and the scans in tree-builder.ts, operation for
  * operation (the same quicksort with the same pivots, the same float expressions in the same order), so the
  * orders, the chosen splits and the fitted trees are the JavaScript's exactly. (The entropy scan needs
  * logarithms, which libm and V8 round differently, so it stays in JavaScript.)
@@ -76,26 +76,6 @@ static int sort_range(const double *v, int32_t *idx, int64_t lo0, int64_t hi0) {
   }
   free(stack);
   return 1;
-}
-
-/* argsort(values, out): out = 0..n-1 sorted by value, as argsort.ts orders them. */
-static napi_value argsort(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value a[2];
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  size_t vlen, olen;
-  const double *v = typed(env, a[0], napi_float64_array, &vlen);
-  int32_t *out = typed(env, a[1], napi_int32_array, &olen);
-  if (argc < 2 || !v || !out || olen > vlen) {
-    napi_throw_range_error(env, NULL, "argsort(values: Float64Array, out: Int32Array) with out no longer than values");
-    return NULL;
-  }
-  for (size_t i = 0; i < olen; i++) out[i] = (int32_t)i;
-  if (olen > 1 && !sort_range(v, out, 0, (int64_t)olen - 1)) {
-    napi_throw_error(env, NULL, "argsort: out of memory");
-    return NULL;
-  }
-  return NULL;
 }
 
 typedef struct {
@@ -338,7 +318,6 @@ static napi_value scan_squared(napi_env env, napi_callback_info info) {
 
 napi_value mlsd_register_tree(napi_env env, napi_value exports) {
   napi_value fn;
-  if (napi_create_function(env, "argsort", NAPI_AUTO_LENGTH, argsort, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "argsort", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "presortColumns", NAPI_AUTO_LENGTH, presort_columns, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "presortColumns", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "scanGiniFeatures", NAPI_AUTO_LENGTH, scan_gini_features, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanGiniFeatures", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "scanSquared", NAPI_AUTO_LENGTH, scan_squared, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanSquared", fn) != napi_ok) return NULL;

@@ -1,16 +1,10 @@
-/** Index sorting on typed arrays without a JS comparator per comparison (presorting features for the trees). */
-import { nativeKernels } from "../native/index.js";
+/** Index sorting on typed arrays without a JS comparator per comparison (presorting features for the trees; native/tree.c runs the same quicksort). */
 
 /**
  * Indices that sort `values` ascending (ties keep no particular order).
  * @example argsort(Float64Array.of(3, 1, 2)) // Int32Array [1, 2, 0]
  */
 export function argsort(values: Float64Array, out: Int32Array = new Int32Array(values.length)): Int32Array {
-  const native = nativeKernels();
-  if (native) {
-    native.argsort(values, out); // the same quicksort, compiled
-    return out;
-  }
   for (let i = 0; i < out.length; i++) out[i] = i;
   sortRange(values, out, 0, out.length - 1);
   return out;

@@ -32,7 +32,7 @@ export function presort(X: Matrix): Presorted {
   const flatValues = new Float64Array(n * d);
   const native = nativeKernels();
   if (native) {
-    native.presortColumns(columns, n, d, flatOrder, flatValues, nativeThreads()); // the same sort, features over threads
+    native.presortColumns(columns, n, d, flatOrder, flatValues, nativeThreads()); // argsort's quicksort compiled, features over threads
     return fromFlat(columns, n, d, flatOrder, flatValues);
   }
   for (let f = 0; f < d; f++) {

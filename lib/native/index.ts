@@ -32,8 +32,6 @@ export interface NativeKernels {
   findBestSplit(hist: Float64Array, d: number, nBinsNonMissing: Int32Array, hasMissing: Uint8Array, G: number, H: number, N: number, minSamplesLeaf: number, minHessianToSplit: number, l2: number, constantHessian: number, out: Float64Array, threads: number): boolean;
   /** Trees: presort.ts's per-feature orders and sorted values of column-major data (d x n), features over threads. */
   presortColumns(columns: Float64Array, n: number, d: number, order: Int32Array, values: Float64Array, threads: number): void;
-  /** Trees: the indices that sort `values`, in the order lib/ensemble/argsort.ts gives. */
-  argsort(values: Float64Array, out: Int32Array): void;
   /** Trees: tree-builder.ts's Gini split scan for each candidate feature of a node (segment offsets in segs), all from the same best, over threads; out = [position, proxy] per feature. */
   scanGiniFeatures(sorted: Int32Array, xs: Float64Array, segs: Int32Array, nFeatures: number, start: number, end: number, wy: Float64Array, count: number, wNode: number, minLeaf: number, minWeightLeaf: number, best: number, totals: Float64Array, totalSq: number, out: Float64Array, threads: number): void;
   /** Trees: tree-builder.ts's squared-error split scan. */

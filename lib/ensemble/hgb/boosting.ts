@@ -143,8 +143,7 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   const tol = o.tol ?? 1e-7;
   try {
   for (let it = 0; it < maxIter; it++) {
-    if (kernels && kind === "binary" && train.y instanceof Int32Array) kernels.logisticGradients(raw, train.y, train.w, g[0]!, h[0]!, params.threads);
-    else gradients(kind, raw, train.y, trees, train.w, g, h);
+    gradients(kind, raw, train.y, trees, train.w, g, h);
     const iteration: HistTree[] = [];
     for (let c = 0; c < trees; c++) {
       ctx.partition.set(identity); // sequential root scan each tree
