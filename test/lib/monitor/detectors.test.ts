@@ -51,10 +51,13 @@ describe("streaming drift detectors", () => {
     expect(at - change).toBeLessThanOrEqual(50);
   });
 
-  it("refuses bad input", () => {
+  it("refuses bad input, naming the option and the value", () => {
     expect(() => new DDM().update(0.5)).toThrow("DDM.update: x must be 0 or 1 (a prediction error); got 0.5.");
     expect(() => new ADWIN().update(NaN)).toThrow("ADWIN.update: x must be a finite number; got NaN.");
-    expect(() => new KSWIN({ windowSize: 50, statSize: 30 })).toThrow("KSWIN: windowSize must be an integer at least twice statSize");
-    expect(() => new PageHinkley({ mode: "sideways" as never })).toThrow('PageHinkley: mode must be "up", "down" or "both"');
+    expect(() => new KSWIN({ windowSize: 50, statSize: 30 })).toThrow("KSWIN: windowSize must be at least twice statSize");
+    expect(() => new PageHinkley({ mode: "sideways" as never })).toThrow(`The 'mode' parameter of PageHinkley must be one of "up", "down", "both". Got 'sideways' instead.`);
+    expect(() => new ADWIN({ delta: 2 })).toThrow("The 'delta' parameter of ADWIN must be a number > 0 and < 1. Got 2 instead.");
+    expect(() => new ADWIN({ maxBuckets: 5 } as never)).toThrow("ADWIN got an unknown parameter 'maxBuckets'. Valid parameters are: delta, clock, minWindowLength, gracePeriod.");
+    expect(() => new DDM({ warmStart: 1.5 })).toThrow("The 'warmStart' parameter of DDM must be an integer >= 0. Got 1.5 instead.");
   });
 });
