@@ -7,6 +7,7 @@
  * consecutive chunks joined in order (partitions), so the thread count changes nothing but time.
  */
 #include "common.h"
+#include "isa.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ typedef struct {
 #define SAMPLE(j, p) ((j)->identity ? (j)->start + (p) : (int64_t)(j)->partition[(j)->start + (p)])
 
 /* Portable path: one feature at a time, the same additions in the same order as the vector path. */
+#if !defined(MLSD_X86)
 static void features_scalar(const hist_job_t *j) {
   for (int64_t f = j->f0; f < j->f1; f++) {
     const uint8_t *col = j->binned + f * j->n;
@@ -41,8 +43,9 @@ static void features_scalar(const hist_job_t *j) {
     }
   }
 }
+#endif
 
-#if defined(__x86_64__)
+#if defined(MLSD_X86)
 #include <immintrin.h>
 /* Each update is one 32-byte add of (g, h, 1, 0) to its bin: one load and one store where the scalar path
  * needs three of each (stores are what bound it). Four features per pass share the sample's index and
@@ -77,16 +80,80 @@ __attribute__((target("avx"))) static void features_avx(const hist_job_t *j) {
     }
   }
 }
+
+/* Baseline x86-64 (SSE2): the same update as two 16-byte adds, (g, h) and (1, 0): two loads and two stores
+ * where the scalar path needs three of each. */
+static void features_sse2(const hist_job_t *j) {
+  const __m128d one_zero = _mm_set_pd(0.0, 1.0);
+  const int64_t span = BIN_STRIDE * FIELDS;
+  int64_t f = j->f0;
+#define UPDATE(k, gh) _mm_storeu_pd(k, _mm_add_pd(_mm_loadu_pd(k), gh)), _mm_storeu_pd((k) + 2, _mm_add_pd(_mm_loadu_pd((k) + 2), one_zero))
+  for (; f + 4 <= j->f1; f += 4) {
+    const uint8_t *c0 = j->binned + f * j->n, *c1 = c0 + j->n, *c2 = c1 + j->n, *c3 = c2 + j->n;
+    double *b0 = j->hist + f * span, *b1 = b0 + span, *b2 = b1 + span, *b3 = b2 + span;
+    for (int64_t p = 0; p < j->m; p++) {
+      const __m128d gh = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(j->gh + 2 * p))));
+      const int64_t i = SAMPLE(j, p);
+      double *k0 = b0 + c0[i] * FIELDS, *k1 = b1 + c1[i] * FIELDS, *k2 = b2 + c2[i] * FIELDS, *k3 = b3 + c3[i] * FIELDS;
+      UPDATE(k0, gh), UPDATE(k1, gh), UPDATE(k2, gh), UPDATE(k3, gh);
+    }
+  }
+  for (; f < j->f1; f++) {
+    const uint8_t *col = j->binned + f * j->n;
+    double *base = j->hist + f * span;
+    for (int64_t p = 0; p < j->m; p++) {
+      const __m128d gh = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(j->gh + 2 * p))));
+      double *k = base + col[SAMPLE(j, p)] * FIELDS;
+      UPDATE(k, gh);
+    }
+  }
+#undef UPDATE
+}
+#endif
+
+#if defined(MLSD_ARM64)
+#include <arm_neon.h>
+/* NEON: as the SSE2 path, two 16-byte adds per update. */
+static void features_neon(const hist_job_t *j) {
+  const float64x2_t one_zero = {1.0, 0.0};
+  const int64_t span = BIN_STRIDE * FIELDS;
+  int64_t f = j->f0;
+#define UPDATE(k, gh) vst1q_f64(k, vaddq_f64(vld1q_f64(k), gh)), vst1q_f64((k) + 2, vaddq_f64(vld1q_f64((k) + 2), one_zero))
+  for (; f + 4 <= j->f1; f += 4) {
+    const uint8_t *c0 = j->binned + f * j->n, *c1 = c0 + j->n, *c2 = c1 + j->n, *c3 = c2 + j->n;
+    double *b0 = j->hist + f * span, *b1 = b0 + span, *b2 = b1 + span, *b3 = b2 + span;
+    for (int64_t p = 0; p < j->m; p++) {
+      const float64x2_t gh = vcvt_f64_f32(vld1_f32(j->gh + 2 * p));
+      const int64_t i = SAMPLE(j, p);
+      double *k0 = b0 + c0[i] * FIELDS, *k1 = b1 + c1[i] * FIELDS, *k2 = b2 + c2[i] * FIELDS, *k3 = b3 + c3[i] * FIELDS;
+      UPDATE(k0, gh), UPDATE(k1, gh), UPDATE(k2, gh), UPDATE(k3, gh);
+    }
+  }
+  for (; f < j->f1; f++) {
+    const uint8_t *col = j->binned + f * j->n;
+    double *base = j->hist + f * span;
+    for (int64_t p = 0; p < j->m; p++) {
+      const float64x2_t gh = vcvt_f64_f32(vld1_f32(j->gh + 2 * p));
+      double *k = base + col[SAMPLE(j, p)] * FIELDS;
+      UPDATE(k, gh);
+    }
+  }
+#undef UPDATE
+}
 #endif
 
 static void *features(void *arg) {
   const hist_job_t *j = (const hist_job_t *)arg;
   memset(j->hist + j->f0 * BIN_STRIDE * FIELDS, 0, (size_t)((j->f1 - j->f0) * BIN_STRIDE * FIELDS) * sizeof(double));
-#if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx")) features_avx(j);
-  else
+#if defined(MLSD_X86)
+  if (mlsd_isa >= ISA_AVX2) features_avx(j);
+  else features_sse2(j);
+#elif defined(MLSD_ARM64)
+  if (mlsd_isa == ISA_NEON) features_neon(j);
+  else features_scalar(j);
+#else
+  features_scalar(j);
 #endif
-    features_scalar(j);
   if (j->parent)
     for (int64_t k = j->f0 * BIN_STRIDE * FIELDS; k < j->f1 * BIN_STRIDE * FIELDS; k++) j->parent[k] -= j->hist[k];
   return NULL;
@@ -429,9 +496,9 @@ typedef struct {
   double out[7]; /* gain, feature, binThreshold, missingLeft, gLeft, hLeft, nLeft */
 } split_job_t;
 
-/* The first best split of features [f0, f1) with gain above 0, in splitter.ts's order and arithmetic. */
-static void *best_split_range(void *arg) {
-  split_job_t *j = (split_job_t *)arg;
+/* The first best split of features [f0, f1) with gain above 0, in splitter.ts's order and arithmetic. Written
+ * once and compiled at each level (best_split_range below), for the width of the gains' vectorised loop. */
+MLSD_INLINE void best_split_body(split_job_t *j) {
   const double G = j->G, H = j->H, N = j->N, min_leaf = j->min_leaf, min_hess = j->min_hess, lambda = j->lambda, hc = j->hc, parent = j->parent;
   const int constant = j->constant;
   double best_gain = 0;
@@ -489,6 +556,21 @@ static void *best_split_range(void *arg) {
       }
     }
   }
+}
+
+#if defined(MLSD_X86)
+MLSD_TARGET_AVX512 static void best_split_avx512(split_job_t *j) { best_split_body(j); }
+MLSD_TARGET_AVX2 static void best_split_avx2(split_job_t *j) { best_split_body(j); }
+#endif
+static void best_split_baseline(split_job_t *j) { best_split_body(j); }
+
+static void *best_split_range(void *arg) {
+#if defined(MLSD_X86)
+  if (mlsd_isa == ISA_AVX512) best_split_avx512((split_job_t *)arg);
+  else if (mlsd_isa == ISA_AVX2) best_split_avx2((split_job_t *)arg);
+  else
+#endif
+    best_split_baseline((split_job_t *)arg);
   return NULL;
 }
 

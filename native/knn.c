@@ -7,9 +7,11 @@
  * register-blocked micro-kernel (4 queries x 8 points, accumulated over the features) over point chunks that
  * stay in cache, on several threads. When the queries are the points themselves (excludeSelf), each pair is
  * computed once and offered to both heaps (d(i, j) and d(j, i) round identically), with per-thread heaps merged
- * at the end. GCC compiles the kernel for AVX-512, AVX2 and baseline x86-64 and picks one at load time.
+ * at the end. The micro-kernel has a version per instruction-set level (AVX-512, AVX2, SSE2, NEON, portable C),
+ * chosen by isa.c's level at each call.
  */
 #include "common.h"
+#include "isa.h"
 #include <pthread.h>
 #include <math.h>
 #include <stdint.h>
@@ -57,50 +59,197 @@ static inline void offer(double *hd, int32_t *hi, int64_t k, double d, int64_t p
   replace_root(hd, hi, k, d, (int32_t)p);
 }
 
-typedef double v8d __attribute__((vector_size(64)));
-typedef long long v8l __attribute__((vector_size(64)));
-
 /*
- * 4 queries against one group of 8 points: the dot products accumulate in 4 registers of 8 doubles (one
- * AVX-512 register each, or two AVX2 ones) over the features and become squared distances in registers. The
- * pairs that could enter the query's heap (d <= worst[query]) come out as bits of the returned mask, bit
- * query * 8 + point; with `pworst`, the pairs that could enter the point's heap (d <= pworst[point]) as bits
- * 32 and up. Distances go to out[query][point].
+ * 4 queries against one group of 8 points: the dot products accumulate in registers over the features and
+ * become squared distances in registers. The pairs that could enter the query's heap (d <= worst[query])
+ * come out as bits of the returned mask, bit query * 8 + point; with `pworst`, the pairs that could enter the
+ * point's heap (d <= pworst[point]) as bits 32 and up. Distances go to out[query][point] when any bit is set.
+ * One version per instruction-set level (isa.h), each with registers of its own width: a 512-bit generic
+ * vector compiled for AVX2 kept its accumulators in memory (GCC splits such vectors through the stack),
+ * which made the AVX2 machine's kernel ten times slower than the AVX-512 one. Every version does the same
+ * operations lane by lane: dot = ((0 + q0 p0) + q1 p1) + ..., d = (|q|^2 + |p|^2) - 2 dot, clamped at +0.
  */
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static uint64_t candidates_4x8(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]) {
-  v8d a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+typedef uint64_t (*candidates_fn)(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]);
+
+#if defined(MLSD_X86)
+#include <immintrin.h>
+
+MLSD_TARGET_AVX512 static uint64_t candidates_avx512(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]) {
+  __m512d a[QB] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
   const double *q0 = q[0], *q1 = q[1], *q2 = q[2], *q3 = q[3];
   for (int64_t c = 0; c < cols; c++) {
-    v8d b;
-    memcpy(&b, g + c * PB, sizeof b);
-    a0 += q0[c] * b;
-    a1 += q1[c] * b;
-    a2 += q2[c] * b;
-    a3 += q3[c] * b;
+    const __m512d b = _mm512_loadu_pd(g + c * PB);
+    a[0] = _mm512_add_pd(a[0], _mm512_mul_pd(_mm512_set1_pd(q0[c]), b));
+    a[1] = _mm512_add_pd(a[1], _mm512_mul_pd(_mm512_set1_pd(q1[c]), b));
+    a[2] = _mm512_add_pd(a[2], _mm512_mul_pd(_mm512_set1_pd(q2[c]), b));
+    a[3] = _mm512_add_pd(a[3], _mm512_mul_pd(_mm512_set1_pd(q3[c]), b));
   }
-  v8d p;
-  memcpy(&p, pn, sizeof p);
-  const v8d zero = {0};
-  v8d pw = {0};
-  if (pworst) memcpy(&pw, pworst, sizeof pw);
+  const __m512d p = _mm512_loadu_pd(pn), zero = _mm512_setzero_pd(), two = _mm512_set1_pd(2.0);
+  const __m512d pw = pworst ? _mm512_loadu_pd(pworst) : zero;
+  __m512d d[QB];
   uint64_t mask = 0;
-  /* The same expression as the JavaScript: (|q|^2 + |p|^2) - 2 q.p, then clamped at 0 (zero's bits are 0). */
-#define ROW(t, acc)                                           \
-  {                                                           \
-    v8d d = (qn[t] + p) - 2 * acc;                            \
-    d = (v8d)((v8l)d & ~(d < zero));                          \
-    const v8l m = d <= worst[t];                              \
-    memcpy(out[t], &d, sizeof d);                             \
-    for (int s = 0; s < PB; s++) mask |= (uint64_t)(m[s] & 1) << (t * PB + s); \
-    if (pworst) {                                             \
-      const v8l mp = d <= pw;                                 \
-      for (int s = 0; s < PB; s++) mask |= (uint64_t)(mp[s] & 1) << (32 + t * PB + s); \
-    }                                                         \
+  for (int t = 0; t < QB; t++) {
+    d[t] = _mm512_sub_pd(_mm512_add_pd(_mm512_set1_pd(qn[t]), p), _mm512_mul_pd(two, a[t]));
+    d[t] = _mm512_mask_mov_pd(d[t], _mm512_cmp_pd_mask(d[t], zero, _CMP_LT_OQ), zero);
+    mask |= (uint64_t)_mm512_cmp_pd_mask(d[t], _mm512_set1_pd(worst[t]), _CMP_LE_OQ) << (t * PB);
+    if (pworst) mask |= (uint64_t)_mm512_cmp_pd_mask(d[t], pw, _CMP_LE_OQ) << (32 + t * PB);
   }
-  ROW(0, a0) ROW(1, a1) ROW(2, a2) ROW(3, a3)
-#undef ROW
+  if (mask)
+    for (int t = 0; t < QB; t++) _mm512_storeu_pd(out[t], d[t]);
   return mask;
+}
+
+MLSD_TARGET_AVX2 static uint64_t candidates_avx2(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]) {
+  /* 8 accumulators (4 queries x 2 halves of the group), 2 point vectors and a broadcast: 11 of 16 registers. */
+  __m256d a0 = _mm256_setzero_pd(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+  const double *q0 = q[0], *q1 = q[1], *q2 = q[2], *q3 = q[3];
+  for (int64_t c = 0; c < cols; c++) {
+    const __m256d lo = _mm256_loadu_pd(g + c * PB), hi = _mm256_loadu_pd(g + c * PB + 4);
+    __m256d s = _mm256_set1_pd(q0[c]);
+    a0 = _mm256_add_pd(a0, _mm256_mul_pd(s, lo)), b0 = _mm256_add_pd(b0, _mm256_mul_pd(s, hi));
+    s = _mm256_set1_pd(q1[c]);
+    a1 = _mm256_add_pd(a1, _mm256_mul_pd(s, lo)), b1 = _mm256_add_pd(b1, _mm256_mul_pd(s, hi));
+    s = _mm256_set1_pd(q2[c]);
+    a2 = _mm256_add_pd(a2, _mm256_mul_pd(s, lo)), b2 = _mm256_add_pd(b2, _mm256_mul_pd(s, hi));
+    s = _mm256_set1_pd(q3[c]);
+    a3 = _mm256_add_pd(a3, _mm256_mul_pd(s, lo)), b3 = _mm256_add_pd(b3, _mm256_mul_pd(s, hi));
+  }
+  const __m256d zero = _mm256_setzero_pd(), two = _mm256_set1_pd(2.0);
+  const __m256d plo = _mm256_loadu_pd(pn), phi = _mm256_loadu_pd(pn + 4);
+  const __m256d wlo = pworst ? _mm256_loadu_pd(pworst) : zero, whi = pworst ? _mm256_loadu_pd(pworst + 4) : zero;
+  const __m256d acc[QB][2] = {{a0, b0}, {a1, b1}, {a2, b2}, {a3, b3}};
+  __m256d d[QB][2];
+  uint64_t mask = 0;
+  for (int t = 0; t < QB; t++) {
+    const __m256d qt = _mm256_set1_pd(qn[t]), wt = _mm256_set1_pd(worst[t]);
+    for (int h = 0; h < 2; h++) {
+      __m256d x = _mm256_sub_pd(_mm256_add_pd(qt, h ? phi : plo), _mm256_mul_pd(two, acc[t][h]));
+      x = _mm256_andnot_pd(_mm256_cmp_pd(x, zero, _CMP_LT_OQ), x);
+      d[t][h] = x;
+      mask |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(x, wt, _CMP_LE_OQ)) << (t * PB + 4 * h);
+      if (pworst) mask |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(x, h ? whi : wlo, _CMP_LE_OQ)) << (32 + t * PB + 4 * h);
+    }
+  }
+  if (mask)
+    for (int t = 0; t < QB; t++) _mm256_storeu_pd(out[t], d[t][0]), _mm256_storeu_pd(out[t] + 4, d[t][1]);
+  return mask;
+}
+
+/* SSE2, every x86-64's baseline: two queries a pass (8 accumulators of two lanes, 4 point vectors, a
+ * broadcast: 13 of 16 registers), so the group is read twice from L1. */
+static uint64_t candidates_sse2(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]) {
+  const __m128d zero = _mm_setzero_pd(), two = _mm_set1_pd(2.0);
+  uint64_t mask = 0;
+  __m128d d[QB][4];
+  for (int t0 = 0; t0 < QB; t0 += 2) {
+    __m128d a[2][4];
+    for (int u = 0; u < 2; u++)
+      for (int v = 0; v < 4; v++) a[u][v] = zero;
+    const double *qa = q[t0], *qb = q[t0 + 1];
+    for (int64_t c = 0; c < cols; c++) {
+      const double *gc = g + c * PB;
+      const __m128d p0 = _mm_loadu_pd(gc), p1 = _mm_loadu_pd(gc + 2), p2 = _mm_loadu_pd(gc + 4), p3 = _mm_loadu_pd(gc + 6);
+      __m128d s = _mm_set1_pd(qa[c]);
+      a[0][0] = _mm_add_pd(a[0][0], _mm_mul_pd(s, p0)), a[0][1] = _mm_add_pd(a[0][1], _mm_mul_pd(s, p1));
+      a[0][2] = _mm_add_pd(a[0][2], _mm_mul_pd(s, p2)), a[0][3] = _mm_add_pd(a[0][3], _mm_mul_pd(s, p3));
+      s = _mm_set1_pd(qb[c]);
+      a[1][0] = _mm_add_pd(a[1][0], _mm_mul_pd(s, p0)), a[1][1] = _mm_add_pd(a[1][1], _mm_mul_pd(s, p1));
+      a[1][2] = _mm_add_pd(a[1][2], _mm_mul_pd(s, p2)), a[1][3] = _mm_add_pd(a[1][3], _mm_mul_pd(s, p3));
+    }
+    for (int u = 0; u < 2; u++) {
+      const int t = t0 + u;
+      const __m128d qt = _mm_set1_pd(qn[t]), wt = _mm_set1_pd(worst[t]);
+      for (int v = 0; v < 4; v++) {
+        __m128d x = _mm_sub_pd(_mm_add_pd(qt, _mm_loadu_pd(pn + 2 * v)), _mm_mul_pd(two, a[u][v]));
+        x = _mm_andnot_pd(_mm_cmplt_pd(x, zero), x);
+        d[t][v] = x;
+        mask |= (uint64_t)_mm_movemask_pd(_mm_cmple_pd(x, wt)) << (t * PB + 2 * v);
+        if (pworst) mask |= (uint64_t)_mm_movemask_pd(_mm_cmple_pd(x, _mm_loadu_pd(pworst + 2 * v))) << (32 + t * PB + 2 * v);
+      }
+    }
+  }
+  if (mask)
+    for (int t = 0; t < QB; t++)
+      for (int v = 0; v < 4; v++) _mm_storeu_pd(out[t] + 2 * v, d[t][v]);
+  return mask;
+}
+#endif
+
+#if defined(MLSD_ARM64)
+#include <arm_neon.h>
+/* NEON (arm64): 16 accumulators of two lanes, 4 point vectors and a broadcast: 21 of 32 registers. Separate
+ * multiplies and adds (vmulq, vaddq; never vfmaq), and -ffp-contract=off keeps the compiler from fusing them. */
+static uint64_t candidates_neon(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]) {
+  float64x2_t a[QB][4];
+  for (int t = 0; t < QB; t++)
+    for (int v = 0; v < 4; v++) a[t][v] = vdupq_n_f64(0.0);
+  for (int64_t c = 0; c < cols; c++) {
+    const double *gc = g + c * PB;
+    const float64x2_t p[4] = {vld1q_f64(gc), vld1q_f64(gc + 2), vld1q_f64(gc + 4), vld1q_f64(gc + 6)};
+    for (int t = 0; t < QB; t++) {
+      const float64x2_t s = vdupq_n_f64(q[t][c]);
+      for (int v = 0; v < 4; v++) a[t][v] = vaddq_f64(a[t][v], vmulq_f64(s, p[v]));
+    }
+  }
+  const float64x2_t zero = vdupq_n_f64(0.0), two = vdupq_n_f64(2.0);
+  float64x2_t d[QB][4];
+  uint64_t mask = 0;
+  for (int t = 0; t < QB; t++) {
+    const float64x2_t qt = vdupq_n_f64(qn[t]), wt = vdupq_n_f64(worst[t]);
+    for (int v = 0; v < 4; v++) {
+      float64x2_t x = vsubq_f64(vaddq_f64(qt, vld1q_f64(pn + 2 * v)), vmulq_f64(two, a[t][v]));
+      x = vreinterpretq_f64_u64(vbicq_u64(vreinterpretq_u64_f64(x), vcltq_f64(x, zero)));
+      d[t][v] = x;
+      const uint64x2_t m = vcleq_f64(x, wt);
+      mask |= ((vgetq_lane_u64(m, 0) & 1) | (vgetq_lane_u64(m, 1) & 2)) << (t * PB + 2 * v);
+      if (pworst) {
+        const uint64x2_t mp = vcleq_f64(x, vld1q_f64(pworst + 2 * v));
+        mask |= ((vgetq_lane_u64(mp, 0) & 1) | (vgetq_lane_u64(mp, 1) & 2)) << (32 + t * PB + 2 * v);
+      }
+    }
+  }
+  if (mask)
+    for (int t = 0; t < QB; t++)
+      for (int v = 0; v < 4; v++) vst1q_f64(out[t] + 2 * v, d[t][v]);
+  return mask;
+}
+#endif
+
+/* Portable C, for CPUs with none of the above: the same operations, one lane at a time. */
+static uint64_t candidates_portable(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]) {
+  double acc[QB][PB] = {{0}};
+  for (int64_t c = 0; c < cols; c++)
+    for (int t = 0; t < QB; t++)
+      for (int s = 0; s < PB; s++) acc[t][s] += q[t][c] * g[c * PB + s];
+  uint64_t mask = 0;
+  for (int t = 0; t < QB; t++)
+    for (int s = 0; s < PB; s++) {
+      double d = (qn[t] + pn[s]) - 2 * acc[t][s];
+      if (d < 0) d = 0;
+      out[t][s] = d;
+      mask |= (uint64_t)(d <= worst[t]) << (t * PB + s);
+      if (pworst) mask |= (uint64_t)(d <= pworst[s]) << (32 + t * PB + s);
+    }
+  return mask;
+}
+
+static candidates_fn candidates_for(isa_t level) {
+  switch (level) {
+#if defined(MLSD_X86)
+    case ISA_AVX512:
+      return candidates_avx512;
+    case ISA_AVX2:
+      return candidates_avx2;
+    case ISA_BASELINE:
+      return candidates_sse2;
+#endif
+#if defined(MLSD_ARM64)
+    case ISA_NEON:
+      return candidates_neon;
+#endif
+    default:
+      return candidates_portable;
+  }
 }
 
 static void *run(void *arg) {
@@ -109,6 +258,7 @@ static void *run(void *arg) {
   double dist[QB][PB], worst[QB], qn[QB], pworst[PB];
   const double *qr[QB];
   const int64_t chunk_groups = CHUNK / PB;
+  const candidates_fn candidates_4x8 = candidates_for(mlsd_isa);
   for (int64_t g0 = 0; g0 < j->n_groups; g0 += chunk_groups) {
     const int64_t g1 = g0 + chunk_groups < j->n_groups ? g0 + chunk_groups : j->n_groups;
     for (int64_t b = 0; b < j->n_blocks; b++) {

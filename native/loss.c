@@ -5,6 +5,7 @@
  */
 #include "common.h"
 #include "js-exp.h"
+#include "isa.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -46,19 +47,13 @@ __attribute__((target("avx2"))) static int exp4(const double *x, double *out) {
   _mm256_storeu_pd(out, _mm256_blendv_pd(_mm256_castsi256_pd(scaled), y0, small));
   return 1;
 }
-
-static int have_avx2(void) {
-  static int cached = -1;
-  if (cached < 0) cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-  return cached;
-}
 #endif
 
 /* out[i] = js_exp(x[i]), four at a time where the vector path applies. */
 static void exp_array(const double *x, double *out, int64_t n) {
   int64_t i = 0;
 #if defined(__x86_64__)
-  if (have_avx2())
+  if (mlsd_isa >= ISA_AVX2)
     for (; i + 4 <= n; i += 4)
       if (!exp4(x + i, out + i))
         for (int q = 0; q < 4; q++) out[i + q] = js_exp(x[i + q]);

@@ -34,8 +34,9 @@ const sources = readdirSync(join(root, "native")).filter((f) => f.endsWith(".c")
 const out = join(root, "native", "build", "mlsd_native.node");
 mkdirSync(dirname(out), { recursive: true });
 const tmp = `${out}.tmp-${process.pid}`;
-// -std=c11 keeps floating-point contraction off, so the kernels round exactly as the JavaScript paths do.
-const args = ["-O3", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror=implicit-int", "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", tmp, ...sources, "-lpthread", "-lm"];
+// No floating-point contraction (GCC's -std=c11 implies it, clang's default fuses within expressions), so the
+// kernels round exactly as the JavaScript paths do at every instruction-set level (native/isa.h).
+const args = ["-O3", "-std=c11", "-ffp-contract=off", "-D_GNU_SOURCE", "-Wall", "-Werror=implicit-int", "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", tmp, ...sources, "-lpthread", "-lm"];
 const res = spawnSync(cc, args, { encoding: "utf8" });
 if (res.status !== 0) {
   // No stale module from older sources either: the library must fall back, not run old code.

@@ -2,14 +2,27 @@
  * The optional native kernels (native/*.c, built by scripts/build-native.mjs during `npm run build`). Callers
  * check `nativeKernels()` and fall back to their JavaScript path, which gives the same results: the kernels
  * do the same float arithmetic in the same order, only faster (SIMD registers, several threads).
- * `MLSD_NATIVE=0` turns them off.
+ * `MLSD_NATIVE=0` turns them off. Every hot loop has a version per instruction-set level (native/isa.h:
+ * avx512, avx2, baseline on x86-64; neon, baseline on arm64), all giving the same bits; the best level the CPU
+ * runs is used unless `MLSD_ISA` names another (for tests and benchmarks of every path on one machine).
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { InputError } from "../core/errors.js";
+
+/** Instruction-set levels of the kernels, best first (native/isa.c). */
+export const ISA_LEVELS = ["avx512", "avx2", "neon", "baseline"] as const;
+export type IsaLevel = (typeof ISA_LEVELS)[number];
 
 export interface NativeKernels {
+  /** The instruction-set level the kernels use now. */
+  isa(): IsaLevel;
+  /** The levels this CPU runs, best first. */
+  isaLevels(): IsaLevel[];
+  /** Uses another level (one of isaLevels()); returns the previous one. */
+  setIsa(level: IsaLevel): IsaLevel;
   /** Exact k nearest neighbours by blocked brute force: [indices (nQueries x k), distances]. */
   knn(points: Float64Array, nPoints: number, queries: Float64Array, nQueries: number, cols: number, k: number, excludeSelf: boolean, threads: number): [Int32Array, Float64Array];
   /** Histogram boosting: gathers the (g, h) pairs of partition[start..end) into `scratch` (2 per sample) and fills `hist` (d x 256 x 4); `parent -= hist` when a parent is given. */
@@ -55,20 +68,44 @@ export function nativeKernels(): NativeKernels | null {
     why = "not built (npm run build compiles native/ when a C compiler and Node's headers are present)";
     return (loaded = null);
   }
+  let kernels: NativeKernels;
   try {
-    loaded = createRequire(import.meta.url)(file) as NativeKernels;
-    why = `loaded from ${file}`;
+    kernels = createRequire(import.meta.url)(file) as NativeKernels;
   } catch (err) {
     why = `failed to load ${file}: ${(err as Error).message}`;
-    loaded = null;
+    return (loaded = null);
   }
-  return loaded;
+  if (typeof kernels.isaLevels !== "function") {
+    why = `failed to load ${file}: built from older sources (run npm run build)`;
+    return (loaded = null);
+  }
+  const levels = kernels.isaLevels();
+  const forced = process.env["MLSD_ISA"];
+  if (forced !== undefined && forced !== "") {
+    // A level the CPU cannot run would crash the process (illegal instruction): refuse it, naming the value.
+    if (!(ISA_LEVELS as readonly string[]).includes(forced)) throw new InputError(`MLSD_ISA must be one of ${ISA_LEVELS.join(", ")}; got '${forced}'.`);
+    if (!(levels as string[]).includes(forced)) throw new InputError(`MLSD_ISA=${forced}: this CPU does not run ${forced}; it runs ${levels.join(", ")}.`);
+    kernels.setIsa(forced as IsaLevel);
+  }
+  why = `loaded from ${file}, instruction set ${kernels.isa()} (${forced ? "forced by MLSD_ISA" : "the best this CPU runs"}; it runs ${levels.join(", ")})`;
+  return (loaded = kernels);
 }
 
-/** Whether the native kernels are in use, and why (not). @example nativeStatus() // "loaded from ..." */
+/**
+ * Whether the native kernels are in use, which instruction-set level they run, and why (not).
+ * @example nativeStatus() // "loaded from .../mlsd_native.node, instruction set avx2 (the best this CPU runs; it runs avx2, baseline)"
+ */
 export function nativeStatus(): string {
   nativeKernels();
   return why;
+}
+
+/**
+ * The instruction-set level the native kernels run, or null without them.
+ * @example nativeIsa() // "avx512"
+ */
+export function nativeIsa(): IsaLevel | null {
+  return nativeKernels()?.isa() ?? null;
 }
 
 /** Threads for the native kernels and the JavaScript histogram workers: MLSD_THREADS, else the machine's cores (at most 8). */

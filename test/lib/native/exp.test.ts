@@ -35,15 +35,24 @@ describe("native exp", () => {
     const k = nativeKernels();
     if (!k) return; // no native kernels here: the JavaScript path is the only one
     const x = values(400_000, 11);
-    const out = new Float64Array(x.length);
-    k.exp(x, out);
-    let mismatches = 0;
-    for (let i = 0; i < x.length; i++) if (!Object.is(out[i], Math.exp(x[i]!))) mismatches++;
-    expect(mismatches).toBe(0);
-    expect(out[0]).toBe(1);
-    expect(out[2]).toBe(Infinity);
-    expect(out[3]).toBe(0);
-    expect(Number.isNaN(out[4])).toBe(true);
+    const expected = Float64Array.from(x, Math.exp);
+    const previous = k.isa();
+    try {
+      for (const level of k.isaLevels()) {
+        k.setIsa(level); // avx2 and avx512 take the four-lane path, the other levels the scalar one
+        const out = new Float64Array(x.length);
+        k.exp(x, out);
+        let mismatches = 0;
+        for (let i = 0; i < x.length; i++) if (!Object.is(out[i], expected[i])) mismatches++;
+        expect(mismatches, level).toBe(0);
+        expect(out[0]).toBe(1);
+        expect(out[2]).toBe(Infinity);
+        expect(out[3]).toBe(0);
+        expect(Number.isNaN(out[4])).toBe(true);
+      }
+    } finally {
+      k.setIsa(previous);
+    }
   });
 
   it("rejects an output shorter than the input", () => {
@@ -63,9 +72,6 @@ describe("native gradients", () => {
     const y = Int32Array.from({ length: n }, () => (rng.random() < 0.3 ? 1 : 0));
     const w = Float64Array.from({ length: n }, () => 0.25 + rng.random());
     for (const weights of [null, w]) {
-      const g = new Float32Array(n);
-      const h = new Float32Array(n);
-      k.logisticGradients(raw, y, weights, g, h, 2);
       const gj = new Float32Array(n);
       const hj = new Float32Array(n);
       for (let i = 0; i < n; i++) {
@@ -74,8 +80,15 @@ describe("native gradients", () => {
         gj[i] = wi * (p - y[i]!);
         hj[i] = wi * p * (1 - p);
       }
-      expect(g).toEqual(gj);
-      expect(h).toEqual(hj);
+      for (const level of k.isaLevels()) {
+        const previous = k.setIsa(level);
+        const g = new Float32Array(n);
+        const h = new Float32Array(n);
+        k.logisticGradients(raw, y, weights, g, h, 2);
+        k.setIsa(previous);
+        expect(g, level).toEqual(gj);
+        expect(h, level).toEqual(hj);
+      }
     }
     expect(() => k.logisticGradients(raw, y, new Float32Array(n) as unknown as Float64Array, new Float32Array(n), new Float32Array(n), 1)).toThrow(/logisticGradients\(raw: Float64Array, y: Int32Array, w: Float64Array \| null/);
   });
