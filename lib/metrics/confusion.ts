@@ -1,11 +1,13 @@
 /** Confusion matrix and the metrics read straight off it. */
 import type { Label } from "../core/validation.js";
+import { InputError } from "../core/errors.js";
 import { encodePair } from "./encode.js";
+import { checkOptions } from "./options.js";
 
 export interface ConfusionOptions {
   labels?: readonly Label[];
   /** Normalise over the true rows, the predicted columns, or all cells. */
-  normalize?: "true" | "pred" | "all";
+  normalize?: "true" | "pred" | "all" | null;
 }
 
 /**
@@ -13,7 +15,13 @@ export interface ConfusionOptions {
  * @example confusionMatrix([0, 1, 1], [0, 1, 0]) // [[1, 0], [1, 1]]
  */
 export function confusionMatrix(yTrue: unknown, yPred: unknown, options: ConfusionOptions = {}): number[][] {
+  checkOptions("confusionMatrix", ["labels", "normalize"], options);
   const { t, p, classes } = encodePair(yTrue, yPred, options.labels);
+  if (options.labels) {
+    // scikit-learn's confusion_matrix checks: some labels, and at least one of them seen in yTrue.
+    if (options.labels.length === 0) throw new InputError("confusionMatrix: 'labels' should contain at least one label; got [].");
+    if (t.length > 0 && !t.some((c) => c >= 0)) throw new InputError(`confusionMatrix: at least one label specified must be in yTrue; got labels [${options.labels.join(", ")}].`);
+  }
   const k = classes.length;
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < t.length; i++) if (t[i]! >= 0 && p[i]! >= 0) m[t[i]!]![p[i]!]!++;
@@ -28,7 +36,8 @@ export function confusionMatrix(yTrue: unknown, yPred: unknown, options: Confusi
 }
 
 /** Fraction of exact matches. @example accuracyScore([1, 0], [1, 1]) // 0.5 */
-export function accuracyScore(yTrue: unknown, yPred: unknown): number {
+export function accuracyScore(yTrue: unknown, yPred: unknown, options: Record<string, never> = {}): number {
+  checkOptions("accuracyScore", [], options);
   const { t, p } = encodePair(yTrue, yPred);
   let hits = 0;
   for (let i = 0; i < t.length; i++) if (t[i] === p[i]) hits++;
@@ -37,6 +46,7 @@ export function accuracyScore(yTrue: unknown, yPred: unknown): number {
 
 /** Mean recall over the classes present in yTrue; with `adjusted`, chance scores 0. */
 export function balancedAccuracyScore(yTrue: unknown, yPred: unknown, options: { adjusted?: boolean } = {}): number {
+  checkOptions("balancedAccuracyScore", ["adjusted"], options);
   const m = confusionMatrix(yTrue, yPred);
   const recalls: number[] = [];
   m.forEach((row, i) => {

@@ -1,7 +1,8 @@
 /** Precision, recall, F-beta and support: binary, per class, macro, weighted and micro averages. */
-import { InputError } from "../core/errors.js";
+import { InputError, InvalidParameterError } from "../core/errors.js";
 import type { Label } from "../core/validation.js";
 import { confusionMatrix } from "./confusion.js";
+import { checkOptions, type OptionName } from "./options.js";
 
 export type Average = "binary" | "macro" | "weighted" | "micro" | null;
 
@@ -22,14 +23,21 @@ export interface PRF {
   labels: Label[];
 }
 
+const prfNames: readonly OptionName[] = ["average", "posLabel", "beta", "labels", "zeroDivision"];
+
 /**
- * scikit-learn's precision_recall_fscore_support.
+ * scikit-learn's precision_recall_fscore_support (average defaults to null: one value per label).
  * @example precisionRecallFscoreSupport([0, 1, 1], [0, 1, 0], { average: "binary" }).recall // 0.5
  */
 export function precisionRecallFscoreSupport(yTrue: unknown, yPred: unknown, options: PRFOptions = {}): PRF {
+  checkOptions("precisionRecallFscoreSupport", prfNames, options);
+  return prfs(yTrue, yPred, options);
+}
+
+/** The computation, on options already checked. */
+function prfs(yTrue: unknown, yPred: unknown, options: PRFOptions): PRF {
   const average = options.average === undefined ? null : options.average;
   const beta = options.beta ?? 1;
-  if (!(beta >= 0)) throw new InputError(`beta must be >= 0; got ${beta}.`);
   const zd = options.zeroDivision ?? 0;
   const all = confusionMatrix(yTrue, yPred);
   const union = unionLabels(yTrue, yPred);
@@ -37,8 +45,9 @@ export function precisionRecallFscoreSupport(yTrue: unknown, yPred: unknown, opt
   if (average === "binary") {
     if (union.length > 2) throw new InputError(`Target is multiclass (${union.length} labels) but average='binary'. Choose average from 'macro', 'weighted', 'micro' or null.`);
     const pos = options.posLabel ?? 1;
-    if (!union.includes(pos) && union.length > 0 && union.some((l) => typeof l === "string")) {
-      throw new InputError(`posLabel=${String(pos)} is not a valid label. It should be one of [${union.join(", ")}].`);
+    // scikit-learn's _check_set_wise_labels: with two labels present, posLabel must be one of them.
+    if (union.length === 2 && !union.includes(pos)) {
+      throw new InputError(`posLabel=${typeof pos === "string" ? `'${pos}'` : pos} is not a valid label. It should be one of [${union.map((l) => (typeof l === "string" ? `'${l}'` : String(l))).join(", ")}].`);
     }
     labels = [pos];
   }
@@ -48,6 +57,8 @@ export function precisionRecallFscoreSupport(yTrue: unknown, yPred: unknown, opt
   const trueSum = idx.map((i) => (i < 0 ? 0 : all[i]!.reduce((a, b) => a + b, 0)));
   const ratio = (a: number, b: number) => (b === 0 ? zd : a / b);
   const fbeta = (p: number, r: number) => {
+    // F-infinity weighs recall only (scikit-learn's np.isposinf(beta) branch); beta² would give NaN.
+    if (beta === Infinity) return r;
     const b2 = beta * beta;
     const d = b2 * p + r;
     return d === 0 ? zd : ((1 + b2) * p * r) / d;
@@ -73,21 +84,31 @@ function unionLabels(yTrue: unknown, yPred: unknown): Label[] {
   return [...set].sort((a, b) => (typeof a === "number" ? (a as number) - (b as number) : a < b ? -1 : a > b ? 1 : 0));
 }
 
-const pick = (o: PRFOptions) => ({ ...o, average: o.average === undefined ? ("binary" as Average) : o.average });
+/** The score functions' default average is "binary", as scikit-learn's. */
+const withBinary = (o: PRFOptions) => ({ ...o, average: o.average === undefined ? ("binary" as Average) : o.average });
+const scoreNames = prfNames.filter((n) => n !== "beta");
 
 /** @example precisionScore([0, 1, 1], [1, 1, 1]) // 0.6666666666666666 */
-export function precisionScore(yTrue: unknown, yPred: unknown, options: PRFOptions = {}): number | number[] {
-  return precisionRecallFscoreSupport(yTrue, yPred, pick(options)).precision;
+export function precisionScore(yTrue: unknown, yPred: unknown, options: Omit<PRFOptions, "beta"> = {}): number | number[] {
+  checkOptions("precisionScore", scoreNames, options);
+  return prfs(yTrue, yPred, withBinary(options)).precision;
 }
 /** @example recallScore([0, 1, 1], [1, 1, 0]) // 0.5 */
-export function recallScore(yTrue: unknown, yPred: unknown, options: PRFOptions = {}): number | number[] {
-  return precisionRecallFscoreSupport(yTrue, yPred, pick(options)).recall;
+export function recallScore(yTrue: unknown, yPred: unknown, options: Omit<PRFOptions, "beta"> = {}): number | number[] {
+  checkOptions("recallScore", scoreNames, options);
+  return prfs(yTrue, yPred, withBinary(options)).recall;
 }
 /** @example f1Score([0, 1, 1], [1, 1, 0], { average: "macro" }) */
 export function f1Score(yTrue: unknown, yPred: unknown, options: Omit<PRFOptions, "beta"> = {}): number | number[] {
-  return precisionRecallFscoreSupport(yTrue, yPred, { ...pick(options), beta: 1 }).fScore;
+  checkOptions("f1Score", scoreNames, options);
+  return prfs(yTrue, yPred, { ...withBinary(options), beta: 1 }).fScore;
 }
-/** @example fbetaScore(yTrue, yPred, { beta: 2 }) */
+/**
+ * F-beta: recall counts beta times as much as precision; `beta: Infinity` is recall, 0 is precision.
+ * @example fbetaScore([0, 1, 1, 0], [1, 1, 0, 0], { beta: 2 }) // 0.5
+ */
 export function fbetaScore(yTrue: unknown, yPred: unknown, options: PRFOptions & { beta: number }): number | number[] {
-  return precisionRecallFscoreSupport(yTrue, yPred, pick(options)).fScore;
+  checkOptions("fbetaScore", prfNames, options);
+  if (options?.beta === undefined) throw new InvalidParameterError("fbetaScore needs options.beta (recall counts beta times as much as precision), e.g. { beta: 2 }.");
+  return prfs(yTrue, yPred, withBinary(options)).fScore;
 }

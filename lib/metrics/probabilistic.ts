@@ -2,6 +2,7 @@
 import { InputError } from "../core/errors.js";
 import { checkLabels, type Label } from "../core/validation.js";
 import { binaryTargets, checkScores } from "./encode.js";
+import { checkOptions } from "./options.js";
 
 /**
  * Cross-entropy of predicted probabilities; `yProba` is n×k (columns in sorted label order) or, for binary
@@ -9,13 +10,28 @@ import { binaryTargets, checkScores } from "./encode.js";
  * @example logLoss([0, 1], [[0.9, 0.1], [0.2, 0.8]])
  */
 export function logLoss(yTrue: unknown, yProba: readonly (readonly number[])[] | readonly number[], options: { eps?: number; labels?: readonly Label[] } = {}): number {
+  checkOptions("logLoss", ["eps", "labels"], options);
   const y = checkLabels(yTrue, "yTrue");
-  const classes = options.labels ? [...options.labels] : y.classes;
+  const classes = options.labels ? sortLabels(options.labels) : y.classes;
+  // One label seen and none declared: which column is it? scikit-learn refuses rather than guess (column 0
+  // would score [1, 1] against P(0)).
+  if (!options.labels && classes.length === 1) {
+    throw new InputError(`yTrue contains only one label (${String(classes[0])}). Please provide the true labels explicitly through the labels option, e.g. { labels: [0, 1] }.`);
+  }
+  for (const c of y.classes) if (!classes.includes(c)) throw new InputError(`yTrue contains the label ${String(c)}, which is not in labels [${classes.join(", ")}].`);
+  if (classes.length < 2) throw new InputError(`labels must name at least 2 classes (the columns of yProba); got [${classes.join(", ")}].`);
+  if (!Array.isArray(yProba) && !ArrayBuffer.isView(yProba)) throw new InputError(`yProba must be an n×k array of probabilities or, for binary targets, an array of the positive class's probability; got ${typeof yProba}.`);
   const n = y.codes.length;
-  const rows: number[][] = (yProba as readonly unknown[]).map((r) => (Array.isArray(r) ? [...(r as number[])] : [1 - (r as number), r as number]));
+  const rows: number[][] = Array.from(yProba as ArrayLike<unknown>, (r) => (Array.isArray(r) ? [...(r as number[])] : [1 - (r as number), r as number]));
   if (rows.length !== n) throw new InputError(`Found input variables with inconsistent numbers of samples: [${n}, ${rows.length}].`);
   const k = rows[0]?.length ?? 0;
-  if (k !== Math.max(classes.length, 2)) throw new InputError(`yProba has ${k} columns but yTrue has ${classes.length} classes [${classes.join(", ")}]; pass labels to name the columns.`);
+  if (k !== classes.length) throw new InputError(`yProba has ${k} columns but yTrue has ${classes.length} classes [${classes.join(", ")}]; pass labels to name the columns.`);
+  rows.forEach((r, i) => {
+    if (r.length !== k) throw new InputError(`yProba must be rectangular: row 0 has ${k} columns but row ${i} has ${r.length}.`);
+    r.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`yProba[${i}]${Array.isArray((yProba as unknown[])[i]) ? `[${j}]` : ""} is ${String(v)}; probabilities must be finite numbers.`);
+    });
+  });
   const eps = options.eps ?? 2.220446049250313e-16;
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -27,9 +43,15 @@ export function logLoss(yTrue: unknown, yProba: readonly (readonly number[])[] |
   return total / n;
 }
 
+/** Labels in scikit-learn's sorted order (LabelBinarizer's columns). */
+function sortLabels(labels: readonly Label[]): Label[] {
+  return [...new Set(labels)].sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+}
+
 /** Mean squared difference between the positive class's probability and the outcome. */
 export function brierScoreLoss(yTrue: unknown, yProb: unknown, options: { posLabel?: Label } = {}): number {
-  const y = binaryTargets(yTrue, options.posLabel);
+  checkOptions("brierScoreLoss", ["posLabel"], options);
+  const y = binaryTargets(yTrue, options.posLabel, "greater");
   const p = checkScores(yProb, "yProb", y.length);
   let s = 0;
   for (let i = 0; i < y.length; i++) {
@@ -41,7 +63,8 @@ export function brierScoreLoss(yTrue: unknown, yProb: unknown, options: { posLab
 
 /** Fraction of positives against mean predicted probability per bin (bins without samples are left out). */
 export function calibrationCurve(yTrue: unknown, yProb: unknown, options: { nBins?: number; strategy?: "uniform" | "quantile"; posLabel?: Label } = {}): { probTrue: number[]; probPred: number[] } {
-  const y = binaryTargets(yTrue, options.posLabel);
+  checkOptions("calibrationCurve", ["nBins", "strategy", "posLabel"], options);
+  const y = binaryTargets(yTrue, options.posLabel, "consistent");
   const p = checkScores(yProb, "yProb", y.length);
   const nBins = options.nBins ?? 5;
   if (!Number.isInteger(nBins) || nBins < 1) throw new InputError(`nBins must be an integer >= 1; got ${nBins}.`);

@@ -1,11 +1,13 @@
 /** ROC and precision-recall curves, ROC-AUC and average precision, as scikit-learn computes them. */
 import { InputError } from "../core/errors.js";
 import type { Label } from "../core/validation.js";
-import { binaryTargets, checkScores } from "./encode.js";
+import { checkLabels } from "../core/validation.js";
+import { binaryTargets, checkScores, type PositiveRule } from "./encode.js";
+import { checkOptions } from "./options.js";
 
 /** Cumulative false and true positives at each distinct score, from the highest down. */
-function binaryClfCurve(yTrue: unknown, yScore: unknown, posLabel?: Label) {
-  const y = binaryTargets(yTrue, posLabel);
+function binaryClfCurve(yTrue: unknown, yScore: unknown, posLabel: Label | undefined, rule: PositiveRule) {
+  const y = binaryTargets(yTrue, posLabel, rule);
   const s = checkScores(yScore, "yScore", y.length);
   const order = Array.from(s.keys()).sort((a, b) => s[b]! - s[a]! || b - a);
   const fps: number[] = [];
@@ -39,8 +41,13 @@ export interface RocCurve {
  * @example rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
  */
 export function rocCurve(yTrue: unknown, yScore: unknown, options: { posLabel?: Label; dropIntermediate?: boolean } = {}): RocCurve {
-  let { fps, tps, thresholds } = binaryClfCurve(yTrue, yScore, options.posLabel);
-  if ((options.dropIntermediate ?? true) && fps.length > 2) {
+  checkOptions("rocCurve", ["posLabel", "dropIntermediate"], options);
+  return roc(yTrue, yScore, options.posLabel, options.dropIntermediate ?? true);
+}
+
+function roc(yTrue: unknown, yScore: unknown, posLabel: Label | undefined, dropIntermediate: boolean): RocCurve {
+  let { fps, tps, thresholds } = binaryClfCurve(yTrue, yScore, posLabel, "consistent");
+  if (dropIntermediate && fps.length > 2) {
     const keep: number[] = [0];
     for (let i = 1; i < fps.length - 1; i++) {
       const d2f = fps[i + 1]! - 2 * fps[i]! + fps[i - 1]!;
@@ -60,8 +67,14 @@ export function rocCurve(yTrue: unknown, yScore: unknown, options: { posLabel?: 
   return { fpr: fps.map((v) => (fTotal > 0 ? v / fTotal : NaN)), tpr: tps.map((v) => (tTotal > 0 ? v / tTotal : NaN)), thresholds };
 }
 
-/** Trapezoidal area under a curve given by increasing (or decreasing) x. */
+/**
+ * Trapezoidal area under a curve given by increasing (or decreasing) x.
+ * @example auc([0, 0.5, 1], [0, 0.8, 1]) // 0.65
+ */
 export function auc(x: readonly number[], y: readonly number[]): number {
+  checkPoints(x, "x");
+  checkPoints(y, "y");
+  if (x.length !== y.length) throw new InputError(`Found input variables with inconsistent numbers of samples: [${x.length}, ${y.length}] (auc's x has ${x.length} points, y has ${y.length}).`);
   if (x.length < 2) throw new InputError(`At least 2 points are needed to compute the area under a curve; got ${x.length}.`);
   let area = 0;
   for (let i = 1; i < x.length; i++) area += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;
@@ -75,15 +88,25 @@ export function auc(x: readonly number[], y: readonly number[]): number {
   return decreasing ? -area : area;
 }
 
+function checkPoints(v: unknown, name: string): void {
+  if (!Array.isArray(v) && !ArrayBuffer.isView(v)) throw new InputError(`auc: ${name} must be an array of numbers; got ${v === null ? "null" : typeof v}.`);
+  const a = v as ArrayLike<unknown>;
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== "number" || !Number.isFinite(a[i] as number)) throw new InputError(`auc: ${name}[${i}] is ${String(a[i])}; coordinates must be finite numbers.`);
+}
+
 /**
  * Area under the ROC curve for a binary target.
  * @example rocAucScore([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) // 0.75
  */
 export function rocAucScore(yTrue: unknown, yScore: unknown, options: { posLabel?: Label } = {}): number {
-  const y = binaryTargets(yTrue, options.posLabel);
+  checkOptions("rocAucScore", ["posLabel"], options);
+  // scikit-learn binarises over the sorted labels, so the greater one is positive; posLabel is mlsd's extension.
+  const classes = checkLabels(yTrue, "yTrue").classes;
+  const pos = options.posLabel ?? classes[classes.length - 1];
+  const y = binaryTargets(yTrue, pos, "consistent");
   const positives = y.reduce((a, b) => a + b, 0);
   if (positives === 0 || positives === y.length) throw new InputError("Only one class present in yTrue. ROC AUC score is not defined in that case.");
-  const { fpr, tpr } = rocCurve(yTrue, yScore, { ...options, dropIntermediate: false });
+  const { fpr, tpr } = roc(yTrue, yScore, pos, false);
   return auc(fpr, tpr);
 }
 
@@ -95,7 +118,12 @@ export interface PrCurve {
 
 /** Precision-recall pairs for increasing thresholds, ending at precision 1, recall 0 (scikit-learn's order). */
 export function precisionRecallCurve(yTrue: unknown, probasPred: unknown, options: { posLabel?: Label } = {}): PrCurve {
-  const { fps, tps, thresholds } = binaryClfCurve(yTrue, probasPred, options.posLabel);
+  checkOptions("precisionRecallCurve", ["posLabel"], options);
+  return prCurve(yTrue, probasPred, options.posLabel, "consistent");
+}
+
+function prCurve(yTrue: unknown, probasPred: unknown, posLabel: Label | undefined, rule: PositiveRule): PrCurve {
+  const { fps, tps, thresholds } = binaryClfCurve(yTrue, probasPred, posLabel, rule);
   const total = tps[tps.length - 1]!;
   const precision = tps.map((t, i) => (t + fps[i]! === 0 ? 0 : t / (t + fps[i]!)));
   const recall = tps.map((t) => (total === 0 ? 1 : t / total));
@@ -107,7 +135,9 @@ export function precisionRecallCurve(yTrue: unknown, probasPred: unknown, option
  * @example averagePrecisionScore([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) // 0.8333333333333333
  */
 export function averagePrecisionScore(yTrue: unknown, yScore: unknown, options: { posLabel?: Label } = {}): number {
-  const { precision, recall } = precisionRecallCurve(yTrue, yScore, options);
+  checkOptions("averagePrecisionScore", ["posLabel"], options);
+  // scikit-learn's pos_label=1 default: with two labels, 1 must be one of them (else pass posLabel).
+  const { precision, recall } = prCurve(yTrue, yScore, options.posLabel, "one");
   let ap = 0;
   for (let i = 0; i < recall.length - 1; i++) ap -= (recall[i + 1]! - recall[i]!) * precision[i]!;
   return ap;
