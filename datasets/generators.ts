@@ -2,6 +2,14 @@
 import { InputError } from "../lib/core/errors.js";
 import { checkRandomState, type Random, type RandomState } from "../lib/core/random.js";
 import type { DenseMatrix } from "../lib/core/validation.js";
+import { validateParams, type Rule } from "../lib/core/params.js";
+
+// scikit-learn's _parameter_constraints for the generators (1.3+, where they are declared), in camelCase.
+const int = (min: number): Rule => ({ kind: "int", min });
+const numberArray: Rule = { kind: "custom", describe: "an array of finite numbers", test: (v) => Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x)) };
+const finite: Rule = { kind: "float" };
+const randomState: Rule = { kind: "randomState" };
+const bool: Rule = { kind: "bool" };
 
 export interface Generated {
   X: DenseMatrix & { data: Float64Array };
@@ -48,6 +56,7 @@ function shuffleRows(X: Float64Array, y: Int32Array, rows: number, cols: number,
  * @example makeClassification({ nSamples: 1000, weights: [0.9], flipY: 0, randomState: 0 }) // 10 % minority
  */
 export function makeClassification(options: MakeClassificationOptions = {}): Generated {
+  validateParams("makeClassification", classificationRules, checkObject("makeClassification", options));
   const n = options.nSamples ?? 100;
   const d = options.nFeatures ?? 20;
   const inf = options.nInformative ?? 2;
@@ -62,6 +71,7 @@ export function makeClassification(options: MakeClassificationOptions = {}): Gen
   let weights = options.weights ?? new Array<number>(k).fill(1 / k);
   if (weights.length === k - 1) weights = [...weights, 1 - weights.reduce((a, b) => a + b, 0)];
   if (weights.length !== k) throw new InputError(`weights must have nClasses (${k}) or nClasses - 1 entries; got ${weights.length}.`);
+  if (weights.some((w) => w < 0)) throw new InputError(`weights must be class proportions >= 0 (the last, if left out, is 1 minus the others); got [${weights.join(", ")}].`);
   const clusters = k * cpc;
   const perCluster = Array.from({ length: clusters }, (_, c) => Math.trunc((n * weights[c % k]!) / cpc));
   const missing = n - perCluster.reduce((a, b) => a + b, 0);
@@ -117,11 +127,69 @@ export function makeClassification(options: MakeClassificationOptions = {}): Gen
   return { X: { data: X, rows: n, cols: d }, y };
 }
 
+const classificationRules: Record<keyof Required<MakeClassificationOptions>, Rule | Rule[]> = {
+  nSamples: int(1),
+  nFeatures: int(1),
+  nInformative: int(1),
+  nRedundant: int(0),
+  nRepeated: int(0),
+  nClasses: int(1),
+  nClustersPerClass: int(1),
+  weights: numberArray,
+  flipY: { kind: "float", min: 0, max: 1 },
+  classSep: { kind: "float", min: 0, minExclusive: true },
+  hypercube: bool,
+  shift: finite,
+  scale: { kind: "float", min: 0, minExclusive: true },
+  shuffle: bool,
+  randomState,
+};
+
+export interface MakeBlobsOptions {
+  nSamples?: number;
+  nFeatures?: number;
+  /** How many centers to draw, or the centers themselves (one row each). */
+  centers?: number | number[][];
+  clusterStd?: number;
+  centerBox?: [number, number];
+  shuffle?: boolean;
+  randomState?: RandomState;
+}
+
+const blobsRules: Record<keyof Required<MakeBlobsOptions>, Rule | Rule[]> = {
+  nSamples: int(1),
+  nFeatures: int(1),
+  centers: [int(1), { kind: "custom", describe: "an array of equally long rows of finite numbers", test: (v) => Array.isArray(v) && v.length > 0 && v.every((r) => Array.isArray(r) && r.length === (v[0] as unknown[]).length && r.length > 0 && r.every((x) => typeof x === "number" && Number.isFinite(x))) }],
+  clusterStd: { kind: "float", min: 0 },
+  centerBox: { kind: "custom", describe: "a pair [low, high] with low < high", test: (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number" && Number.isFinite(x)) && (v[0] as number) < (v[1] as number) },
+  shuffle: bool,
+  randomState,
+};
+
+export interface MakeMoonsOptions {
+  nSamples?: number;
+  /** Standard deviation of Gaussian noise added to the points. */
+  noise?: number;
+  shuffle?: boolean;
+  randomState?: RandomState;
+}
+
+const moonsRules: Record<keyof Required<MakeMoonsOptions>, Rule | Rule[]> = { nSamples: int(1), noise: { kind: "float", min: 0 }, shuffle: bool, randomState };
+
+/** Options must be an object (a number where { nSamples } was meant is refused, not ignored). */
+function checkObject(owner: string, options: unknown): Record<string, unknown> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new InputError(`${owner} takes an options object such as { nSamples: 100 }; got ${Array.isArray(options) ? "an array" : String(options)}.`);
+  }
+  return options as Record<string, unknown>;
+}
+
 /**
  * Isotropic Gaussian blobs (scikit-learn's make_blobs): `centers` random in `centerBox`, or given.
  * @example makeBlobs({ nSamples: 300, centers: 3, clusterStd: 0.8, randomState: 1 })
  */
-export function makeBlobs(options: { nSamples?: number; nFeatures?: number; centers?: number | number[][]; clusterStd?: number; centerBox?: [number, number]; shuffle?: boolean; randomState?: RandomState } = {}): Generated & { centers: number[][] } {
+export function makeBlobs(options: MakeBlobsOptions = {}): Generated & { centers: number[][] } {
+  validateParams("makeBlobs", blobsRules, checkObject("makeBlobs", options));
   const n = options.nSamples ?? 100;
   const rng = checkRandomState(options.randomState);
   const [lo, hi] = options.centerBox ?? [-10, 10];
@@ -142,8 +210,12 @@ export function makeBlobs(options: { nSamples?: number; nFeatures?: number; cent
   return { X: { data: X, rows: n, cols: d }, y, centers };
 }
 
-/** Two interleaving half circles (scikit-learn's make_moons), with Gaussian `noise`. */
-export function makeMoons(options: { nSamples?: number; noise?: number; shuffle?: boolean; randomState?: RandomState } = {}): Generated {
+/**
+ * Two interleaving half circles (scikit-learn's make_moons), with Gaussian `noise`.
+ * @example makeMoons({ nSamples: 200, noise: 0.1, randomState: 0 })
+ */
+export function makeMoons(options: MakeMoonsOptions = {}): Generated {
+  validateParams("makeMoons", moonsRules, checkObject("makeMoons", options));
   const n = options.nSamples ?? 100;
   const rng = checkRandomState(options.randomState);
   const nOut = Math.floor(n / 2);
