@@ -3,23 +3,49 @@ import { randomUUID } from "node:crypto";
 import { currentSink } from "./sink.js";
 
 export interface ProgressOptions {
+  /** Text before the bar (tqdm's `desc`; `label` is the same). */
+  desc?: string;
   label?: string;
   /** Total steps when it cannot be read from the iterable. */
   total?: number;
+  /** Starting count (tqdm's `initial`), e.g. when resuming. */
+  initial?: number;
+  /** Name of one step in the rate, "it" by default (tqdm's `unit`). */
+  unit?: string;
+  /** Draw nothing (tqdm's `disable`); counting still works. */
+  disable?: boolean;
   /** Minimum milliseconds between redraws. */
   intervalMs?: number;
 }
 
+/**
+ * A bar driven as tqdm's: `update(n)` adds `n` to the count (`n`), `close()` draws the final state.
+ * @example
+ * const bar = progress(3, { desc: "epochs" });
+ * for (let epoch = 0; epoch < 3; epoch++) bar.update(1);
+ * bar.close(); // epochs 100% |██████...| 3/3
+ */
 export interface ProgressBar {
+  /** Steps done so far (tqdm's `n`). */
+  readonly n: number;
+  /** The same as `n`. */
   readonly value: number;
   readonly total: number | undefined;
-  /** Advances by `n` (default 1). */
+  /** Adds `n` steps (default 1) to the count, as tqdm's `update(n)`; `n` may be negative to step back. */
+  update(n?: number): void;
+  /** The same as `update(n)`. */
   tick(n?: number): void;
-  /** Sets the current value. */
-  update(value: number): void;
-  /** Draws the final state. */
+  /** Starts again from 0, optionally with a new total (tqdm's `reset(total)`). */
+  reset(total?: number): void;
+  /** Changes the text before the bar (tqdm's `set_description`). */
+  setDescription(desc: string): void;
+  /** Redraws now (tqdm's `refresh`). */
+  refresh(): void;
+  /** Draws the final state; later updates still count but draw nothing. */
   close(): void;
 }
+
+const OPTION_NAMES = ["desc", "label", "total", "initial", "unit", "disable", "intervalMs"];
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
@@ -27,25 +53,56 @@ function formatSeconds(s: number): string {
 }
 
 class Bar implements ProgressBar {
-  value = 0;
-  private readonly started = performance.now();
+  n: number;
+  private started = performance.now();
   private lastDraw = -Infinity;
   private readonly id = randomUUID();
   private shown = false;
   private closed = false;
   private lastPercentPrinted = -1;
 
-  constructor(readonly total: number | undefined, private readonly label: string, private readonly intervalMs: number) {
+  constructor(
+    public total: number | undefined,
+    private label: string,
+    private readonly intervalMs: number,
+    private initial: number,
+    private readonly unit: string,
+    private readonly disabled: boolean,
+  ) {
+    this.n = initial;
     this.draw(true);
   }
 
-  tick(n = 1): void {
-    this.update(this.value + n);
+  get value(): number {
+    return this.n;
   }
 
-  update(value: number): void {
-    this.value = value;
+  update(n = 1): void {
+    if (typeof n !== "number" || !Number.isFinite(n)) throw new RangeError(`progress: update(n) adds n steps, so n must be a finite number; got ${String(n)}.`);
+    this.n += n;
     this.draw(false);
+  }
+
+  tick(n = 1): void {
+    this.update(n);
+  }
+
+  reset(total?: number): void {
+    if (total !== undefined) this.total = checkTotal(total);
+    this.n = 0;
+    this.initial = 0;
+    this.started = performance.now();
+    this.lastPercentPrinted = -1;
+    this.draw(true);
+  }
+
+  setDescription(desc: string): void {
+    this.label = String(desc);
+    this.draw(true);
+  }
+
+  refresh(): void {
+    this.draw(true);
   }
 
   close(): void {
@@ -58,14 +115,15 @@ class Bar implements ProgressBar {
 
   text(): string {
     const elapsed = (performance.now() - this.started) / 1000;
-    const rate = elapsed > 0 ? this.value / elapsed : 0;
+    // The rate counts this run's steps, not `initial` (tqdm's rate after a resume).
+    const rate = elapsed > 0 ? (this.value - this.initial) / elapsed : 0;
     const label = this.label ? `${this.label} ` : "";
-    if (this.total === undefined || this.total <= 0) return `${label}${this.value} it [${formatSeconds(elapsed)}, ${rate.toFixed(1)} it/s]`;
-    const frac = Math.min(1, this.value / this.total);
+    if (this.total === undefined || this.total <= 0) return `${label}${this.value} ${this.unit} [${formatSeconds(elapsed)}, ${rate.toFixed(1)} ${this.unit}/s]`;
+    const frac = Math.min(1, Math.max(0, this.value / this.total));
     const width = 30;
     const filled = Math.round(frac * width);
     const eta = rate > 0 ? (this.total - this.value) / rate : Infinity;
-    return `${label}${String(Math.round(frac * 100)).padStart(3)}% |${"█".repeat(filled)}${" ".repeat(width - filled)}| ${this.value}/${this.total} [${formatSeconds(elapsed)}<${formatSeconds(eta)}, ${rate.toFixed(1)} it/s]`;
+    return `${label}${String(Math.round(frac * 100)).padStart(3)}% |${"█".repeat(filled)}${" ".repeat(width - filled)}| ${this.value}/${this.total} [${formatSeconds(elapsed)}<${formatSeconds(eta)}, ${rate.toFixed(1)} ${this.unit}/s]`;
   }
 
   private html(): string {
@@ -75,6 +133,7 @@ class Bar implements ProgressBar {
   }
 
   private draw(force: boolean): void {
+    if (this.disabled || (this.closed && !force)) return;
     const now = performance.now();
     if (!force && now - this.lastDraw < this.intervalMs && this.value !== this.total) return;
     this.lastDraw = now;
@@ -106,52 +165,67 @@ function sizeOf(x: unknown): number | undefined {
   return undefined;
 }
 
+function checkTotal(total: unknown): number {
+  if (typeof total !== "number" || !(total >= 0)) throw new RangeError(`progress: 'total' must be a number >= 0, got ${String(total)}`);
+  return total;
+}
+
+function checkOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null) throw new TypeError(`progress: options must be an object such as { desc: "train" }; got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(key)) throw new TypeError(`progress: unknown option '${key}'. Valid options are: ${OPTION_NAMES.join(", ")}.`);
+  }
+  const o = options as ProgressOptions;
+  if (o.total !== undefined) checkTotal(o.total);
+  if (o.initial !== undefined && !(typeof o.initial === "number" && Number.isFinite(o.initial))) throw new RangeError(`progress: 'initial' must be a finite number, got ${String(o.initial)}`);
+  if (o.intervalMs !== undefined && !(typeof o.intervalMs === "number" && o.intervalMs >= 0)) throw new RangeError(`progress: 'intervalMs' must be a number >= 0, got ${String(o.intervalMs)}`);
+}
+
 /**
- * Wraps an iterable (sync or async) or a step count in a progress bar.
- * @example for (const batch of progress(batches, { label: "train" })) step(batch);
- * @example const bar = progress(100); bar.tick(); bar.close();
+ * Wraps an iterable (sync or async) or a step count in a progress bar that behaves as tqdm's: iterating counts
+ * one step per item; a bar made from a count moves with `update(n)`, which adds n (tqdm's `update`).
+ * @example for (const batch of progress(batches, { desc: "train" })) step(batch);
+ * @example const bar = progress(100); for (const chunk of chunks) bar.update(chunk.length); bar.close();
  */
 export function progress<T>(source: Iterable<T>, options?: ProgressOptions): Iterable<T> & ProgressBar;
 export function progress<T>(source: AsyncIterable<T>, options?: ProgressOptions): AsyncIterable<T> & ProgressBar;
 export function progress(total: number, options?: ProgressOptions): ProgressBar;
 export function progress<T>(source: number | Iterable<T> | AsyncIterable<T>, options: ProgressOptions = {}): ProgressBar {
-  const label = options.label ?? "";
+  checkOptions(options);
+  const label = options.desc ?? options.label ?? "";
   const interval = options.intervalMs ?? 100;
-  if (typeof source === "number") {
-    if (!(source >= 0)) throw new RangeError(`progress: 'total' must be a number >= 0, got ${source}`);
-    return new Bar(source, label, interval);
-  }
+  const make = (total: number | undefined) => new Bar(total, label, interval, options.initial ?? 0, options.unit ?? "it", options.disable ?? false);
+  if (typeof source === "number") return make(checkTotal(source));
   if (source === null || typeof source !== "object") {
     throw new TypeError(`progress: 'source' must be a number, an iterable or an async iterable, got ${String(source)}`);
   }
   const total = options.total ?? sizeOf(source);
-  const bar = new Bar(total, label, interval);
-  // The bar itself becomes iterable, so `.value` and `.tick()` stay usable on what the caller holds.
+  if (!(Symbol.asyncIterator in source) && !(Symbol.iterator in source)) throw new TypeError("progress: 'source' must be a number, an iterable or an async iterable, got a plain object");
+  const bar = make(total);
+  // The bar itself becomes iterable, so `.n` and `.update()` stay usable on what the caller holds.
   const wrapped = bar as Bar & Iterable<T> & AsyncIterable<T>;
   if (Symbol.asyncIterator in source) {
     wrapped[Symbol.asyncIterator] = async function* () {
       try {
         for await (const item of source as AsyncIterable<T>) {
           yield item;
-          bar.tick();
-        }
-      } finally {
-        bar.close();
-      }
-    };
-  } else if (Symbol.iterator in source) {
-    wrapped[Symbol.iterator] = function* () {
-      try {
-        for (const item of source as Iterable<T>) {
-          yield item;
-          bar.tick();
+          bar.update(1);
         }
       } finally {
         bar.close();
       }
     };
   } else {
-    throw new TypeError("progress: 'source' must be a number, an iterable or an async iterable, got a plain object");
+    wrapped[Symbol.iterator] = function* () {
+      try {
+        for (const item of source as Iterable<T>) {
+          yield item;
+          bar.update(1);
+        }
+      } finally {
+        bar.close();
+      }
+    };
   }
   return wrapped;
 }
