@@ -3,7 +3,8 @@
  * MLSD_NATIVE=0 fits the same data): histogram boosting (histograms, partitions, binning; with missing values,
  * with hessians and without; binning on a subsample; a set large enough for threaded partitions, with sample
  * weights and early stopping, through the native gradients), and CART (presort argsort, Gini and squared-error scans)
- * in a decision tree, random forests (Gini scans of a node's features in one threaded call) and AdaBoost.
+ * in a decision tree, random forests (Gini scans of a node's features in one threaded call) and AdaBoost; at
+ * every instruction-set level this CPU runs (MLSD_ISA), on two threads, and at the best level on one too.
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import { makeClassification } from "./datasets/index.ts";
 import { AdaBoostClassifier, DecisionTreeClassifier, HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor } from "./lib/ensemble/index.ts";
 import { fitBinMapper, transformBins } from "./lib/ensemble/hgb/binning.ts";
 import { Random } from "./lib/core/index.ts";
+import { nativeIsa } from "./lib/native/index.ts";
 const { X, y } = makeClassification({ nSamples: 30000, nFeatures: 9, nInformative: 5, nRedundant: 2, weights: [0.8], randomState: 3 });
 for (let i = 0; i < X.data.length; i += 37) X.data[i] = NaN;
 const clf = new HistGradientBoostingClassifier({ maxIter: 15, randomState: 0, earlyStopping: false }).fit(X, y);
@@ -33,21 +35,24 @@ const big = makeClassification({ nSamples: 120000, nFeatures: 4, nInformative: 3
 const bw = Float64Array.from({ length: 120000 }, (_, i) => 0.5 + (i % 5) / 4);
 const bigClf = new HistGradientBoostingClassifier({ maxIter: 8, randomState: 1, earlyStopping: true, validationFraction: 0.1, nIterNoChange: 2 }).fit(big.X, big.y, bw);
 const bigP = bigClf.predictProba(big.X).data;
-process.stdout.write(JSON.stringify({ bigP: Array.from(bigP.subarray(0, 3000)), bigTrees: bigClf.nIter_,  p: Array.from(p.subarray(0, 4000)), r: Array.from(r.subarray(0, 2000)), trees: clf.nIter_, thresholds: mapper.thresholds.map((t) => Array.from(t)), missing: Array.from(mapper.hasMissing), bins: Array.from(bins.subarray(0, 30000)), tree: Array.from(tree.subarray(0, 4000)), forest: Array.from(forest.subarray(0, 2000)), forestC: Array.from(forestC.subarray(0, 4000)), ada: Array.from(ada.subarray(0, 4000)) }));
+process.stdout.write(JSON.stringify({ isa: nativeIsa(), bigP: Array.from(bigP.subarray(0, 3000)), bigTrees: bigClf.nIter_,  p: Array.from(p.subarray(0, 4000)), r: Array.from(r.subarray(0, 2000)), trees: clf.nIter_, thresholds: mapper.thresholds.map((t) => Array.from(t)), missing: Array.from(mapper.hasMissing), bins: Array.from(bins.subarray(0, 30000)), tree: Array.from(tree.subarray(0, 4000)), forest: Array.from(forest.subarray(0, 2000)), forestC: Array.from(forestC.subarray(0, 4000)), ada: Array.from(ada.subarray(0, 4000)) }));
 `;
 
 function fit(env: Record<string, string>) {
   const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
   if (res.status !== 0) throw new Error(res.stderr);
-  return JSON.parse(res.stdout) as { bigP: number[]; bigTrees: number; p: number[]; r: number[]; trees: number; thresholds: number[][]; missing: number[]; bins: number[]; tree: number[]; forest: number[]; forestC: number[]; ada: number[] };
+  return JSON.parse(res.stdout) as { isa: string | null; bigP: number[]; bigTrees: number; p: number[]; r: number[]; trees: number; thresholds: number[][]; missing: number[]; bins: number[]; tree: number[]; forest: number[]; forestC: number[]; ada: number[] };
 }
 
 describe("native ensemble kernels", () => {
   it("fit exactly the models the JavaScript fits", () => {
     if (!nativeKernels()) return; // no native kernels here: only the JavaScript path exists
     const js = fit({ MLSD_NATIVE: "0" });
-    for (const threads of ["1", "2"]) {
-      const native = fit({ MLSD_THREADS: threads });
+    const levels = nativeKernels()!.isaLevels();
+    const runs = [{ MLSD_THREADS: "1", MLSD_ISA: levels[0]! }, ...levels.map((level) => ({ MLSD_THREADS: "2", MLSD_ISA: level }))];
+    for (const env of runs) {
+      const native = fit(env);
+      expect(native.isa, JSON.stringify(env)).toBe(env.MLSD_ISA);
       expect(native.trees).toBe(js.trees);
       expect(native.p).toEqual(js.p);
       expect(native.bigTrees).toBe(js.bigTrees);
@@ -61,7 +66,7 @@ describe("native ensemble kernels", () => {
       expect(native.forestC).toEqual(js.forestC);
       expect(native.ada).toEqual(js.ada);
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("native partition", () => {
