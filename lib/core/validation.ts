@@ -82,10 +82,15 @@ export function checkArray(X: unknown, name = "X", options: CheckOptions = {}): 
       if (!Array.isArray(row) || row.length !== cols) {
         throw new InputError(`${name} must be a rectangular matrix: row 0 has ${cols} columns but row ${i} has ${Array.isArray(row) ? row.length : describeValue(row)}.`);
       }
+      // One pass: v - v is 0 for every finite number and NaN otherwise, so the finite check costs no second read.
+      const o = i * cols;
       for (let j = 0; j < cols; j++) {
         const v = row[j];
-        if (typeof v !== "number") throw new InputError(`${name}[${i}][${j}] must be a number; got ${describeValue(v)}.`);
-        data[i * cols + j] = v;
+        if (typeof v !== "number" || (finite && v - v !== 0)) {
+          if (typeof v !== "number") throw new InputError(`${name}[${i}][${j}] must be a number; got ${describeValue(v)}.`);
+          throw new InputError(`${name} contains ${Number.isNaN(v) ? "NaN" : "infinity"} at row ${i}, column ${j}; remove or impute non-finite values first.`);
+        }
+        data[o + j] = v;
       }
     }
     out = { matrix: { data, rows, cols }, kind: "array" };
@@ -116,7 +121,7 @@ export function checkArray(X: unknown, name = "X", options: CheckOptions = {}): 
     throw new InputError(`${name} must be a number[][], a { data, rows, cols } matrix, a 2-D tf.Tensor or an Arrow table of numeric columns; got ${describeValue(X)}.`);
   }
   const { data, rows, cols } = out.matrix;
-  if (finite) {
+  if (finite && out.kind !== "array") {
     for (let k = 0; k < data.length; k++) {
       if (!Number.isFinite(data[k]!)) {
         throw new InputError(`${name} contains ${Number.isNaN(data[k]!) ? "NaN" : "infinity"} at row ${Math.floor(k / cols)}, column ${k % cols}; remove or impute non-finite values first.`);
@@ -128,12 +133,34 @@ export function checkArray(X: unknown, name = "X", options: CheckOptions = {}): 
   return out;
 }
 
+const rowReaders = new Map<number, (data: Float64Array, offset: number) => number[]>();
+/** A function returning data[offset .. offset + cols) as a new array: a literal [d[o], d[o + 1], ...] up to 256 columns. */
+function rowReader(cols: number): (data: Float64Array, offset: number) => number[] {
+  let f = rowReaders.get(cols);
+  if (f) return f;
+  if (cols <= 256) {
+    // Built from the column count alone (an integer), never from data.
+    f = new Function("d", "o", `return [${Array.from({ length: cols }, (_, j) => `d[o + ${j}]`).join(", ")}];`) as (data: Float64Array, offset: number) => number[];
+  } else {
+    f = (d, o) => {
+      const r: number[] = [];
+      for (let j = 0; j < cols; j++) r.push(d[o + j]!);
+      return r;
+    };
+  }
+  rowReaders.set(cols, f);
+  return f;
+}
+
 /** Gives a Float64 row-major matrix back in the kind the caller passed in. */
 export function restoreMatrix(m: { data: Float64Array; rows: number; cols: number }, like: CheckedMatrix): unknown {
   switch (like.kind) {
     case "array": {
+      // Array.from(subarray) walks the iterator protocol (2 us a row of 16); a row literal of the right size is
+      // one allocation of packed doubles.
+      const row = rowReader(m.cols);
       const out: number[][] = new Array(m.rows);
-      for (let i = 0; i < m.rows; i++) out[i] = Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));
+      for (let i = 0; i < m.rows; i++) out[i] = row(m.data, i * m.cols);
       return out;
     }
     case "dense":
@@ -206,7 +233,10 @@ export function restoreLabels(codes: Int32Array, like: CheckedLabels): unknown {
     for (let i = 0; i < codes.length; i++) out[i] = like.classes[codes[i]!] as number;
     return out;
   }
-  return Array.from(codes, (c) => like.classes[c]);
+  // A plain loop: Array.from with a map function costs a call per label through the iterator protocol.
+  const out: Label[] = new Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = like.classes[codes[i]!]!;
+  return out;
 }
 
 /** Counts per class index. */
