@@ -10,6 +10,7 @@ import { mimeBundle, setSink, type MimeBundle } from "../lib/display/index.js";
 import { display, clearOutput } from "../lib/display/display.js";
 import { progress } from "../lib/display/progress.js";
 import { OutputRouter, realStderrWrite } from "./capture.js";
+import { InterruptGuard } from "./interrupt.js";
 import { packageRoot } from "./paths.js";
 import type { CompleteResult, ExecuteOutcome, ExecuteRequest, InspectResult, Interpreter, IsCompleteResult, OutputContext } from "./protocol/types.js";
 import { installRuntime } from "./runtime.js";
@@ -44,6 +45,8 @@ export class TypeScriptInterpreter implements Interpreter {
   private readonly types: TypeService;
   private readonly backend: Promise<BackendReport | Error>;
   private interruptCurrent: ((err: Error) => void) | undefined;
+  /** Marks when a cell runs and, with the native addon, stops busy code after an `await` on SIGINT. */
+  readonly interrupts = new InterruptGuard();
 
   constructor(options: InterpreterOptions = {}) {
     this.cwd = options.cwd ?? process.cwd();
@@ -69,6 +72,7 @@ export class TypeScriptInterpreter implements Interpreter {
     // Libraries loaded later (the wasm backend's Emscripten runtime) add handlers that rethrow and kill the process.
     void this.backend.then(() => this.guardProcess());
     process.on("SIGINT", () => this.interrupt());
+    this.interrupts.watchSigint();
     // A cell calling process.exit() would take the kernel down with all its state: refuse, and say how to restart.
     process.exit = ((code?: number) => {
       throw new Error(`process.exit(${code ?? ""}) is disabled inside the kernel: it would lose every variable. Use Kernel > Restart instead.`);
@@ -122,6 +126,7 @@ export class TypeScriptInterpreter implements Interpreter {
     try {
       return await this.run(request, ctx);
     } finally {
+      this.interrupts.cellEnded();
       this.interruptCurrent = undefined;
       this.output.finish();
     }
@@ -138,7 +143,13 @@ export class TypeScriptInterpreter implements Interpreter {
     let value: unknown;
     try {
       const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
-      const promise = runInThisContext(script, { filename: `cell[${ctx.executionCount}]`, breakOnSigint: true }) as Promise<{ value: unknown } | undefined>;
+      this.interrupts.cellStarted();
+      let promise: Promise<{ value: unknown } | undefined>;
+      try {
+        promise = runInThisContext(script, { filename: `cell[${ctx.executionCount}]`, breakOnSigint: true }) as Promise<{ value: unknown } | undefined>;
+      } finally {
+        this.interrupts.watchSigint(); // breakOnSigint swapped the SIGINT handlers around the run
+      }
       promise.catch(() => undefined); // an interrupted cell may still reject later; that is not "unhandled"
       const result = await Promise.race([promise, interrupted]);
       value = hasResult ? result?.value : undefined;

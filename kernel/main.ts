@@ -9,6 +9,6 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const conn = readConnectionFile(connectionFile);
   const interpreter = new TypeScriptInterpreter();
   interpreter.install();
-  const server = new KernelServer(conn, interpreter, { onShutdown: () => realExit(0) });
+  const server = new KernelServer(conn, interpreter, { onShutdown: () => realExit(0), interruptState: interpreter.interrupts.state.buffer as SharedArrayBuffer });
   await server.start();
 }

@@ -25,6 +25,7 @@ if (!headers) {
   say(`no node_api.h (looked in ${candidates.join(", ")}); skipped, the JavaScript paths will be used`);
   process.exit(0);
 }
+buildInterrupt();
 const cc = process.env.CC ?? ["cc", "gcc", "clang"].find((c) => spawnSync(c, ["--version"], { stdio: "ignore" }).status === 0);
 if (!cc) {
   say("no C compiler (cc, gcc or clang); skipped, the JavaScript paths will be used");
@@ -47,3 +48,25 @@ if (res.status !== 0) {
 }
 renameSync(tmp, out);
 say(`built ${out} with ${cc}`);
+
+// The interrupt addon (native/interrupt/interrupt.cc, C++ on V8's API, see kernel/interrupt.ts): lets the
+// kernel's Interrupt stop busy code after an `await`. Optional like the rest: without it, interrupts work as before.
+function buildInterrupt() {
+  const src = join(root, "native", "interrupt", "interrupt.cc");
+  const target = join(root, "native", "build", "mlsd_interrupt.node");
+  const cxx = process.env.CXX ?? ["c++", "g++", "clang++"].find((c) => spawnSync(c, ["--version"], { stdio: "ignore" }).status === 0);
+  if (!cxx || !existsSync(join(headers, "v8.h"))) {
+    rmSync(target, { force: true });
+    return say(`no C++ compiler or no v8.h; interrupt addon skipped (busy code after an await cannot be interrupted)`);
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const part = `${target}.tmp-${process.pid}`;
+  const r = spawnSync(cxx, ["-O2", "-std=c++17", "-Wall", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", part, src, "-lpthread"], { encoding: "utf8" });
+  if (r.status !== 0) {
+    rmSync(part, { force: true });
+    rmSync(target, { force: true });
+    return say(`${cxx} failed on the interrupt addon; skipped:\n${r.stderr}`);
+  }
+  renameSync(part, target);
+  say(`built ${target} with ${cxx}`);
+}

@@ -1,10 +1,12 @@
 /**
- * The protocol half of the kernel: binds the five sockets, verifies and dispatches requests, and owns the
+ * The protocol half of the kernel: binds the sockets, verifies and dispatches requests, and owns the
  * bookkeeping every kernel shares (busy/idle, execution count, execute_input, errors, aborts, history).
- * The language half is an Interpreter.
+ * The language half is an Interpreter. Shell and stdin live on the main thread, beside the cells; heartbeat,
+ * control and iopub live on the I/O thread (io-thread.ts), which answers while a cell keeps this one busy.
  */
 import * as zmq from "zeromq";
 import { endpoint, type ConnectionInfo } from "./connection.js";
+import { IoThread } from "./io-link.js";
 import { SerialSender } from "./sender.js";
 import type { ExecuteRequest, Interpreter, OutputContext } from "./types.js";
 import { BadMessageError, decode, encode, makeHeader, Signer, type Message } from "./wire.js";
@@ -20,17 +22,19 @@ export interface ServerOptions {
   log?: Log;
   /** Called after a shutdown_request has been answered; the default exits the process. */
   onShutdown?: (restart: boolean) => void;
+  /** The interpreter's shared interrupt state (kernel/interrupt.ts), read by the I/O thread. */
+  interruptState?: SharedArrayBuffer;
+  /** How long a shutdown_request waits for a busy main thread before the I/O thread ends the process. */
+  shutdownGraceMs?: number;
 }
 
 export class KernelServer {
   private readonly signer: Signer;
   private readonly session = crypto.randomUUID();
   private readonly shell = new zmq.Router();
-  private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
-  private readonly iopub = new zmq.Publisher();
-  private readonly hb = new zmq.Reply();
-  private readonly send: Record<"shell" | "control" | "stdin" | "iopub", SerialSender>;
+  private readonly io: IoThread;
+  private readonly send: Record<"shell" | "stdin", SerialSender>;
   private readonly queue: Message[] = [];
   private draining = false;
   private executionCount = 0;
@@ -48,53 +52,47 @@ export class KernelServer {
     const onError = (err: unknown) => this.log(`send failed: ${(err as Error).message}`);
     this.send = {
       shell: new SerialSender(this.shell, onError),
-      control: new SerialSender(this.control, onError),
       stdin: new SerialSender(this.stdin, onError),
-      iopub: new SerialSender(this.iopub, onError),
     };
+    this.io = new IoThread(
+      { conn, session: this.session, interruptState: options.interruptState, shutdownGraceMs: options.shutdownGraceMs ?? 5000 },
+      { control: (msg) => void this.handleControl(msg), interrupt: () => interpreter.interrupt(), log: this.log },
+    );
   }
 
   async start(): Promise<void> {
-    await Promise.all([
-      this.shell.bind(endpoint(this.conn, "shell")),
-      this.control.bind(endpoint(this.conn, "control")),
-      this.stdin.bind(endpoint(this.conn, "stdin")),
-      this.iopub.bind(endpoint(this.conn, "iopub")),
-      this.hb.bind(endpoint(this.conn, "hb")),
-    ]);
-    void this.heartbeat();
+    await Promise.all([this.shell.bind(endpoint(this.conn, "shell")), this.stdin.bind(endpoint(this.conn, "stdin")), this.io.start()]);
     void this.listen(this.shell, (msg) => this.enqueue(msg));
-    void this.listen(this.control, (msg) => void this.handleControl(msg));
     this.publish("status", { execution_state: "starting" }, undefined);
+    void this.refreshKernelInfo();
+  }
+
+  /** kernel_info as this server answers it; the I/O thread keeps a copy for control requests. */
+  private async kernelInfo(): Promise<Record<string, unknown>> {
+    const info = await this.interpreter.kernelInfo();
+    const features = Array.isArray(info["supported_features"]) ? (info["supported_features"] as string[]) : [];
+    const content = { ...info, supported_features: [...new Set([...features, "iopub_welcome"])] };
+    this.io.setKernelInfo(content);
+    return content;
+  }
+
+  private async refreshKernelInfo(): Promise<void> {
+    try {
+      await this.kernelInfo();
+    } catch (err) {
+      this.log(`kernel_info failed: ${(err as Error).message}`);
+    }
   }
 
   /** Publishes an iopub message whose parent is `parent` (a request, or none). */
   publish(msgType: string, content: Record<string, unknown>, parent: Message | undefined, metadata: Record<string, unknown> = {}): void {
-    void this.send.iopub.send(
-      encode(
-        {
-          identities: [Buffer.from(msgType)],
-          header: makeHeader(msgType, this.session),
-          parent_header: parent?.header ?? {},
-          metadata,
-          content,
-        },
-        this.signer,
-      ),
-    );
+    this.io.publish(msgType, content, parent, metadata);
   }
 
   async close(): Promise<void> {
     await Promise.all(Object.values(this.send).map((s) => s.flush()));
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.close();
-  }
-
-  private async heartbeat(): Promise<void> {
-    try {
-      for await (const frames of this.hb) await this.hb.send(frames);
-    } catch (err) {
-      if (!this.hb.closed) this.log(`heartbeat stopped: ${(err as Error).message}`);
-    }
+    for (const s of [this.shell, this.stdin]) s.close();
+    await this.io.close();
   }
 
   private async listen(socket: zmq.Router, handle: (msg: Message) => void): Promise<void> {
@@ -117,6 +115,10 @@ export class KernelServer {
   }
 
   private reply(channel: "shell" | "control", parent: Message, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}): Promise<void> {
+    if (channel === "control") {
+      this.io.reply(parent, msgType, content, metadata);
+      return Promise.resolve();
+    }
     return this.send[channel].send(
       encode({ identities: parent.identities, header: makeHeader(msgType, this.session), parent_header: parent.header, metadata, content }, this.signer),
     );
@@ -150,7 +152,7 @@ export class KernelServer {
       case "execute_request":
         return this.execute(msg);
       case "kernel_info_request":
-        return this.reply("shell", msg, "kernel_info_reply", await this.interpreter.kernelInfo());
+        return this.reply("shell", msg, "kernel_info_reply", await this.kernelInfo());
       case "complete_request": {
         const code = String(c["code"] ?? "");
         const result = await this.interpreter.complete(code, Number(c["cursor_pos"] ?? code.length));
@@ -187,27 +189,14 @@ export class KernelServer {
     }
   }
 
+  /** The control requests the I/O thread forwards (it has published busy already, and answers the rest itself). */
   private async handleControl(msg: Message): Promise<void> {
     const type = msg.header.msg_type;
-    this.publish("status", { execution_state: "busy" }, msg);
-    switch (type) {
-      case "shutdown_request":
-        await this.shutdown(msg, "control");
-        break;
-      case "interrupt_request":
-        this.interpreter.interrupt();
-        await this.reply("control", msg, "interrupt_reply", { status: "ok" });
-        break;
-      case "kernel_info_request":
-        await this.reply("control", msg, "kernel_info_reply", await this.interpreter.kernelInfo());
-        break;
-      default:
-        await this.reply("control", msg, type.replace(/_request$/, "_reply"), {
-          status: "error",
-          ename: "NotImplementedError",
-          evalue: `mlsd does not handle '${type}' on the control channel`,
-          traceback: [],
-        });
+    try {
+      if (type === "shutdown_request") return await this.shutdown(msg, "control");
+      if (type === "kernel_info_request") await this.reply("control", msg, "kernel_info_reply", await this.kernelInfo());
+    } catch (err) {
+      this.log(`error handling control ${type}: ${(err as Error).stack ?? String(err)}`);
     }
     this.publish("status", { execution_state: "idle" }, msg);
   }

@@ -1,0 +1,99 @@
+/**
+ * Interrupting a busy cell from outside the main thread. vm's breakOnSigint stops the synchronous part of a
+ * cell; Node cannot stop JavaScript that runs later (after an `await`, in a timer the cell started) until it
+ * yields. The optional addon native/interrupt/interrupt.cc (built by `npm run build` with a C++ compiler)
+ * turns a SIGINT into a V8 interrupt that terminates such code and resumes the event loop, so the kernel and
+ * every variable survive. Without the addon, interrupts work as before: everything except busy code after an
+ * `await`.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { packageRoot } from "./paths.js";
+
+/** Slots of the shared Int32Array; native/interrupt/interrupt.cc reads the first three. */
+export const Slot = {
+  /** 1 while a cell executes: the addon terminates nothing else. */
+  cellRunning: 0,
+  /** How many busy cells the addon terminated. */
+  terminated: 1,
+  /** How many interrupt requests reached the main thread through the addon. */
+  requests: 2,
+  /** 1 once the kernel handles SIGINT, so the control thread may send one for interrupt_request. */
+  sigintReady: 3,
+} as const;
+
+interface InterruptAddon {
+  arm(shared: SharedArrayBuffer, cellPrefix: string, clearAsyncIdStack?: () => void): void;
+  chainSigint(): boolean;
+  interruptMain(): boolean;
+}
+
+/** The script names cells run under (`cell[3]`): the addon only terminates code called from them. */
+export const CELL_PREFIX = "cell[";
+
+export class InterruptGuard {
+  /** Shared with the control thread, which reads `cellRunning` and `sigintReady`. */
+  readonly state = new Int32Array(new SharedArrayBuffer(4 * 4));
+  private readonly addon: InterruptAddon | undefined;
+  /** Why the addon is not in use, or "" when it is. */
+  readonly unavailable: string;
+
+  constructor() {
+    const [addon, why] = loadAddon();
+    this.addon = addon;
+    this.unavailable = why;
+    if (addon) {
+      // Node's own clearAsyncIdStack (what it runs after an uncaught exception a handler caught): the addon
+      // calls it after terminating a timer callback, whose `finally` (emitAfter) never ran.
+      // process.binding warns (DEP0111) on stderr, which a cell's output would show: silenced for this call.
+      const proc = process as unknown as { noDeprecation: boolean; binding(name: string): { clearAsyncIdStack?: () => void } };
+      const quiet = proc.noDeprecation;
+      proc.noDeprecation = true;
+      const asyncWrap = proc.binding("async_wrap");
+      proc.noDeprecation = quiet;
+      addon.arm(this.state.buffer as SharedArrayBuffer, CELL_PREFIX, asyncWrap.clearAsyncIdStack);
+    }
+  }
+
+  /** True when busy code after an `await` can be interrupted. */
+  get native(): boolean {
+    return this.addon !== undefined;
+  }
+
+  /** Call after registering the process's SIGINT listener, and whenever Node may have swapped SIGINT handlers (after each vm run with breakOnSigint). */
+  watchSigint(): void {
+    this.addon?.chainSigint();
+    Atomics.store(this.state, Slot.sigintReady, 1);
+  }
+
+  cellStarted(): void {
+    Atomics.store(this.state, Slot.cellRunning, 1);
+  }
+
+  cellEnded(): void {
+    Atomics.store(this.state, Slot.cellRunning, 0);
+  }
+
+  /** How many busy cells were terminated so far. */
+  get terminations(): number {
+    return Atomics.load(this.state, Slot.terminated);
+  }
+}
+
+let cached: [InterruptAddon | undefined, string] | undefined;
+
+function loadAddon(): [InterruptAddon | undefined, string] {
+  if (cached) return cached;
+  const file = join(packageRoot, "native", "build", "mlsd_interrupt.node");
+  if (process.env["MLSD_NATIVE"] === "0") cached = [undefined, "MLSD_NATIVE=0"];
+  else if (!existsSync(file)) cached = [undefined, `${file} is not built (npm run build needs a C++ compiler)`];
+  else {
+    try {
+      cached = [createRequire(import.meta.url)(file) as InterruptAddon, ""];
+    } catch (err) {
+      cached = [undefined, `${file} did not load: ${(err as Error).message}`];
+    }
+  }
+  return cached;
+}

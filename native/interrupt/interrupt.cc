@@ -1,0 +1,205 @@
+// Interrupts JavaScript that keeps the main thread busy, for the kernel's Interrupt.
+//
+// Node only notices SIGINT when its event loop turns, and vm's breakOnSigint only covers the synchronous part
+// of a cell. A busy loop after an `await` runs in a microtask or a timer: nothing in Node can stop it. This
+// addon does what V8's inspector does for Runtime.terminateExecution: from another thread it asks V8 for an
+// interrupt; on the main thread, inside the busy JavaScript, it terminates execution and cancels the
+// termination as soon as the outermost call returns, so the process, its globals and its event loop survive.
+//
+// SIGINT reaches it through a chained signal handler (it posts a semaphore, then calls the handler it
+// replaced, libuv's, so process.on("SIGINT") still fires); a watcher thread turns the semaphore into
+// RequestInterrupt, which is safe from any thread. The interrupt only terminates when the kernel says a cell
+// is running (a shared Int32Array) and the busy code was called from a cell's own code by Node itself (a
+// timer, a microtask, an event): never when the kernel's own code sits below the cell on the stack, because
+// terminating there would unwind the kernel's bookkeeping too.
+#include <node.h>
+#include <v8.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <memory>
+#include <pthread.h>
+#include <semaphore.h>
+#include <string>
+
+namespace {
+
+using v8::FunctionCallbackInfo;
+using v8::Isolate;
+using v8::Local;
+using v8::Value;
+
+// Slots of the shared Int32Array (kept in step with kernel/interrupt.ts).
+constexpr int kCellRunning = 0;  // 1 while a cell executes, set by the kernel
+constexpr int kTerminated = 1;   // how many times this addon terminated a busy cell
+constexpr int kRequests = 2;     // how many interrupt requests reached the main thread
+
+Isolate* main_isolate = nullptr;
+// Keeps the shared memory alive; leaked on purpose, like the handles below.
+std::shared_ptr<v8::BackingStore>* shared_store = new std::shared_ptr<v8::BackingStore>();
+std::atomic<int32_t>* shared_slots = nullptr;
+std::string cell_prefix;
+// Node's clearAsyncIdStack and the main context it runs in: see StopTerminating.
+// Heap-allocated and never freed: a static v8::Global would be destroyed after V8 at exit.
+v8::Global<v8::Function>* clear_async_ids = new v8::Global<v8::Function>();
+v8::Global<v8::Context>* main_context = new v8::Global<v8::Context>();
+bool terminating = false;
+
+sem_t sigint_sem;
+std::atomic<bool> watcher_started{false};
+struct sigaction next_action;  // the handler ours replaced (libuv's), called after ours
+std::atomic<bool> chained{false};
+
+void OnCallCompleted(Isolate* isolate);
+void OnMicrotasksCompleted(Isolate* isolate, void*);
+
+// Runs on the main thread once the terminated call has unwound to Node's C++.
+void StopTerminating(Isolate* isolate) {
+  isolate->RemoveCallCompletedCallback(OnCallCompleted);
+  isolate->RemoveMicrotasksCompletedCallback(OnMicrotasksCompleted, nullptr);
+  if (!terminating) return;
+  terminating = false;
+  if (isolate->IsExecutionTerminating()) isolate->CancelTerminateExecution();
+  // Termination skips `finally` blocks, so the async context a timer pushed (emitBefore) is never popped, and
+  // Node would abort with "async hook stack has become corrupted" when its callback scope closes. Node clears
+  // the stack the same way after an uncaught exception that a handler caught (its scopes accept an empty stack).
+  if (!clear_async_ids->IsEmpty()) {
+    v8::HandleScope scope(isolate);
+    Local<v8::Context> context = main_context->Get(isolate);
+    v8::Context::Scope in_context(context);
+    v8::TryCatch ignore(isolate);
+    if (clear_async_ids->Get(isolate)->Call(context, v8::Undefined(isolate), 0, nullptr).IsEmpty()) return;
+  }
+}
+
+void OnCallCompleted(Isolate* isolate) { StopTerminating(isolate); }
+void OnMicrotasksCompleted(Isolate* isolate, void*) { StopTerminating(isolate); }
+
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// True when the outermost frame of cell code was called by Node itself (its internals, or no JavaScript at all).
+bool BusyInCellCallback(Isolate* isolate) {
+  v8::HandleScope scope(isolate);
+  Local<v8::StackTrace> trace = v8::StackTrace::CurrentStackTrace(isolate, 100000, v8::StackTrace::kScriptName);
+  int n = trace->GetFrameCount();
+  for (int i = n - 1; i >= 0; i--) {
+    Local<v8::String> name = trace->GetFrame(isolate, i)->GetScriptName();
+    std::string script;
+    if (!name.IsEmpty()) {
+      v8::String::Utf8Value utf8(isolate, name);
+      if (*utf8 != nullptr) script = *utf8;
+    }
+    if (StartsWith(script, cell_prefix.c_str())) return true;
+    if (!script.empty() && !StartsWith(script, "node:")) return false;
+  }
+  return false;
+}
+
+void OnInterrupt(Isolate* isolate, void*) {
+  if (shared_slots == nullptr) return;
+  shared_slots[kRequests].fetch_add(1);
+  if (shared_slots[kCellRunning].load() == 0 || isolate->IsExecutionTerminating()) return;
+  if (!BusyInCellCallback(isolate)) return;
+  shared_slots[kTerminated].fetch_add(1);
+  terminating = true;
+  isolate->AddCallCompletedCallback(OnCallCompleted);
+  isolate->AddMicrotasksCompletedCallback(OnMicrotasksCompleted, nullptr);
+  isolate->TerminateExecution();
+}
+
+void RequestMainInterrupt() {
+  if (main_isolate != nullptr) main_isolate->RequestInterrupt(OnInterrupt, nullptr);
+}
+
+void* WatchSigint(void*) {
+  for (;;) {
+    while (sem_wait(&sigint_sem) != 0 && errno == EINTR) {
+    }
+    RequestMainInterrupt();
+  }
+  return nullptr;
+}
+
+// Async-signal-safe: sem_post, then whatever handled SIGINT before us.
+void OnSigint(int sig, siginfo_t* info, void* ucontext) {
+  int saved = errno;
+  sem_post(&sigint_sem);
+  errno = saved;
+  if (next_action.sa_flags & SA_SIGINFO) {
+    if (next_action.sa_sigaction != nullptr) next_action.sa_sigaction(sig, info, ucontext);
+  } else if (next_action.sa_handler != SIG_DFL && next_action.sa_handler != SIG_IGN && next_action.sa_handler != nullptr) {
+    next_action.sa_handler(sig);
+  }
+  // SIG_DFL would kill the kernel with every variable: an interrupt must never do that, so it is not chained.
+}
+
+void Throw(Isolate* isolate, const char* message) {
+  isolate->ThrowException(v8::Exception::Error(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
+}
+
+// arm(shared: SharedArrayBuffer of >= 3 int32, cellPrefix: string, clearAsyncIdStack?: function):
+// called once, on the main thread.
+void Arm(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  if (args.Length() < 2 || !args[0]->IsSharedArrayBuffer() || !args[1]->IsString()) {
+    return Throw(isolate, "arm(shared, cellPrefix): shared must be a SharedArrayBuffer and cellPrefix a string");
+  }
+  if (args.Length() > 2 && args[2]->IsFunction()) clear_async_ids->Reset(isolate, args[2].As<v8::Function>());
+  main_context->Reset(isolate, isolate->GetCurrentContext());
+  auto store = args[0].As<v8::SharedArrayBuffer>()->GetBackingStore();
+  if (store->ByteLength() < 3 * sizeof(int32_t)) return Throw(isolate, "arm(shared, cellPrefix): shared must hold at least 3 int32 slots");
+  v8::String::Utf8Value prefix(isolate, args[1]);
+  cell_prefix = *prefix;
+  *shared_store = store;
+  shared_slots = static_cast<std::atomic<int32_t>*>(store->Data());
+  main_isolate = isolate;
+  if (!watcher_started.exchange(true)) {
+    sem_init(&sigint_sem, 0, 0);
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);  // the watcher inherits a mask that keeps signals off it
+    pthread_t thread;
+    int rc = pthread_create(&thread, nullptr, WatchSigint, nullptr);
+    pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+    if (rc != 0) return Throw(isolate, "arm: could not start the SIGINT watcher thread");
+    pthread_detach(thread);
+  }
+}
+
+// chainSigint(): puts our SIGINT handler in front of the current one, unless it is already there.
+// Returns true when it (re)installed. The kernel calls it again whenever Node may have replaced the handler
+// (vm's breakOnSigint swaps SIGINT handlers around each synchronous run).
+void ChainSigint(const FunctionCallbackInfo<Value>& args) {
+  struct sigaction current;
+  sigaction(SIGINT, nullptr, &current);
+  bool ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == OnSigint;
+  if (!ours) {
+    next_action = current;
+    struct sigaction mine;
+    memset(&mine, 0, sizeof mine);
+    mine.sa_sigaction = OnSigint;
+    mine.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&mine.sa_mask);
+    sigaction(SIGINT, &mine, nullptr);
+    chained.store(true);
+  }
+  args.GetReturnValue().Set(!ours);
+}
+
+// interruptMain(): from any thread, the same as a SIGINT reaching the watcher (without Node's own handler).
+void InterruptMain(const FunctionCallbackInfo<Value>& args) {
+  RequestMainInterrupt();
+  args.GetReturnValue().Set(main_isolate != nullptr);
+}
+
+}  // namespace
+
+NODE_MODULE_INIT() {
+  Isolate* isolate = context->GetIsolate();
+  NODE_SET_METHOD(exports, "arm", Arm);
+  NODE_SET_METHOD(exports, "chainSigint", ChainSigint);
+  NODE_SET_METHOD(exports, "interruptMain", InterruptMain);
+  (void)isolate;
+}
