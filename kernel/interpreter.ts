@@ -13,8 +13,12 @@ import { OutputRouter, realStderrWrite } from "./capture.js";
 import { InterruptGuard } from "./interrupt.js";
 import { packageRoot } from "./paths.js";
 import type { CompleteResult, ExecuteOutcome, ExecuteRequest, InspectResult, Interpreter, IsCompleteResult, OutputContext } from "./protocol/types.js";
+import { setBroadcaster, makeDenoGlobal } from "./compat/deno.js";
+import { isReactElement, jsx, jsxBundle } from "./compat/jsx.js";
 import { installRuntime } from "./runtime.js";
+import { CellPositions } from "./ts/cell-positions.js";
 import type { CellDiagnostic } from "./ts/checker.js";
+import { chooseProfile, describeProfile, type CheckProfile, type Language } from "./ts/profile.js";
 import { codePointToUnit, unitToCodePoint } from "./ts/positions.js";
 import { TypeService } from "./ts/service.js";
 
@@ -22,8 +26,9 @@ const require = createRequire(import.meta.url);
 const pkg = require("../../package.json") as { version: string };
 
 const TRACE = Boolean(process.env["MLSD_TRACE"]);
-/** `name?`, `name??`, `?name` or `??name` alone in a cell. */
+/** `name?`, `name??`, `?name` or `??name` alone in a cell, or on the cell's last line after other code. */
 const HELP = /^\s*(?:([A-Za-z_$][\w$.]*)\s*(\?{1,2})|(\?{1,2})\s*([A-Za-z_$][\w$.]*))\s*$/;
+const HELP_LAST_LINE = /\n[ \t]*(?:([A-Za-z_$][\w$.]*)[ \t]*(\?{1,2})|(\?{1,2})[ \t]*([A-Za-z_$][\w$.]*))\s*$/;
 const KERNEL_DIR = join(packageRoot, "dist", "kernel");
 
 class InterruptedError extends Error {
@@ -36,6 +41,8 @@ export interface InterpreterOptions {
   maxOutput?: number;
   /** Which tfjs backend to start; `MLSD_BACKEND` overrides it. */
   backend?: Parameters<typeof useBackend>[0];
+  /** Cells' language: the "JavaScript (mlsd)" kernelspec sets MLSD_LANGUAGE=javascript. */
+  language?: Language;
 }
 
 export class TypeScriptInterpreter implements Interpreter {
@@ -48,13 +55,29 @@ export class TypeScriptInterpreter implements Interpreter {
   /** Marks when a cell runs and, with the native addon, stops busy code after an `await` on SIGINT. */
   readonly interrupts = new InterruptGuard();
 
+  private readonly language: Language;
+  private readonly profile: CheckProfile;
+  /** Why tsconfig.json was not used, if it could not be read (the banner says so). */
+  private readonly profileProblem: string | undefined;
+  /** Position maps of the cells that ran, by script file name (`cell[3]`), for tracebacks. */
+  private readonly positions = new Map<string, CellPositions>();
+
   constructor(options: InterpreterOptions = {}) {
     this.cwd = options.cwd ?? process.cwd();
+    this.language = options.language ?? (process.env["MLSD_LANGUAGE"] === "javascript" ? "javascript" : "typescript");
+    let profile: CheckProfile;
+    try {
+      profile = chooseProfile(this.cwd, this.language);
+    } catch (err) {
+      this.profileProblem = (err as Error).message;
+      profile = { name: "loose", language: this.language, flags: {}, sloppy: true };
+    }
+    this.profile = profile;
     this.output = new OutputRouter(options.maxOutput ?? Number(process.env["MLSD_MAX_OUTPUT_BYTES"] ?? 1_000_000));
     this.backend = useBackend(options.backend ?? "auto").catch((err: Error) => err);
     // The type service starts once the backend is chosen: on two cores, loading TypeScript alongside tfjs
     // would delay kernel_info; after it, the worker warms up while the user reads the notebook.
-    this.types = new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), this.backend);
+    this.types = new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), this.backend, this.profile);
   }
 
   /** Patches the process for notebook use: output capture, display, crash guards, SIGINT. */
@@ -67,7 +90,10 @@ export class TypeScriptInterpreter implements Interpreter {
       update: (data, metadata, displayId) => this.publish("update_display_data", { data, metadata, transient: { display_id: displayId } }),
       clear: (wait) => this.publish("clear_output", { wait }),
     });
-    Object.assign(globalThis, { display, clearOutput, progress });
+    Object.assign(globalThis, { display, clearOutput, progress, __mlsd_jsx: jsx });
+    // Deno notebooks' display and version checks; a real Deno (none in Node) would be left alone.
+    if (!("Deno" in globalThis)) Object.assign(globalThis, { Deno: makeDenoGlobal(pkg.version) });
+    setBroadcaster((type, content, metadata) => this.publish(type, { ...content, ...(Object.keys(metadata).length > 0 && type.endsWith("display_data") ? { metadata } : {}) }));
     this.guardProcess();
     // Libraries loaded later (the wasm backend's Emscripten runtime) add handlers that rethrow and kill the process.
     void this.backend.then(() => this.guardProcess());
@@ -101,15 +127,12 @@ export class TypeScriptInterpreter implements Interpreter {
       protocol_version: "5.3",
       implementation: "mlsd",
       implementation_version: pkg.version,
-      language_info: {
-        name: "typescript",
-        version: tsVersion,
-        mimetype: "text/typescript",
-        file_extension: ".ts",
-        pygments_lexer: "typescript",
-        codemirror_mode: { name: "javascript", typescript: true },
-      },
-      banner: `mlsd ${pkg.version}: TypeScript ${tsVersion} on Node.js ${process.version}\n${backendLine}`,
+      // codemirror_mode in the spec's common form (a string): strict clients type it as string | {name, version}.
+      language_info:
+        this.language === "javascript"
+          ? { name: "javascript", version: process.versions.v8, mimetype: "text/javascript", file_extension: ".js", pygments_lexer: "javascript", codemirror_mode: "javascript" }
+          : { name: "typescript", version: tsVersion, mimetype: "text/typescript", file_extension: ".ts", pygments_lexer: "typescript", codemirror_mode: "typescript" },
+      banner: `mlsd ${pkg.version}: ${this.language === "javascript" ? "JavaScript" : `TypeScript ${tsVersion}`} on Node.js ${process.version}\n${backendLine}\n${describeProfile(this.profile)}${this.profileProblem ? `\n(tsconfig.json not used: ${this.profileProblem})` : ""}`,
       help_links: [
         { text: "mlsd README", url: "https://github.com/mlsd/mlsd#readme" },
         { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
@@ -135,11 +158,16 @@ export class TypeScriptInterpreter implements Interpreter {
   private async run(request: ExecuteRequest, ctx: OutputContext): Promise<ExecuteOutcome> {
     const help = HELP.exec(request.code);
     if (help) return this.page((help[1] ?? help[4])!, (help[2] ?? help[3])!.length);
+    // IPython runs the code before a trailing `name?` line, then shows the help.
+    const trailing = HELP_LAST_LINE.exec(request.code);
+    const code = trailing ? request.code.slice(0, trailing.index) : request.code;
     const t0 = performance.now();
-    const check = await this.types.check(request.code);
+    const check = await this.types.check(code);
     const t1 = performance.now();
-    if (check.diagnostics.length > 0) return typeErrorOutcome(request.code, check.diagnostics, ctx.executionCount);
-    const { script, hasResult } = check;
+    if (check.diagnostics.length > 0) return typeErrorOutcome(code, check.diagnostics, ctx.executionCount);
+    const { script } = check;
+    const hasResult = check.hasResult && !trailing;
+    if (check.positions) this.positions.set(`cell[${ctx.executionCount}]`, new CellPositions({ script, ...check.positions }));
     let value: unknown;
     try {
       const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
@@ -156,12 +184,13 @@ export class TypeScriptInterpreter implements Interpreter {
     } catch (err) {
       check.commit();
       this.output.flush();
-      return runtimeErrorOutcome(err);
+      return runtimeErrorOutcome(err, this.positions);
     }
     check.commit();
     this.output.flush();
+    if (trailing) return this.page((trailing[1] ?? trailing[4])!, (trailing[2] ?? trailing[3])!.length);
     const outcome: ExecuteOutcome = { status: "ok" };
-    if (value !== undefined) outcome.result = mimeBundle(value);
+    if (value !== undefined) outcome.result = await resultBundle(value);
     if (TRACE) realStderrWrite(`mlsd trace: check ${(t1 - t0).toFixed(2)} ms, run+display ${(performance.now() - t1).toFixed(2)} ms\n`);
     if (Object.keys(request.user_expressions).length > 0) outcome.userExpressions = await this.userExpressions(request.user_expressions);
     return outcome;
@@ -224,7 +253,7 @@ export class TypeScriptInterpreter implements Interpreter {
         const js = await this.types.call("expression", { code: expr });
         out[key] = { status: "ok", data: mimeBundle(runInThisContext(js)), metadata: {} };
       } catch (err) {
-        out[key] = { status: "error", ...runtimeErrorFields(err) };
+        out[key] = { status: "error", ...runtimeErrorFields(err, this.positions) };
       }
     }
     return out;
@@ -236,6 +265,11 @@ function typeErrorOutcome(code: string, diagnostics: CellDiagnostic[], count: nu
   const lines = code.split("\n");
   const traceback: string[] = [];
   for (const d of diagnostics) {
+    if (d.file) {
+      // An error in a local module the cell imports: its own file, line and column.
+      traceback.push(`${d.file}:${d.line}:${d.column} - error TS${d.code}: ${d.message}`);
+      continue;
+    }
     const src = lines[d.line - 1] ?? "";
     traceback.push(
       `cell[${count}]:${d.line}:${d.column} - error TS${d.code}: ${d.message}`,
@@ -247,12 +281,41 @@ function typeErrorOutcome(code: string, diagnostics: CellDiagnostic[], count: nu
   return {
     status: "error",
     ename: "TypeScriptError",
-    evalue: `line ${first.line}, column ${first.column}: ${first.message}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ""}`,
+    evalue: `${first.file ? `${first.file}, ` : ""}line ${first.line}, column ${first.column}: ${first.message}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ""}`,
     traceback,
   };
 }
 
-function runtimeErrorFields(err: unknown): { ename: string; evalue: string; traceback: string[] } {
+/**
+ * The MIME bundle of a cell's value: React/JSX elements as HTML, a `[Symbol.for("Jupyter.display")]()` that
+ * returns a promise (Deno's protocol allows it) awaited, anything else as mlsd's display shows it.
+ */
+async function resultBundle(value: unknown): Promise<MimeBundle> {
+  if (isReactElement(value)) return jsxBundle(value);
+  if (typeof value === "object" && value !== null) {
+    const custom = (value as Record<symbol, unknown>)[Symbol.for("Jupyter.display")];
+    if (typeof custom === "function") {
+      const bundle = await (custom as () => unknown).call(value);
+      if (typeof bundle === "object" && bundle !== null) return bundle as MimeBundle;
+    }
+  }
+  return mimeBundle(value);
+}
+
+/** A stack frame's `cell[N]:line:column`, mapped to the cell's own line and column; null for the kernel's wrapper. */
+const CELL_FRAME = /(cell\[\d+\]):(\d+):(\d+)/;
+
+function mapFrame(frame: string, positions: Map<string, CellPositions>): string | null {
+  const m = CELL_FRAME.exec(frame);
+  if (!m) return frame;
+  const map = positions.get(m[1]!);
+  if (!map) return frame;
+  const at = map.toCell(Number(m[2]), Number(m[3]));
+  if (!at) return null;
+  return frame.replace(CELL_FRAME, `${m[1]}:${at.line}:${at.column}`);
+}
+
+function runtimeErrorFields(err: unknown, positions: Map<string, CellPositions> = new Map()): { ename: string; evalue: string; traceback: string[] } {
   if (err instanceof Error || (typeof err === "object" && err !== null && "message" in err)) {
     const e = err as Error & { code?: string };
     const interruptedSync = e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED";
@@ -262,13 +325,15 @@ function runtimeErrorFields(err: unknown): { ename: string; evalue: string; trac
     const frames = String(e.stack ?? "")
       .split("\n")
       .slice(1)
-      .filter((l) => !l.includes(KERNEL_DIR) && !l.includes("node:vm") && !l.includes("node:internal"));
+      .filter((l) => !l.includes(KERNEL_DIR) && !l.includes("node:vm") && !l.includes("node:internal"))
+      .map((l) => mapFrame(l, positions))
+      .filter((l): l is string => l !== null);
     return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
   }
   const text = String(err);
   return { ename: typeof err === "string" ? "Error" : typeof err, evalue: text, traceback: [`Uncaught ${text}`] };
 }
 
-function runtimeErrorOutcome(err: unknown): ExecuteOutcome {
-  return { status: "error", ...runtimeErrorFields(err) };
+function runtimeErrorOutcome(err: unknown, positions: Map<string, CellPositions>): ExecuteOutcome {
+  return { status: "error", ...runtimeErrorFields(err, positions) };
 }

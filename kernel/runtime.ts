@@ -1,39 +1,121 @@
-/** What transpiled cells call at run time: module loading from the notebook's folder (then mlsd's own). */
-import { isBuiltin } from "node:module";
+/**
+ * What transpiled cells call at run time: module loading from the notebook's folder (then mlsd's own), with
+ * Deno's `npm:` specifiers, tslab's module, local TypeScript files (compat/loader.ts), and `require`.
+ */
+import { readFileSync, statSync } from "node:fs";
+import Module, { createRequire, isBuiltin, register } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
+import type * as TS from "typescript";
+import { notInstalledMessage, parseNpmSpecifier, tslabModulePath } from "./compat/specifiers.js";
+import * as tslabModule from "./compat/tslab.js";
+import { packageRoot } from "./paths.js";
 import { RUNTIME } from "./ts/rewrite.js";
 
 type Resolve = (specifier: string, parent?: string) => string;
 
 export interface CellRuntime {
   import(specifier: string): Promise<unknown>;
+  /** `require` for cells: from the notebook's folder, then mlsd's own packages. */
+  require: NodeJS.Require;
   importMeta: { url: string; dirname: string; filename: string };
   last: unknown;
 }
 
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+}
+
 /** Resolves `specifier` as an ES module import written in a file in `cwd`, falling back to this package. */
 export function resolveSpecifier(specifier: string, cwd: string): string {
-  if (isBuiltin(specifier)) return specifier;
-  if (specifier.startsWith("file:")) return specifier;
-  if (specifier.startsWith(".") || specifier.startsWith("/")) return pathToFileURL(resolvePath(cwd, specifier)).href;
+  if (specifier === "tslab") return pathToFileURL(tslabModulePath(packageRoot)).href;
+  const npm = parseNpmSpecifier(specifier);
+  const spec = npm ? npm.bare : specifier;
+  if (isBuiltin(spec)) return spec;
+  if (spec.startsWith("file:")) return spec;
+  if (spec.startsWith(".") || spec.startsWith("/")) return pathToFileURL(resolvePath(cwd, spec)).href;
   const res = import.meta.resolve as unknown as Resolve;
   const parent = pathToFileURL(resolvePath(cwd, "__mlsd_cell__.js")).href;
   try {
     // The parent argument needs --experimental-import-meta-resolve (the kernelspec passes it).
-    return res(specifier, parent);
+    return res(spec, parent);
   } catch (first) {
     try {
-      return res(specifier);
+      return res(spec);
     } catch {
+      if (isNotFound(first) && (npm || !/ERR_PACKAGE_PATH_NOT_EXPORTED/.test(String(first)))) throw new Error(notInstalledMessage(specifier, cwd));
       throw first;
     }
   }
 }
 
+/** A `require` from the notebook's folder that falls back to mlsd's packages, and knows tslab's module. */
+function cellRequire(cwd: string): NodeJS.Require {
+  const near = createRequire(resolvePath(cwd, "__mlsd_cell__.js"));
+  const own = createRequire(resolvePath(packageRoot, "package.json"));
+  const seen = new Map<string, number>();
+  const fresh = () => {
+    // An edited local CommonJS module is read again on the next require, as the notebook's author expects.
+    for (const file of Object.keys(near.cache)) {
+      if (file.includes("/node_modules/") || file.startsWith(packageRoot)) continue;
+      let m = -1;
+      try {
+        m = statSync(file).mtimeMs;
+      } catch {
+        // deleted: drop it below
+      }
+      const before = seen.get(file);
+      if (before !== undefined && before !== m) delete near.cache[file];
+      seen.set(file, m);
+    }
+  };
+  const req = ((id: string) => {
+    if (id === "tslab") return tslabModule;
+    fresh();
+    try {
+      return near(id);
+    } catch (err) {
+      if (!isNotFound(err) || id.startsWith(".") || id.startsWith("/")) throw err;
+      try {
+        return own(id);
+      } catch {
+        throw Object.assign(new Error(notInstalledMessage(id, cwd)), { code: "MODULE_NOT_FOUND" });
+      }
+    }
+  }) as NodeJS.Require;
+  return Object.assign(req, { resolve: near.resolve, cache: near.cache, main: undefined, extensions: near.extensions });
+}
+
+/**
+ * `require("./x.ts")` from a cell: CommonJS has no TypeScript loader, so .ts/.tsx/.cts files are transpiled to
+ * CommonJS on first use (TypeScript is loaded then, once).
+ */
+function registerTypeScriptRequire(): void {
+  const extensions = (Module as unknown as { _extensions: Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void> })._extensions;
+  let ts: typeof TS | undefined;
+  const compile = (m: { _compile(code: string, file: string): void }, file: string) => {
+    ts ??= createRequire(import.meta.url)("typescript") as typeof TS;
+    const out = ts.transpileModule(readFileSync(file, "utf8"), {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, jsx: ts.JsxEmit.React, jsxFactory: "__mlsd_jsx.h", jsxFragmentFactory: "__mlsd_jsx.Fragment" },
+    });
+    m._compile(out.outputText, file);
+  };
+  for (const ext of [".ts", ".tsx", ".cts", ".mts"]) extensions[ext] ??= compile;
+}
+
+let hooksRegistered = false;
+
 export function installRuntime(cwd: string): CellRuntime {
+  if (!hooksRegistered) {
+    hooksRegistered = true;
+    register("./compat/loader.js", { parentURL: import.meta.url, data: { runtimeUrl: import.meta.url, packageUrl: pathToFileURL(`${packageRoot}/`).href } });
+    registerTypeScriptRequire();
+  }
   const runtime: CellRuntime = {
     import: (specifier: string) => import(resolveSpecifier(specifier, cwd)),
+    require: cellRequire(cwd),
     importMeta: { url: pathToFileURL(resolvePath(cwd, "notebook.ts")).href, dirname: cwd, filename: resolvePath(cwd, "notebook.ts") },
     last: undefined,
   };

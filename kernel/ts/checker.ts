@@ -7,14 +7,20 @@
  * files: a trivial cell costs a few milliseconds. Completion and inspection use a language service.
  */
 import type * as TS from "typescript";
-import { join } from "node:path";
+import { statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { notInstalledMessage, packageName, parseNpmSpecifier, tslabModulePath } from "../compat/specifiers.js";
 import { declarationFile, groupDeclarations, identifiersIn, topLevelNames, type ImportBinding } from "./declarations.js";
+import { chooseProfile, LOOSE_IGNORED, type CheckProfile } from "./profile.js";
+import { completeSpecifier } from "./specifiers.js";
 
 export interface CellDiagnostic {
-  line: number; // 1-based, within the cell
+  line: number; // 1-based, within the cell (or within `file`)
   column: number; // 1-based
   code: number;
   message: string;
+  /** Set when the error is in a local module the cell imports (path relative to the notebook). */
+  file?: string;
 }
 
 export interface CheckResult {
@@ -24,6 +30,8 @@ export interface CheckResult {
   imports: ImportBinding[];
   /** The cell as JavaScript (ES module syntax, every non-type import kept); empty when there are errors. */
   js: string;
+  /** TypeScript's source map from `js` back to the cell (version 3 JSON), "" when there are errors. */
+  map: string;
   /** Makes the cell's declarations visible to later cells; call once the cell has run. */
   commit(): void;
 }
@@ -43,6 +51,42 @@ interface CellDecls {
   sideEffects: string[];
   /** Identifiers its declarations mention: the other cells' files they may need. */
   refs: Set<string>;
+  /**
+   * Types the cell declares that have a global of the same name (DOM's `Event`, Node's `Blob`): kept at module
+   * level in its declaration file and imported by later cells, so they replace the global instead of merging.
+   */
+  shadows: Set<string>;
+}
+
+/** Globals every cell sees: mlsd's display helpers, the JSX factory, and the Deno global (compat/deno.ts). */
+function prelude(packageRoot: string): string {
+  const compat = (name: string) => JSON.stringify(join(packageRoot, "dist", "kernel", "compat", `${name}.js`));
+  return [
+    'import type * as __mlsd_display from "mlsd/display";',
+    `import type * as __mlsd_deno from ${compat("deno")};`,
+    `import type * as __mlsd_jsx_types from ${compat("jsx")};`,
+    "declare global {",
+    "  const display: typeof __mlsd_display.display;",
+    "  const clearOutput: typeof __mlsd_display.clearOutput;",
+    "  const progress: typeof __mlsd_display.progress;",
+    "  const Deno: __mlsd_deno.DenoGlobal;",
+    "  const __mlsd_jsx: typeof __mlsd_jsx_types.jsx;",
+    "  namespace JSX {",
+    "    interface IntrinsicElements { [element: string]: Record<string, unknown> }",
+    "    interface Element extends __mlsd_jsx_types.JsxElement {}",
+    "    interface ElementChildrenAttribute { children: {} }",
+    "  }",
+    "}",
+    "export {};",
+  ].join("\n");
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
 }
 
 /** Names a cell may not take over: the kernel and Node itself depend on them. */
@@ -56,12 +100,19 @@ function importText(b: ImportBinding): string {
   return `import { ${b.imported} as ${b.local} } from ${spec};`;
 }
 
+/** Type-only names a cell can declare: the kinds that would merge with a global of the same name. */
+function isTypeDeclaration(ts: typeof TS, st: TS.Statement): st is TS.DeclarationStatement {
+  return ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name));
+}
+
 export class CellChecker {
-  readonly cellFile: string;
+  private cellFile: string;
+  readonly profile: CheckProfile;
   private readonly preludeFile: string;
   private readonly options: TS.CompilerOptions;
   private readonly virtual = new Map<string, string>();
   private readonly diskCache = new Map<string, TS.SourceFile | undefined>();
+  private readonly localCache = new Map<string, { mtime: number; sf: TS.SourceFile | undefined }>();
   private readonly virtualCache = new Map<string, { text: string; sf: TS.SourceFile }>();
   private readonly host: TS.CompilerHost;
   private program: TS.Program | undefined;
@@ -71,9 +122,17 @@ export class CellChecker {
   private service: TS.LanguageService | undefined;
   private serviceVersion = 0;
 
-  constructor(private readonly ts: typeof TS, private readonly cwd: string, private readonly packageRoot: string) {
-    this.cellFile = join(cwd, "__mlsd_cell__.ts");
+  private readonly ignored: Set<number>;
+  private readonly libDir: string;
+  private readonly distDir: string;
+
+  /** `profile`: which checks stop a cell (default: chosen from the notebook's folder, see profile.ts). */
+  constructor(private readonly ts: typeof TS, private readonly cwd: string, private readonly packageRoot: string, profile?: CheckProfile) {
+    this.profile = profile ?? chooseProfile(cwd, "typescript");
+    this.cellFile = this.cellPath(this.profile.language === "javascript" ? "js" : "ts");
     this.preludeFile = join(cwd, "__mlsd_prelude__.d.ts");
+    this.libDir = dirname(ts.getDefaultLibFilePath({}));
+    this.distDir = join(packageRoot, "dist");
     this.options = {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
@@ -81,34 +140,64 @@ export class CellChecker {
       lib: ["lib.es2023.d.ts"],
       types: ["node"],
       typeRoots: [join(packageRoot, "node_modules", "@types")],
-      strict: true,
+      // tslab's defaults: the strict family is opt-in (profile.ts), so untyped code runs.
+      strict: false,
       esModuleInterop: true,
       allowSyntheticDefaultImports: true,
       resolveJsonModule: true,
+      // Local .js/.mjs/.cjs modules give their types; JavaScript cells are checked for syntax only.
+      allowJs: true,
+      checkJs: false,
+      allowImportingTsExtensions: true,
+      // JSX in cells: elements built by the kernel's own factory and shown as HTML (compat/jsx.ts).
+      jsx: ts.JsxEmit.React,
+      jsxFactory: "__mlsd_jsx.h",
+      jsxFragmentFactory: "__mlsd_jsx.Fragment",
       skipLibCheck: true,
       declaration: true,
+      sourceMap: true,
+      // Never written (emit goes to a callback); it keeps TypeScript from refusing to "overwrite" a .js cell.
+      outDir: join(cwd, "__mlsd_out__"),
       noEmitOnError: false,
       verbatimModuleSyntax: true,
+      ...this.profile.flags,
     };
-    this.virtual.set(
-      this.preludeFile,
-      [
-        'import type * as __mlsd_display from "mlsd/display";',
-        "declare global {",
-        "  const display: typeof __mlsd_display.display;",
-        "  const clearOutput: typeof __mlsd_display.clearOutput;",
-        "  const progress: typeof __mlsd_display.progress;",
-        "}",
-        "export {};",
-      ].join("\n"),
-    );
+    this.ignored = new Set([...IGNORED, ...(this.profile.name === "loose" ? LOOSE_IGNORED : [])]);
+    this.virtual.set(this.preludeFile, prelude(packageRoot));
     this.host = this.makeHost();
+  }
+
+  private cellPath(ext: string): string {
+    return join(this.cwd, `__mlsd_cell__.${ext}`);
+  }
+
+  /** .ts, or .tsx when the cell only parses with JSX; JavaScript cells (.js) parse JSX as they are. */
+  private chooseCellFile(code: string): void {
+    let file = this.cellPath("js");
+    if (this.profile.language === "typescript") {
+      file = this.cellPath("ts");
+      if (code.includes("<")) {
+        const errors = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length;
+        const asTs = this.ts.createSourceFile(file, code, this.ts.ScriptTarget.ES2022, false, this.ts.ScriptKind.TS);
+        if (errors(asTs) > 0 && errors(this.ts.createSourceFile(file, code, this.ts.ScriptTarget.ES2022, false, this.ts.ScriptKind.TSX)) === 0) file = this.cellPath("tsx");
+      }
+    }
+    if (file !== this.cellFile) {
+      this.virtual.delete(this.cellFile);
+      this.cellFile = file;
+    }
+  }
+
+  private scriptKind(): TS.ScriptKind {
+    const ext = this.cellFile.slice(this.cellFile.lastIndexOf(".") + 1);
+    return ext === "tsx" ? this.ts.ScriptKind.TSX : ext === "js" ? this.ts.ScriptKind.JS : this.ts.ScriptKind.TS;
   }
 
   /** Type-checks `code` as the next cell. */
   check(code: string): CheckResult {
     const ts = this.ts;
-    const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    this.chooseCellFile(code);
+    const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, this.scriptKind());
     const { names, imports, sideEffects } = topLevelNames(ts, parsed);
     const reserved = [...names, ...imports.map((i) => i.local)].filter((n) => RESERVED.has(n));
     if (reserved.length > 0) {
@@ -117,6 +206,7 @@ export class CellChecker {
         names,
         imports,
         js: "",
+        map: "",
         commit: () => undefined,
       };
     }
@@ -128,13 +218,17 @@ export class CellChecker {
     const text = `${code}\n;export { ${exported.join(", ")} };\n${carried.map(importText).join("\n")}\n`;
     const program = this.rebuild(text, this.rootsFor(mentioned));
     const sf = program.getSourceFile(this.cellFile)!;
-    const raw = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+    const javascript = this.profile.language === "javascript";
+    const raw = [...program.getSyntacticDiagnostics(sf), ...(javascript ? [] : program.getSemanticDiagnostics(sf))];
     // Diagnostics past the cell's text belong to the export list appended above, not to the user.
     const diagnostics = raw
-      .filter((d) => !IGNORED.has(d.code) && (d.start === undefined || d.start < code.length))
+      .filter((d) => !this.ignored.has(d.code) && (d.start === undefined || d.start < code.length))
       .map((d) => this.toCellDiagnostic(d, sf, code.length));
+    if (!javascript) diagnostics.push(...this.localModuleDiagnostics(program, [...imports.map((i) => i.specifier), ...sideEffects]));
     let groups = new Map<string, string[]>();
     let js = "";
+    let map = "";
+    let shadows = new Set<string>();
     if (diagnostics.length === 0) {
       let dts = "";
       // One emit gives both the JavaScript to run and, if the cell declares names, their .d.ts.
@@ -144,14 +238,16 @@ export class CellChecker {
       program.emit(
         sf,
         (name, data) => {
-          if (name.endsWith(".d.ts")) dts = data;
-          else if (name.endsWith(".js")) js = data;
+          if (name.endsWith(".map")) map = data;
+          else if (name.endsWith(".d.ts")) dts = data;
+          else if (name.endsWith(".js")) js = data.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
         },
         undefined,
         false,
         { before: [dropCarried] },
       );
       if (exported.length > 0) groups = groupDeclarations(ts, dts);
+      shadows = this.globalTypesShadowed(program, sf);
     }
     let committed = false;
     return {
@@ -159,21 +255,65 @@ export class CellChecker {
       names: [...names, ...imports.map((i) => i.local)],
       imports,
       js,
+      map,
       commit: () => {
         if (committed || diagnostics.length > 0) return;
         committed = true;
         if (groups.size > 0 || imports.length > 0 || sideEffects.length > 0) {
           const refs = new Set<string>();
           for (const texts of groups.values()) for (const t of texts) for (const id of identifiersIn(ts, t)) refs.add(id);
-          this.addCell({ imports, carried: carried.filter((c) => refs.has(c.local)), groups, sideEffects, refs });
+          this.addCell({ imports, carried: carried.filter((c) => refs.has(c.local)), groups, sideEffects, refs, shadows });
         }
       },
     };
   }
 
-  /** Completions at `offset` (UTF-16) in `code`, filtered by the identifier being typed. */
+  /**
+   * The types this cell declares whose name is also a global from a library file (not an earlier cell): those
+   * must not go into `declare global`, where TypeScript would merge them with the library's.
+   */
+  private globalTypesShadowed(program: TS.Program, sf: TS.SourceFile): Set<string> {
+    const ts = this.ts;
+    const out = new Set<string>();
+    const candidates = sf.statements.filter((st) => isTypeDeclaration(ts, st) && st.name && ts.isIdentifier(st.name));
+    if (candidates.length === 0) return out;
+    const checker = program.getTypeChecker();
+    for (const st of candidates) {
+      const name = (st as TS.DeclarationStatement).name!.getText(sf);
+      const global = checker.resolveName(name, undefined, ts.SymbolFlags.Type | ts.SymbolFlags.Value, false);
+      if (global?.declarations?.some((d) => !this.virtual.has(d.getSourceFile().fileName))) out.add(name);
+    }
+    return out;
+  }
+
+  /** Errors in the local TypeScript modules this cell imports (they are type-checked as the cell is). */
+  private localModuleDiagnostics(program: TS.Program, specifiers: string[]): CellDiagnostic[] {
+    const ts = this.ts;
+    const out: CellDiagnostic[] = [];
+    for (const spec of new Set(specifiers)) {
+      if (!spec.startsWith(".") && !spec.startsWith("/")) continue;
+      const resolved = ts.resolveModuleName(spec, this.cellFile, this.options, this.host).resolvedModule;
+      if (!resolved || resolved.isExternalLibraryImport || resolved.resolvedFileName.endsWith(".d.ts")) continue;
+      if (!/\.[cm]?tsx?$/.test(resolved.resolvedFileName)) continue;
+      const file = program.getSourceFile(resolved.resolvedFileName);
+      if (!file) continue;
+      for (const d of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
+        if (this.ignored.has(d.code)) continue;
+        const { line, character } = file.getLineAndCharacterOfPosition(d.start ?? 0);
+        out.push({ line: line + 1, column: character + 1, code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, "\n"), file: relative(this.cwd, file.fileName) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Completions at `offset` (UTF-16) in `code`, filtered by the identifier being typed. Private members (a
+   * leading `_`, unless the user typed one) and `@internal` ones are left out, as IPython leaves out `_` names.
+   */
   complete(code: string, offset: number): { matches: string[]; start: number; end: number } {
     const ts = this.ts;
+    const specifier = completeSpecifier(code, offset, this.cwd, this.packageRoot);
+    if (specifier) return specifier;
     let start = offset;
     while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
     let end = offset;
@@ -181,24 +321,34 @@ export class CellChecker {
     const prefix = code.slice(start, offset);
     const service = this.languageService(code);
     const info = service.getCompletionsAtPosition(this.cellFile, offset, { includeCompletionsWithInsertText: true });
-    const entries = (info?.entries ?? []).filter((e) => e.kind !== ts.ScriptElementKind.warning && !e.name.startsWith("__mlsd"));
+    const visible = (name: string) => !name.startsWith("__mlsd") && (prefix.startsWith("_") || !name.startsWith("_"));
+    const entries = (info?.entries ?? []).filter((e) => e.kind !== ts.ScriptElementKind.warning && visible(e.name));
     const sorted = [...entries].sort((a, b) => (a.sortText === b.sortText ? a.name.localeCompare(b.name) : a.sortText < b.sortText ? -1 : 1));
-    let matches = sorted.filter((e) => e.name.startsWith(prefix)).map((e) => e.name);
-    if (matches.length === 0) {
+    let chosen = sorted.filter((e) => e.name.startsWith(prefix));
+    if (chosen.length === 0) {
       const lower = prefix.toLowerCase();
-      matches = sorted.filter((e) => e.name.toLowerCase().startsWith(lower)).map((e) => e.name);
+      chosen = sorted.filter((e) => e.name.toLowerCase().startsWith(lower));
     }
-    return { matches: [...new Set(matches)], start, end };
+    // @internal is a JSDoc tag: only the entry's details say so. Members only (a short list after a dot).
+    if (info?.isMemberCompletion && chosen.length <= 200) {
+      chosen = chosen.filter((e) => {
+        const details = service.getCompletionEntryDetails(this.cellFile, offset, e.name, undefined, e.source, undefined, e.data);
+        return !details?.tags?.some((t) => t.name === "internal");
+      });
+    }
+    return { matches: [...new Set(chosen.map((e) => e.name))], start, end };
   }
 
-  /** Type and documentation of the symbol at `offset`, or null. */
+  /** Type and documentation of the symbol at `offset`, or null (also for a name that is not defined). */
   inspect(code: string, offset: number): { signature: string; documentation: string } | null {
     const ts = this.ts;
     const service = this.languageService(code);
-    const info =
-      service.getQuickInfoAtPosition(this.cellFile, offset) ??
-      (offset > 0 ? service.getQuickInfoAtPosition(this.cellFile, offset - 1) : undefined);
+    let at = offset;
+    let info = service.getQuickInfoAtPosition(this.cellFile, at);
+    if (!info && offset > 0) info = service.getQuickInfoAtPosition(this.cellFile, (at = offset - 1));
     if (!info) return null;
+    // An undefined identifier gets quick info of kind "" and type any: report it as not found instead.
+    if (info.kind === ts.ScriptElementKind.unknown && /^[A-Za-z_$][\w$]*$/.test(code.slice(info.textSpan.start, info.textSpan.start + info.textSpan.length))) return null;
     const signature = ts.displayPartsToString(info.displayParts);
     const docs = ts.displayPartsToString(info.documentation);
     const tags = (info.tags ?? []).map((t) => `@${t.name} ${ts.displayPartsToString(t.text)}`.trim());
@@ -215,7 +365,10 @@ export class CellChecker {
     for (const name of mentioned) {
       if (own.includes(name)) continue;
       const owner = this.owner.get(name);
-      const binding = owner === undefined ? undefined : this.cells.get(owner)?.imports.find((i) => i.local === name);
+      const cell = owner === undefined ? undefined : this.cells.get(owner);
+      // A type that shadows a global lives at module level in its cell's declaration file: import it from there.
+      if (cell?.shadows.has(name)) out.push({ local: name, specifier: `./${this.declName(owner!)}`, kind: "named", imported: name });
+      const binding = cell?.imports.find((i) => i.local === name);
       if (binding) out.push(binding);
     }
     return out;
@@ -244,11 +397,15 @@ export class CellChecker {
       this.cells.delete(id);
       return;
     }
-    this.virtual.set(path, declarationFile(decls.imports, decls.carried, decls.groups, owns, decls.sideEffects));
+    this.virtual.set(path, declarationFile(decls.imports, decls.carried, decls.groups, owns, decls.sideEffects, decls.shadows));
+  }
+
+  private declName(id: number): string {
+    return `__mlsd_decl_${id}__`;
   }
 
   private declPath(id: number): string {
-    return join(this.cwd, `__mlsd_decl_${id}__.d.ts`);
+    return join(this.cwd, `${this.declName(id)}.d.ts`);
   }
 
   /**
@@ -283,7 +440,10 @@ export class CellChecker {
   }
 
   private toCellDiagnostic(d: TS.Diagnostic, sf: TS.SourceFile, codeLength: number): CellDiagnostic {
-    const message = this.ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    let message = this.ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    // "Cannot find module 'x'" for a package: say which package and how to install it.
+    const missing = d.code === 2307 || d.code === 2792 ? /^Cannot find module '([^']+)'/.exec(message)?.[1] : undefined;
+    if (missing !== undefined && (missing.startsWith("npm:") || packageName(missing) !== null)) message = notInstalledMessage(missing, this.cwd);
     const pos = Math.min(d.start ?? 0, codeLength);
     const { line, character } = sf.getLineAndCharacterOfPosition(pos);
     return { line: line + 1, column: character + 1, code: d.code, message };
@@ -299,11 +459,26 @@ export class CellChecker {
       this.virtualCache.set(fileName, { text, sf });
       return sf;
     }
+    if (!this.isStable(fileName)) {
+      // The notebook's own modules change while the kernel runs: re-parse one when its mtime moves.
+      const mtime = mtimeOf(fileName);
+      const cached = this.localCache.get(fileName);
+      if (cached && cached.mtime === mtime) return cached.sf;
+      const disk = mtime < 0 ? undefined : this.ts.sys.readFile(fileName);
+      const sf = disk === undefined ? undefined : this.ts.createSourceFile(fileName, disk, languageVersion, false);
+      this.localCache.set(fileName, { mtime, sf });
+      return sf;
+    }
     if (this.diskCache.has(fileName)) return this.diskCache.get(fileName);
     const disk = this.host.readFile(fileName);
     const sf = disk === undefined ? undefined : this.ts.createSourceFile(fileName, disk, languageVersion, false);
     this.diskCache.set(fileName, sf);
     return sf;
+  }
+
+  /** Library files (packages, TypeScript's lib) do not change while a kernel runs; the notebook's files may. */
+  private isStable(path: string): boolean {
+    return path.includes("/node_modules/") || path.startsWith(this.libDir) || path.startsWith(this.distDir);
   }
 
   private makeHost(): TS.CompilerHost {
@@ -314,6 +489,7 @@ export class CellChecker {
     const memo = <T>(fn: (p: string) => T): ((p: string) => T) => {
       const cache = new Map<string, T>();
       return (p) => {
+        if (!this.isStable(p)) return fn(p);
         if (cache.has(p)) return cache.get(p)!;
         const v = fn(p);
         cache.set(p, v);
@@ -344,18 +520,25 @@ export class CellChecker {
     const fallbackFrom = join(this.packageRoot, "__mlsd_cell__.ts");
     // Resolve from the notebook's folder first, then from this package, so `mlsd/...` and the packages
     // mlsd ships with work from a notebook anywhere.
+    const tslabTypes = tslabModulePath(this.packageRoot);
     host.resolveModuleNameLiterals = (literals, containingFile, redirected, options) =>
       literals.map((lit) => {
-        const first = ts.resolveModuleName(lit.text, containingFile, options, host, cache, redirected);
-        if (first.resolvedModule || !containingFile.startsWith(this.cwd)) return first;
-        return ts.resolveModuleName(lit.text, fallbackFrom, options, host, cache, redirected);
+        // Deno's npm:name@version is the package installed near the notebook; tslab's module is mlsd's own.
+        let spec = parseNpmSpecifier(lit.text)?.bare ?? lit.text;
+        if (spec === "tslab") spec = tslabTypes;
+        // Relative imports skip the resolution cache, so a file created after a failed import is found.
+        const relativeSpec = spec.startsWith(".") || spec.startsWith("/");
+        const first = ts.resolveModuleName(spec, containingFile, options, host, relativeSpec ? undefined : cache, redirected);
+        if (first.resolvedModule || relativeSpec || !containingFile.startsWith(this.cwd)) return first;
+        return ts.resolveModuleName(spec, fallbackFrom, options, host, cache, redirected);
       });
     return host;
   }
 
   private languageService(code: string): TS.LanguageService {
     const ts = this.ts;
-    const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    this.chooseCellFile(code);
+    const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, this.scriptKind());
     const { names, imports } = topLevelNames(ts, parsed);
     const carried = this.carriedImports(new Set(identifiersIn(ts, parsed)), [...names, ...imports.map((i) => i.local)]);
     this.virtual.set(this.cellFile, `${code}\nexport {};\n${carried.map(importText).join("\n")}\n`);
@@ -364,11 +547,11 @@ export class CellChecker {
       const snapshots = new Map<string, TS.IScriptSnapshot>();
       const lsHost: TS.LanguageServiceHost = {
         getScriptFileNames: () => [...this.virtual.keys()],
-        getScriptVersion: (f) => (this.virtual.has(f) ? `${this.serviceVersion}:${this.virtual.get(f)!.length}` : "0"),
+        getScriptVersion: (f) => (this.virtual.has(f) ? `${this.serviceVersion}:${this.virtual.get(f)!.length}` : this.isStable(f) ? "0" : String(mtimeOf(f))),
         getScriptSnapshot: (f) => {
           const text = this.virtual.get(f);
           if (text !== undefined) return ts.ScriptSnapshot.fromString(text);
-          let snap = snapshots.get(f);
+          let snap = this.isStable(f) ? snapshots.get(f) : undefined;
           if (!snap) {
             const disk = ts.sys.readFile(f);
             if (disk === undefined) return undefined;

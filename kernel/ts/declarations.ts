@@ -84,7 +84,7 @@ function stripAmbientModifiers(text: string): string {
  * The text of one cell's global declaration file: its imports (module-local: TypeScript allows no imports in
  * `declare global`; later cells re-import what they use), then the names this cell still owns.
  */
-export function declarationFile(imports: ImportBinding[], carried: ImportBinding[], groups: Map<string, string[]>, owns: (name: string) => boolean, sideEffects: string[] = []): string {
+export function declarationFile(imports: ImportBinding[], carried: ImportBinding[], groups: Map<string, string[]>, owns: (name: string) => boolean, sideEffects: string[] = [], shadows: ReadonlySet<string> = new Set()): string {
   const head: string[] = sideEffects.map((spec) => `import ${JSON.stringify(spec)};`);
   const seen = new Set<string>();
   for (const imp of [...imports, ...carried]) {
@@ -96,8 +96,15 @@ export function declarationFile(imports: ImportBinding[], carried: ImportBinding
     else head.push(`import { ${imp.imported} as ${imp.local} } from ${spec};`);
   }
   const body: string[] = [];
-  for (const [name, texts] of groups) if (owns(name)) body.push(...texts);
-  return `${head.join("\n")}\ndeclare global {\n${body.join("\n")}\n}\nexport {};\n`;
+  // Names that shadow a library global stay at module level (exported, imported by later cells): inside
+  // `declare global` they would merge with the library's declaration instead of replacing it.
+  const local: string[] = [];
+  for (const [name, texts] of groups) {
+    if (!owns(name)) continue;
+    if (shadows.has(name)) local.push(...texts.map((t) => `export declare ${t}`));
+    else body.push(...texts);
+  }
+  return `${head.join("\n")}\n${local.join("\n")}\ndeclare global {\n${body.join("\n")}\n}\nexport {};\n`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { CellChecker, type CheckResult } from "./checker.js";
 import { isComplete } from "./is-complete.js";
 import { loadTypeScriptCached } from "./load.js";
 import type { Request } from "./protocol.js";
+import { chooseProfile, type CheckProfile } from "./profile.js";
 import { rewriteCell } from "./rewrite.js";
 
 export interface Handler {
@@ -10,10 +11,11 @@ export interface Handler {
 }
 
 /** Loads TypeScript, parses the standard library (the slow part), and returns the request handler. */
-export function createHandler(cwd: string, packageRoot: string): Handler {
+export function createHandler(cwd: string, packageRoot: string, profile?: CheckProfile): Handler {
   const loaded = loadTypeScriptCached();
   const ts = loaded.ts;
-  const checker = new CellChecker(ts, cwd, packageRoot);
+  const checker = new CellChecker(ts, cwd, packageRoot, profile ?? chooseProfile(cwd, "typescript"));
+  const sloppy = checker.profile.sloppy;
   const checks = new Map<number, CheckResult>();
   checker.check("");
   loaded.saveCache();
@@ -24,7 +26,8 @@ export function createHandler(cwd: string, packageRoot: string): Handler {
           const result = checker.check(req.code);
           if (result.diagnostics.length > 0) return { diagnostics: result.diagnostics, script: "", hasResult: false };
           checks.set(req.id, result);
-          return { diagnostics: [], ...rewriteCell(ts, result.js) };
+          const { script, hasResult, passes } = rewriteCell(ts, result.js, { sloppy });
+          return { diagnostics: [], script, hasResult, positions: { js: result.js, map: result.map, passes } };
         }
         case "commit":
           checks.get(req.checkId)?.commit();

@@ -1,5 +1,6 @@
 /** Messages between the kernel's main thread and its type-service worker. */
 import type { IsCompleteResult } from "../protocol/types.js";
+import type { CellPositionData } from "./cell-positions.js";
 import type { CellDiagnostic } from "./checker.js";
 
 export interface CheckReply {
@@ -7,6 +8,8 @@ export interface CheckReply {
   /** The cell as a script with notebook semantics (see rewrite.ts); empty when there are errors. */
   script: string;
   hasResult: boolean;
+  /** What maps the script's positions back to the cell (cell-positions.ts); absent when there are errors. */
+  positions?: Omit<CellPositionData, "script">;
 }
 
 export type Request =

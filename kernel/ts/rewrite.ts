@@ -10,6 +10,17 @@ export interface RewriteResult {
   /** A script that evaluates to a Promise of `{ value }` (value of the last expression, if any). */
   script: string;
   hasResult: boolean;
+  /**
+   * The edits from the JavaScript to the script, pass by pass, as [start, end, inserted length] in each pass's
+   * input: enough to map a position in the script back to the JavaScript (see cell-positions.ts). The last pass
+   * is the kernel's wrapper: positions inside it are the kernel's, not the user's.
+   */
+  passes: [number, number, number][][];
+}
+
+export interface RewriteOptions {
+  /** Run as a sloppy-mode script (tslab's and IJavascript's semantics: `this` in a plain call is globalThis). */
+  sloppy?: boolean;
 }
 
 interface Edit {
@@ -18,17 +29,25 @@ interface Edit {
   text: string;
 }
 
+const summarise = (edits: Edit[]): [number, number, number][] =>
+  [...edits].sort((a, b) => a.start - b.start || a.end - b.end).map((e) => [e.start, e.end, e.text.length]);
+
 /** The name of the kernel's runtime helper object on globalThis. */
 export const RUNTIME = "__mlsd_rt";
 
-export function rewriteCell(ts: typeof TS, source: string): RewriteResult {
+export function rewriteCell(ts: typeof TS, source: string, options: RewriteOptions = {}): RewriteResult {
   // Two passes, so edits never overlap: dynamic imports inside declarations first, then the top level.
-  const js = /\bimport\s*[(.]/.test(source) ? routeDynamicImports(ts, source) : source;
+  const passes: [number, number, number][][] = [];
+  let js = source;
+  if (/\bimport\s*[(.]/.test(source)) {
+    const routed = routeDynamicImports(ts, source);
+    js = routed.text;
+    passes.push(summarise(routed.edits));
+  }
   const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const edits: Edit[] = [];
   const hoisted = new Set<string>();
   const functionNames: string[] = [];
-  const src = (n: TS.Node) => js.slice(n.getStart(sf), n.end);
   const keepLines = (n: TS.Node, text: string) => text + "\n".repeat(Math.max(0, countLines(js.slice(n.getStart(sf), n.end)) - countLines(text)));
   const bindNames = (name: TS.BindingName) => {
     if (ts.isIdentifier(name)) hoisted.add(name.text);
@@ -82,15 +101,30 @@ export function rewriteCell(ts: typeof TS, source: string): RewriteResult {
       return;
     }
     if (ts.isVariableStatement(st)) {
-      const isVar = !(st.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
-      const assigns: string[] = [];
-      for (const d of st.declarationList.declarations) {
-        bindNames(d.name);
-        if (d.initializer) assigns.push(`${src(d.name)} = ${src(d.initializer)}`);
-        else if (!isVar && ts.isIdentifier(d.name)) assigns.push(`${d.name.text} = undefined`);
+      // `const a = f(), { b } = g;` becomes `;(a = f(), { b } = g);` by editing around the declarations only,
+      // so every expression keeps its position (stack traces map back exactly).
+      const list = st.declarationList;
+      const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+      const decls = list.declarations.filter((d) => d.initializer || (!isVar && ts.isIdentifier(d.name)));
+      for (const d of list.declarations) bindNames(d.name);
+      if (decls.length === 0) {
+        edits.push({ start: st.getStart(sf), end: st.end, text: keepLines(st, "") });
+        return;
       }
-      const text = assigns.length > 0 ? `(${assigns.join(", ")});` : "";
-      edits.push({ start: st.getStart(sf), end: st.end, text: keepLines(st, text) });
+      edits.push({ start: st.getStart(sf), end: list.declarations[0]!.getStart(sf), text: ";(" });
+      list.declarations.forEach((d, i) => {
+        const next = list.declarations[i + 1];
+        if (!d.initializer && !(!isVar && ts.isIdentifier(d.name))) {
+          // `var x` without a value keeps x's old value: drop it from the list (with its comma).
+          edits.push({ start: d.getStart(sf), end: next ? next.getStart(sf) : d.end, text: "" });
+          return;
+        }
+        if (!d.initializer) edits.push({ start: d.end, end: d.end, text: " = undefined" });
+        else if (d.type || d.exclamationToken) edits.push({ start: d.name.end, end: d.initializer.getStart(sf), text: " = " });
+      });
+      const lastDecl = list.declarations[list.declarations.length - 1]!;
+      const trailingDropped = !lastDecl.initializer && isVar;
+      edits.push({ start: list.end, end: st.end, text: trailingDropped ? "0);" : ");" });
       return;
     }
     if (ts.isFunctionDeclaration(st) && st.name) {
@@ -118,15 +152,20 @@ export function rewriteCell(ts: typeof TS, source: string): RewriteResult {
   });
 
   const body = applyEdits(js, edits);
+  passes.push(summarise(edits));
   const declare = hoisted.size > 0 ? `var ${[...hoisted].join(", ")}; ` : "";
   const publish = functionNames.map((n) => `globalThis[${JSON.stringify(n)}] = ${n}; `).join("");
+  // `require`, `__filename` and `__dirname` as a CommonJS module and IJavascript have them, from the notebook's folder.
+  const head = `${declare}(async (require, __filename, __dirname) => { ${options.sloppy ? "" : '"use strict"; '}${publish}`;
+  const tail = `\n})(${RUNTIME}.require, ${RUNTIME}.importMeta.filename, ${RUNTIME}.importMeta.dirname)`;
   // Everything before the user's first line stays on line 1, so stack lines match the cell's lines.
-  const script = `${declare}(async () => { "use strict"; ${publish}${body}\n})()`;
-  return { script, hasResult };
+  const script = `${head}${body}${tail}`;
+  passes.push([[0, 0, head.length], [body.length, body.length, tail.length]]);
+  return { script, hasResult, passes };
 }
 
 /** `import(...)` and `import.meta` exist only in modules: route them through the runtime. */
-function routeDynamicImports(ts: typeof TS, js: string): string {
+function routeDynamicImports(ts: typeof TS, js: string): { text: string; edits: Edit[] } {
   const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const edits: Edit[] = [];
   const visit = (node: TS.Node): void => {
@@ -139,7 +178,7 @@ function routeDynamicImports(ts: typeof TS, js: string): string {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return applyEdits(js, edits);
+  return { text: applyEdits(js, edits), edits };
 }
 
 function applyEdits(text: string, edits: Edit[]): string {

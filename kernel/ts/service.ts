@@ -1,6 +1,7 @@
 /** The main thread's handle on the type-service worker: promise-based calls, in order. */
 import { Worker } from "node:worker_threads";
 import { createHandler, type Handler } from "./handler.js";
+import type { CheckProfile } from "./profile.js";
 import type { CheckReply, Reply, ReplyMap, Request } from "./protocol.js";
 
 type Op = Request["op"];
@@ -13,7 +14,7 @@ export class TypeService {
   private warm: Promise<void>;
 
   /** `startAfter`: start the worker once this settles (the kernel waits for its tfjs backend first). */
-  constructor(private readonly cwd: string, private readonly packageRoot: string, private readonly log: (text: string) => void, startAfter: Promise<unknown> = Promise.resolve()) {
+  constructor(private readonly cwd: string, private readonly packageRoot: string, private readonly log: (text: string) => void, startAfter: Promise<unknown> = Promise.resolve(), private readonly profile?: CheckProfile) {
     this.warm = startAfter.then(() => {
       if (!this.worker) this.start();
       return this.warm;
@@ -28,13 +29,13 @@ export class TypeService {
   private start(): void {
     this.started = true;
     if (this.mode === "main") {
-      this.inline = createHandler(this.cwd, this.packageRoot);
+      this.inline = createHandler(this.cwd, this.packageRoot, this.profile);
       this.warm = Promise.resolve();
       return;
     }
     // stdout/stderr are piped, so the worker's writes bypass the cell-output redirection on the main thread.
     const worker = new Worker(new URL("./worker.js", import.meta.url), {
-      workerData: { cwd: this.cwd, packageRoot: this.packageRoot },
+      workerData: { cwd: this.cwd, packageRoot: this.packageRoot, profile: this.profile },
       stdout: true,
       stderr: true,
       // Each check builds a program (megabytes of short-lived objects): a larger young generation means fewer pauses.

@@ -4,9 +4,10 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createHandler } from "./handler.js";
+import type { CheckProfile } from "./profile.js";
 import type { Reply, Request } from "./protocol.js";
 
-const { cwd, packageRoot } = workerData as { cwd: string; packageRoot: string };
+const { cwd, packageRoot, profile } = workerData as { cwd: string; packageRoot: string; profile: CheckProfile };
 
 // ipykernel's parent poller: a kernel whose parent (Jupyter, mlsd run) died must not linger. This thread
 // keeps running when a cell has the main thread stuck in a loop, so the check lives here.
@@ -15,7 +16,7 @@ setInterval(() => {
   if (process.ppid !== parentPid) process.kill(process.pid, "SIGKILL");
 }, 2000).unref();
 const port = parentPort!;
-const handler = createHandler(cwd, packageRoot);
+const handler = createHandler(cwd, packageRoot, profile);
 
 port.on("message", (req: Request) => {
   let reply: Reply;

@@ -1,10 +1,11 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTypeScript } from "../../../kernel/ts/load.js";
 import { CellChecker } from "../../../kernel/ts/checker.js";
 import { isComplete } from "../../../kernel/ts/is-complete.js";
+import { chooseProfile } from "../../../kernel/ts/profile.js";
 
 const ts = await loadTypeScript();
 
@@ -58,6 +59,67 @@ describe("CellChecker", () => {
   it("gives positions inside the cell, 1-based", () => {
     const r = checker.check("const a = 1;\n\nconst b: string = a;");
     expect(r.diagnostics).toMatchObject([{ line: 3, column: 7, code: 2322 }]);
+  });
+});
+
+describe("CellChecker profiles", () => {
+  it("by default (tslab's loose profile) runs untyped code and still stops real type errors", () => {
+    // Each of these is rejected under strict: TS7006, TS2683, TS2454, TS2345 (strictBindCallApply), TS2871.
+    ok("function add(a, b) { return a + b }");
+    ok("function self() { return this }");
+    ok("let later: number;\nlater + 1");
+    ok("Array.apply(null, { length: 3 })");
+    ok("null ?? 'x'");
+    expect(checker.check("const s: string = 5").diagnostics).toMatchObject([{ line: 1, column: 7, code: 2322 }]);
+  });
+
+  it("uses strict checks when a tsconfig.json beside the notebook asks for them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-strict-"));
+    writeFileSync(join(dir, "tsconfig.json"), '{\n  // comments are allowed, as tsc allows them\n  "compilerOptions": { "strict": true, },\n}\n');
+    const profile = chooseProfile(dir, "typescript");
+    expect(profile).toMatchObject({ name: "strict", sloppy: false, flags: { strict: true } });
+    const strict = new CellChecker(ts, dir, resolve("."), profile);
+    expect(strict.check("function add(a, b) { return a + b }").diagnostics[0]).toMatchObject({ code: 7006, line: 1, column: 14 });
+  });
+
+  it("checks JavaScript cells for syntax only", () => {
+    const js = new CellChecker(ts, mkdtempSync(join(tmpdir(), "mlsd-js-")), resolve("."), chooseProfile(".", "javascript"));
+    const r = js.check("const n = 10 - '5';\nn");
+    expect(r.diagnostics).toEqual([]);
+    expect(js.check("const x: number = 1").diagnostics[0]).toMatchObject({ code: 8010 });
+  });
+
+  it("lets a cell's interface shadow a global of the same name instead of merging with it", () => {
+    // Node's types declare a global `Event` (with bubbles, cancelBubble, ...): a cell's own Event replaces it.
+    ok("interface Event { kind: string }");
+    ok("const ev: Event = { kind: 'click' }");
+    ok("ev.kind.toUpperCase()");
+    expect(checker.check("const ev2: Event = { bubbles: true }").diagnostics[0]).toMatchObject({ code: 2353 });
+  });
+
+  it("names the package and the install command when an npm: import is not installed", () => {
+    const r = checker.check('import confetti from "npm:canvas-confetti@1.9"');
+    expect(r.diagnostics[0]?.message).toContain("install it with: npm install --prefix");
+    expect(r.diagnostics[0]?.message).toContain("canvas-confetti@1.9");
+  });
+
+  it("hides private and @internal members from completion and completes module specifiers", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-complete-"));
+    writeFileSync(join(dir, "thing.ts"), "export class Thing {\n  /** @internal */\n  hidden = 1;\n  _private = 2;\n  shown = 3;\n}\n");
+    const checker = new CellChecker(ts, dir, resolve("."));
+    const r = checker.check('import { Thing } from "./thing";\nconst thing = new Thing()');
+    expect(r.diagnostics).toEqual([]);
+    r.commit();
+    expect(checker.complete("thing.", 6).matches).toEqual(["shown"]);
+    expect(checker.complete("thing._", 7).matches).toEqual(["_private"]);
+    const spec = 'import { SMOTE } from "mlsd/imb';
+    expect(checker.complete(spec, spec.length)).toMatchObject({ matches: ["mlsd/imbalance"], start: spec.indexOf("mlsd/") });
+    expect(checker.complete('import x from "', 15).matches.slice(0, 3)).toEqual(["mlsd", "mlsd/core", "mlsd/display"]);
+  });
+
+  it("says a name is not defined instead of showing any", () => {
+    expect(checker.inspect("notDefinedAnywhere", 5)).toBeNull();
+    expect(checker.inspect("Math.max", 6)?.signature).toMatch(/max\(\.\.\.values: number\[\]\): number/);
   });
 });
 

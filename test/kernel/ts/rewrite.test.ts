@@ -1,9 +1,12 @@
 import { runInThisContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { loadTypeScript } from "../../../kernel/ts/load.js";
+import { CellPositions, decodeMappings } from "../../../kernel/ts/cell-positions.js";
 import { rewriteCell } from "../../../kernel/ts/rewrite.js";
 
 const ts = await loadTypeScript();
+// The script passes the kernel's `require` and the notebook's paths to the cell (installRuntime sets them).
+Object.assign(globalThis, { __mlsd_rt: { require: () => undefined, importMeta: { filename: "/nb/notebook.ts", dirname: "/nb" } } });
 
 const evaluate = async (js: string) => {
   const { script } = rewriteCell(ts, js);
@@ -41,5 +44,36 @@ describe("rewriteCell", () => {
     expect(script).toContain('ns = __mlsd_rt.last');
     expect(script).toContain('(x = await __mlsd_rt.import("o"), y = __mlsd_rt.importMeta.url);');
     expect(script.startsWith("var d, b, ns, x, y;")).toBe(true);
+  });
+
+  it("runs sloppy-mode when asked (tslab's and IJavascript's semantics) and strict otherwise", async () => {
+    const sloppy = rewriteCell(ts, "function who() { return this === globalThis }\nwho()", { sloppy: true }).script;
+    expect(((await runInThisContext(sloppy)) as { value: unknown }).value).toBe(true);
+    const strict = rewriteCell(ts, "function who2() { return this }\nwho2()").script;
+    expect(((await runInThisContext(strict)) as { value: unknown }).value).toBeUndefined();
+  });
+
+  it("passes require, __filename and __dirname to the cell", async () => {
+    expect(await evaluate("[typeof require, __filename, __dirname]")).toEqual(["function", "/nb/notebook.ts", "/nb"]);
+  });
+});
+
+describe("CellPositions", () => {
+  it("maps a script position back through the rewrite to the JavaScript, and the wrapper to nothing", () => {
+    const js = "const a = 1, b = f();\nlet c;\nthrow new Error(a + b);\n";
+    const r = rewriteCell(ts, js);
+    const positions = new CellPositions({ script: r.script, js, map: "", passes: r.passes });
+    const lines = r.script.split("\n");
+    // `f()` on line 1 and `new Error` on line 3, wherever the rewrite moved them in the script.
+    expect(positions.toCell(1, lines[0]!.indexOf("f()") + 1)).toEqual({ line: 1, column: 18 });
+    expect(positions.toCell(3, lines[2]!.indexOf("new Error") + 1)).toEqual({ line: 3, column: 7 });
+    // The wrapper's closing call (V8's frame for the script itself) belongs to the kernel.
+    expect(positions.toCell(lines.length, 3)).toBeNull();
+    expect(positions.toCell(1, 1)).toBeNull();
+  });
+
+  it("decodes TypeScript's source maps (base64 VLQ)", () => {
+    // "AAAA;AACA,IAAI": line 0 col 0 -> 0:0; line 1 col 0 -> 1:0, col 4 -> 1:4 (the source map spec's encoding).
+    expect(decodeMappings("AAAA;AACA,IAAI")).toEqual([[{ genCol: 0, line: 0, col: 0 }], [{ genCol: 0, line: 1, col: 0 }, { genCol: 4, line: 1, col: 4 }]]);
   });
 });
