@@ -60,7 +60,10 @@ export function trainTestSplitIndices(n: number, options: SplitOptions = {}): { 
   const rng = checkRandomState(options.randomState);
   if (options.stratify === undefined) {
     const idx = Int32Array.from({ length: n }, (_, i) => i);
-    if (options.shuffle ?? true) rng.shuffle(idx);
+    // scikit-learn: without shuffling the first nTrain rows train and the next nTest test; with it, a
+    // permutation's first nTest test (ShuffleSplit).
+    if (options.shuffle === false) return { train: idx.slice(0, nTrain), test: idx.slice(nTrain, nTrain + nTest) };
+    rng.shuffle(idx);
     return { test: idx.slice(0, nTest), train: idx.slice(nTest, nTest + nTrain) };
   }
   if (options.shuffle === false) throw new InputError("Stratified train/test split is not implemented for shuffle=false (as in scikit-learn).");
@@ -80,29 +83,6 @@ export function trainTestSplitIndices(n: number, options: SplitOptions = {}): { 
     test.push(...members.slice(trainPer[c]!, trainPer[c]! + testPer[c]!));
   }
   return { train: rng.shuffle(Int32Array.from(train)), test: rng.shuffle(Int32Array.from(test)) };
-}
-
-/**
- * Splits each array (rows or labels, same length) into train and test parts.
- * @example const [XTrain, XTest, yTrain, yTest] = trainTestSplit([X, y], { testSize: 0.25, stratify: y, randomState: 42 })
- */
-export function trainTestSplit<T extends readonly unknown[] | ArrayLike<unknown>>(arrays: T[], options: SplitOptions = {}): T[] {
-  if (arrays.length === 0) throw new InputError("trainTestSplit needs at least one array.");
-  const n = arrays[0]!.length;
-  arrays.forEach((a, i) => {
-    if (a.length !== n) throw new InputError(`Found input variables with inconsistent numbers of samples: [${arrays.map((x) => x.length).join(", ")}] (array ${i} differs).`);
-  });
-  const { train, test } = trainTestSplitIndices(n, options);
-  const take = (a: T, idx: Int32Array): T => {
-    if (ArrayBuffer.isView(a)) {
-      const Ctor = (a as unknown as { constructor: new (n: number) => Record<number, unknown> & T }).constructor;
-      const out = new Ctor(idx.length);
-      idx.forEach((i, k) => (out[k] = (a as unknown as Record<number, unknown>)[i]));
-      return out;
-    }
-    return Array.from(idx, (i) => (a as ArrayLike<unknown>)[i]) as unknown as T;
-  };
-  return arrays.flatMap((a) => [take(a, train), take(a, test)]);
 }
 
 export interface StratifiedKFoldOptions {
