@@ -44,25 +44,42 @@ export function kernelArgv(): string[] {
   return [process.execPath, "--experimental-import-meta-resolve", "--no-warnings=ExperimentalWarning", join(packageRoot, "dist", "kernel", "cli.js"), "kernel", "--connection-file", "{connection_file}"];
 }
 
-/**
- * Writes kernel.json and the logos; returns the kernel's folder.
- * @example installKernelSpec({ user: true }) // ~/.local/share/jupyter/kernels/mlsd
- */
-export function installKernelSpec(options: InstallOptions = {}): string {
-  const name = options.name ?? "mlsd";
-  if (!/^[a-z0-9._-]+$/i.test(name)) throw new Error(`--name must use letters, digits, '.', '_' or '-'; got '${name}'`);
-  const dir = join(kernelsDir(options), name);
+/** The two kernels mlsd registers: TypeScript, and JavaScript for JavaScript notebooks (tslab's jslab, IJavascript). */
+export type SpecLanguage = "typescript" | "javascript";
+
+function writeSpec(dir: string, spec: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
-  const spec = {
-    argv: kernelArgv(),
-    display_name: name === "mlsd" ? "TypeScript (mlsd)" : `TypeScript (${name})`,
-    language: "typescript",
-    interrupt_mode: "signal",
-    metadata: { debugger: false },
-  };
   const tmp = join(dir, `.kernel.json.${process.pid}`);
   writeFileSync(tmp, JSON.stringify(spec, null, 2) + "\n");
   renameSync(tmp, join(dir, "kernel.json"));
   for (const logo of ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"]) copyFileSync(join(packageRoot, "kernel", "logo", logo), join(dir, logo));
-  return dir;
+}
+
+/** kernel.json for one language: the JavaScript kernel is the same process with MLSD_LANGUAGE=javascript. */
+export function kernelSpec(name: string, language: SpecLanguage): Record<string, unknown> {
+  const label = language === "javascript" ? "JavaScript" : "TypeScript";
+  const base = language === "javascript" ? name.replace(/-js$/, "") : name;
+  return {
+    argv: kernelArgv(),
+    display_name: base === "mlsd" ? `${label} (mlsd)` : `${label} (${base})`,
+    language,
+    interrupt_mode: "signal",
+    ...(language === "javascript" ? { env: { MLSD_LANGUAGE: "javascript" } } : {}),
+    metadata: { debugger: false },
+  };
+}
+
+/**
+ * Writes kernel.json and the logos for the TypeScript kernel (`name`, default `mlsd`) and the JavaScript kernel
+ * (`<name>-js`, "JavaScript (mlsd)"); returns the TypeScript kernel's folder. `language` writes only one of them.
+ * @example installKernelSpec({ user: true }) // ~/.local/share/jupyter/kernels/mlsd (and mlsd-js beside it)
+ */
+export function installKernelSpec(options: InstallOptions & { language?: SpecLanguage } = {}): string {
+  const name = options.name ?? "mlsd";
+  if (!/^[a-z0-9._-]+$/i.test(name)) throw new Error(`--name must use letters, digits, '.', '_' or '-'; got '${name}'`);
+  const root = kernelsDir(options);
+  const tsDir = join(root, name);
+  if (options.language !== "javascript") writeSpec(tsDir, kernelSpec(name, "typescript"));
+  if (options.language !== "typescript") writeSpec(join(root, `${name}-js`), kernelSpec(`${name}-js`, "javascript"));
+  return options.language === "javascript" ? join(root, `${name}-js`) : tsDir;
 }

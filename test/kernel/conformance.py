@@ -1,16 +1,18 @@
 """jupyter_kernel_test (Debian's python3-jupyter-kernel-test) against kernel 'mlsd', every test enabled.
 
-Run by test/kernel/conformance.test.ts with JUPYTER_PATH pointing at a freshly installed kernelspec.
+Run by test/kernel/conformance.test.ts with JUPYTER_PATH pointing at a freshly installed kernelspec, once per
+kernelspec: MLSD_KERNEL=mlsd (TypeScript, the default) or MLSD_KERNEL=mlsd-js (JavaScript).
 """
+import os
 import unittest
 
 import jupyter_kernel_test
 
 
 class MlsdKernelTests(jupyter_kernel_test.KernelTests):
-    kernel_name = "mlsd"
-    language_name = "typescript"
-    file_extension = ".ts"
+    kernel_name = os.environ.get("MLSD_KERNEL", "mlsd")
+    language_name = "javascript" if kernel_name.endswith("-js") else "typescript"
+    file_extension = ".js" if kernel_name.endswith("-js") else ".ts"
 
     code_hello_world = "console.log('hello, world')"
     code_stderr = "console.error('to stderr')"

@@ -1,4 +1,4 @@
-/** Debian's jupyter_kernel_test suite against the installed kernelspec: all 12 tests enabled, none skipped. */
+/** Debian's jupyter_kernel_test suite against both installed kernelspecs: all 12 tests enabled, none skipped. */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,12 +13,13 @@ const prefix = mkdtempSync(join(tmpdir(), "mlsd-jkt-"));
 describe("jupyter_kernel_test conformance", () => {
   afterAll(() => rmSync(prefix, { recursive: true, force: true }));
 
-  it("passes every test of jupyter_kernel_test with none skipped", () => {
+  // Both kernelspecs `mlsd kernel install` writes: TypeScript (mlsd) and JavaScript (mlsd-js).
+  it.each(["mlsd", "mlsd-js"])("passes every test of jupyter_kernel_test with none skipped (%s)", (kernel) => {
     installKernelSpec({ prefix });
     const res = spawnSync(python, ["test/kernel/conformance.py"], {
       encoding: "utf8",
       timeout: 240_000,
-      env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), MLSD_HISTORY_FILE: "", PYTHONUNBUFFERED: "1" },
+      env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), MLSD_HISTORY_FILE: "", PYTHONUNBUFFERED: "1", MLSD_KERNEL: kernel },
     });
     const log = `${res.stdout}\n${res.stderr}`;
     if (res.status !== 0) console.error(log);

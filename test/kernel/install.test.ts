@@ -22,6 +22,10 @@ describe("mlsd kernel install", () => {
       env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") },
     });
     expect(JSON.parse(listed.stdout).kernelspecs.mlsd.spec.display_name).toBe("TypeScript (mlsd)");
+    // The JavaScript kernel beside it: same process, cells as JavaScript (MLSD_LANGUAGE), language javascript.
+    const js = JSON.parse(listed.stdout).kernelspecs["mlsd-js"].spec;
+    expect(js).toMatchObject({ display_name: "JavaScript (mlsd)", language: "javascript", env: { MLSD_LANGUAGE: "javascript" } });
+    expect(js.argv).toEqual(spec.argv);
   });
 
   it("follows jupyter kernelspec install's locations", () => {
