@@ -1,4 +1,7 @@
-/** Declared parameter rules, checked in one place at the start of `fit` (scikit-learn's _parameter_constraints). */
+/**
+ * Declared parameter rules, checked in one place at the start of `fit` (scikit-learn's _parameter_constraints),
+ * and the invalid value each rule refuses (what the conformance suite feeds every estimator).
+ */
 import { InvalidParameterError } from "./errors.js";
 
 export type Rule =
@@ -9,7 +12,16 @@ export type Rule =
   | { kind: "randomState" }
   | { kind: "custom"; describe: string; test: (v: unknown) => boolean };
 
-export type Rules = Record<string, Rule | Rule[]>;
+/** One rule, or several of which a value must satisfy one. */
+export type RuleSpec = Rule | readonly Rule[];
+
+export type Rules = Readonly<Record<string, RuleSpec>>;
+
+/**
+ * A rule for every option of `O` and for nothing else: declared as `{ ... } satisfies RulesFor<Options>`, a
+ * missing or a stray rule fails to compile.
+ */
+export type RulesFor<O> = { readonly [K in keyof Required<O>]: RuleSpec };
 
 function describe(rule: Rule): string {
   switch (rule.kind) {
@@ -25,7 +37,7 @@ function describe(rule: Rule): string {
     case "bool":
       return "a boolean";
     case "randomState":
-      return "an integer seed, a Random or undefined";
+      return "an integer seed, a Random or null";
     case "custom":
       return rule.describe;
   }
@@ -43,18 +55,25 @@ function satisfies(rule: Rule, v: unknown): boolean {
         (rule.max === undefined || (rule.maxExclusive ? v < rule.max : v <= rule.max))
       );
     case "enum":
-      return rule.values.includes(v as string);
+      return rule.values.some((allowed) => allowed === v);
     case "bool":
       return typeof v === "boolean";
     case "randomState":
-      return v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || (typeof v === "object" && v !== null && "nextUint32" in v);
+      return v === undefined || v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || (typeof v === "object" && v !== null && "nextUint32" in v);
     case "custom":
       return rule.test(v);
   }
 }
 
+const asList = (spec: RuleSpec): readonly Rule[] => (Array.isArray(spec) ? spec : [spec as Rule]);
+
+/** Whether `value` satisfies `spec` (one of its rules). */
+export function satisfiesRule(spec: RuleSpec, value: unknown): boolean {
+  return asList(spec).some((r) => satisfies(r, value));
+}
+
 /**
- * Checks `params` against `rules`; the message reads like scikit-learn's.
+ * Checks `params` against `rules`; the message reads like scikit-learn's. `undefined` means "the default".
  * @example validateParams("SMOTE", { kNeighbors: { kind: "int", min: 1 } }, { kNeighbors: 0 })
  * // InvalidParameterError: The 'kNeighbors' parameter of SMOTE must be an integer >= 1. Got 0 instead.
  */
@@ -66,12 +85,43 @@ export function validateParams(owner: string, rules: Rules, params: Record<strin
   }
   for (const [name, spec] of Object.entries(rules)) {
     const value = params[name];
-    const list = Array.isArray(spec) ? spec : [spec];
-    if (value === undefined && list.some((r) => r.kind === "randomState")) continue;
-    if (value === undefined) continue; // undefined means "use the default", filled in by the estimator
-    if (!list.some((r) => satisfies(r, value))) {
+    if (value === undefined) continue;
+    if (!satisfiesRule(spec, value)) {
       const shown = typeof value === "string" ? `'${value}'` : Array.isArray(value) ? JSON.stringify(value) : String(value);
-      throw new InvalidParameterError(`The '${name}' parameter of ${owner} must be ${list.map(describe).join(" or ")}. Got ${shown} instead.`);
+      throw new InvalidParameterError(`The '${name}' parameter of ${owner} must be ${asList(spec).map(describe).join(" or ")}. Got ${shown} instead.`);
     }
   }
+}
+
+/** Values just outside a rule's bounds, tried first. */
+function edgeCandidates(rule: Rule): unknown[] {
+  switch (rule.kind) {
+    case "int":
+      return [...(rule.min !== undefined ? [rule.min - 1] : []), ...(rule.max !== undefined ? [rule.max + 1] : []), (rule.min ?? 0) + 0.5];
+    case "float":
+      return [...(rule.min !== undefined ? [rule.minExclusive ? rule.min : rule.min - 1] : []), ...(rule.max !== undefined ? [rule.max === Infinity ? NaN : rule.maxExclusive ? rule.max : rule.max + 1] : []), NaN];
+    case "enum":
+      return ["not-a-valid-option"];
+    case "bool":
+      return ["yes"];
+    case "randomState":
+      return [-1];
+    case "custom":
+      return [];
+  }
+}
+
+const GENERIC_INVALID: unknown[] = ["not-a-valid-option", -1, 0.5, NaN, true, { invalid: true }, [], () => 0];
+
+/**
+ * A value `spec` refuses (scikit-learn's generate_invalid_param_val): past a bound, outside an enumeration, or
+ * the first of a few generic values that no rule of `spec` accepts; undefined when every candidate passes.
+ * @example invalidValue({ kind: "int", min: 1 }) // 0
+ */
+export function invalidValue(spec: RuleSpec): { value: unknown } | undefined {
+  const list = asList(spec);
+  for (const candidate of [...list.flatMap(edgeCandidates), ...GENERIC_INVALID]) {
+    if (!satisfiesRule(spec, candidate)) return { value: candidate };
+  }
+  return undefined;
 }

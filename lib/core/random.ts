@@ -1,8 +1,8 @@
 /** Seeded randomness for every random choice in the library (`randomState`), so a notebook repeats itself. */
 import { randomBytes } from "node:crypto";
 
-/** What `randomState` options accept: a seed, a generator to share, or nothing (fresh entropy). */
-export type RandomState = number | Random | undefined;
+/** What `randomState` options accept: a seed, a generator to share, or null / nothing (fresh entropy, scikit-learn's None). */
+export type RandomState = number | Random | null | undefined;
 
 /**
  * xoshiro128** (Blackman and Vigna): small state, fast 32-bit arithmetic, passes BigCrush.
@@ -114,5 +114,5 @@ function rotl(x: number, k: number): number {
 
 /** scikit-learn's check_random_state: a seed or nothing becomes a generator; a generator is shared. */
 export function checkRandomState(state: RandomState): Random {
-  return state instanceof Random ? state : new Random(state);
+  return state instanceof Random ? state : new Random(state ?? undefined);
 }

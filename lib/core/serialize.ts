@@ -1,9 +1,10 @@
 /**
- * Fitted models as JSON: typed arrays as base64 (exact, compact), nested estimators as their own JSON, and a
- * registry so `loadModel` rebuilds the right class.
+ * Fitted models as JSON: typed arrays as base64 (exact, compact), nested estimators as their own JSON, and the
+ * one registry of model classes, which `loadModel` rebuilds from and the conformance suite walks.
  */
-import { InputError } from "../core/errors.js";
-import { Random } from "../core/random.js";
+import { InputError } from "./errors.js";
+import { Random } from "./random.js";
+import type { BaseEstimator } from "./estimator.js";
 
 export interface ModelJSON {
   format: "mlsd-model";
@@ -18,12 +19,39 @@ export interface Serializable {
   toJSON(): ModelJSON;
 }
 
-type Ctor = new (options?: never) => Serializable & { setState(state: Record<string, unknown>): void };
-const registry = new Map<string, Ctor>();
+/** What the conformance suite needs to know about a class beyond its rules (scikit-learn's estimator tags). */
+export interface ModelTags {
+  /** Weights equal repeated rows exactly ("exact") or to rounding ("close"); absent: no equivalence promised. */
+  sampleWeightEquivalence?: "exact" | "close";
+  /** X may hold NaN at fit and predict time. */
+  allowNaN?: boolean;
+  /** Options without a usable default (scikit-learn's required arguments): their default fails the rule. */
+  required?: string[];
+}
 
-/** Makes a class loadable by `loadModel` under its name. */
-export function registerModel(name: string, ctor: unknown): void {
-  registry.set(name, ctor as Ctor);
+/** A registered class: how to build it, small options for tests (River's `_unit_test_params`), its tags. */
+export interface ModelEntry {
+  name: string;
+  ctor: new (options?: object) => BaseEstimator<object>;
+  testParams: () => object;
+  tags: ModelTags;
+}
+
+const registry = new Map<string, ModelEntry>();
+
+/**
+ * Makes a class loadable by `loadModel` under its name, and part of the conformance suite.
+ * @example registerModel("DummyClassifier", DummyClassifier, { testParams: () => ({ strategy: "prior" }) })
+ */
+export function registerModel<O extends object>(name: string, ctor: new (options?: O) => BaseEstimator<object>, meta: { testParams?: () => NoInfer<O>; tags?: ModelTags } = {}): void {
+  // The registry holds every class under one type; loadModel passes each the options it saved.
+  const build = ctor as new (options?: object) => BaseEstimator<object>;
+  registry.set(name, { name, ctor: build, testParams: meta.testParams ?? (() => ({})), tags: meta.tags ?? {} });
+}
+
+/** Every registered class, sorted by name. */
+export function registeredModels(): ModelEntry[] {
+  return [...registry.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 const TYPED = { Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, Int8Array, Uint16Array, Int16Array } as const;
@@ -70,16 +98,23 @@ export function decode(value: unknown): unknown {
 }
 
 /**
- * Rebuilds a fitted (or unfitted) estimator from `toJSON()` output or its string.
- * @example const again = loadModel(JSON.stringify(model)); again.predict(X)
+ * Rebuilds a fitted (or unfitted) estimator from `toJSON()` output or its string. With a class as second
+ * argument the result has that class's type, and a model of another class is refused.
+ * @example const again = loadModel(JSON.stringify(model), DecisionTreeClassifier); again.predict(X)
  */
-export function loadModel<T = unknown>(json: string | object): T {
+export function loadModel<C extends abstract new (...args: never[]) => BaseEstimator<object>>(json: string | object, expected: C): InstanceType<C>;
+export function loadModel(json: string | object): BaseEstimator<object>;
+export function loadModel(json: string | object, expected?: abstract new (...args: never[]) => BaseEstimator<object>): BaseEstimator<object> {
   const obj = (typeof json === "string" ? JSON.parse(json) : json) as Partial<ModelJSON>;
   if (obj?.format !== "mlsd-model") throw new InputError(`loadModel expects the JSON of an mlsd model (format "mlsd-model"); got ${obj?.format === undefined ? "an object without 'format'" : `format ${JSON.stringify(obj.format)}`}.`);
   if (obj.version !== 1) throw new InputError(`Model JSON version ${String(obj.version)} is not supported (expected 1).`);
-  const Ctor = registry.get(obj.type ?? "");
-  if (!Ctor) throw new InputError(`Unknown model type '${String(obj.type)}'; known types: ${[...registry.keys()].sort().join(", ")}.`);
-  const model = new Ctor(decode(obj.options) as never);
+  const entry = registry.get(obj.type ?? "");
+  if (!entry) throw new InputError(`Unknown model type '${String(obj.type)}'; known types: ${[...registry.keys()].sort().join(", ")}.`);
+  const model = new entry.ctor(decode(obj.options) as object);
   if (obj.state !== null && obj.state !== undefined) model.setState(decode(obj.state) as Record<string, unknown>);
-  return model as T;
+  if (expected && !(model instanceof expected)) throw new InputError(`loadModel: the JSON holds a ${obj.type}, not a ${expected.name}.`);
+  return model;
 }
+
+/** The options type of an estimator class. @example const o: OptionsOf<typeof SMOTE> = { kNeighbors: 3 } */
+export type OptionsOf<C> = C extends new (options?: infer O) => unknown ? NonNullable<O> : never;

@@ -14,17 +14,19 @@ export interface DenseMatrix {
 }
 
 /** What feature-matrix arguments accept. */
-export type MatrixLike = number[][] | DenseMatrix | Tensor2DLike | ArrowTableLike;
+export type MatrixLike = readonly (readonly number[])[] | DenseMatrix | Tensor2DLike | ArrowTableLike;
 export type Label = number | string;
 /** What label arguments accept. */
 export type LabelsLike = readonly Label[] | Float64Array | Float32Array | Int32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array;
 
-interface Tensor2DLike {
+/** What the library reads of a tf.Tensor2D. */
+export interface Tensor2DLike {
   shape: number[];
   dtype: string;
   dataSync(): ArrayLike<number>;
 }
-interface ArrowTableLike {
+/** What the library reads of an Arrow table. */
+export interface ArrowTableLike {
   schema: { fields: { name: string; typeId?: number; type: unknown }[] };
   numRows: number;
   getChildAt(i: number): { toArray(): ArrayLike<unknown> } | null;
@@ -152,8 +154,11 @@ function rowReader(cols: number): (data: Float64Array, offset: number) => number
   return f;
 }
 
-/** Gives a Float64 row-major matrix back in the kind the caller passed in. */
-export function restoreMatrix(m: { data: Float64Array; rows: number; cols: number }, like: CheckedMatrix): unknown {
+/**
+ * Gives a Float64 row-major matrix back in the kind the caller passed in; an Arrow table's columns are named
+ * `columns` (default: the input's names).
+ */
+export function restoreMatrix(m: { data: Float64Array; rows: number; cols: number }, like: Pick<CheckedMatrix, "kind" | "columns">, columns: readonly string[] | undefined = like.columns): unknown {
   switch (like.kind) {
     case "array": {
       // Array.from(subarray) walks the iterator protocol (2 us a row of 16); a row literal of the right size is
@@ -172,13 +177,14 @@ export function restoreMatrix(m: { data: Float64Array; rows: number; cols: numbe
     }
     case "arrow": {
       const arrow = require("apache-arrow") as { tableFromArrays(c: Record<string, Float64Array>): unknown };
-      const columns: Record<string, Float64Array> = {};
-      (like.columns ?? []).forEach((name, j) => {
+      const out: Record<string, Float64Array> = {};
+      const names = columns ?? Array.from({ length: m.cols }, (_, j) => String(j));
+      names.forEach((name, j) => {
         const col = new Float64Array(m.rows);
         for (let i = 0; i < m.rows; i++) col[i] = m.data[i * m.cols + j]!;
-        columns[name] = col;
+        out[name] = col;
       });
-      return arrow.tableFromArrays(columns);
+      return arrow.tableFromArrays(out);
     }
   }
 }

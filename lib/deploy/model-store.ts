@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
-import { loadModel as loadEstimator } from "../ensemble/serialize.js";
+import { loadModel as loadEstimator } from "../core/serialize.js";
+import { BaseClassifier, BaseRegressor } from "../core/supervised.js";
 
 export interface InputField {
   name: string;
@@ -97,14 +98,10 @@ export async function loadSavedModel(dir: string): Promise<LoadedModel> {
     };
   }
   await import("../ensemble/index.js"); // registers every estimator class with loadModel
-  const est = loadEstimator<Estimator>(readFileSync(join(dir, "model.json"), "utf8"));
-  return {
-    manifest,
-    async predict(rows) {
-      if (est.predictProba) return est.predictProba(rows) as number[][];
-      return Array.from(est.predict(rows) as ArrayLike<number>, (v) => [v]);
-    },
-  };
+  const est = loadEstimator(readFileSync(join(dir, "model.json"), "utf8"));
+  if (est instanceof BaseClassifier) return { manifest, predict: async (rows) => est.predictProba(rows) };
+  if (est instanceof BaseRegressor) return { manifest, predict: async (rows) => est.predict(rows).map((v) => [v]) };
+  throw new InputError(`loadSavedModel: '${dir}' holds a ${est.constructor.name}, which neither classifies nor regresses; serve needs a classifier or a regressor.`);
 }
 
 /**

@@ -1,16 +1,16 @@
 /** scikit-learn's AdaBoostClassifier with the SAMME algorithm (Zhu et al. 2009), stumps by default. */
 import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
-import { BaseClassifier, softmaxRows, type Matrix } from "./base.js";
+import { BaseClassifier, softmaxRows, type Matrix } from "../core/supervised.js";
 import { lazy } from "./members.js";
 import { presort } from "./presort.js";
-import { registerModel } from "./serialize.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { DecisionTreeClassifier } from "./tree.js";
 
 export interface AdaBoostOptions {
-  /** The weak learner to clone (default: a depth-1 tree, a stump). */
-  estimator?: BaseClassifier<object>;
+  /** The weak learner to clone (null: a depth-1 tree, a stump). */
+  estimator?: BaseClassifier<object> | null;
   nEstimators?: number;
   learningRate?: number;
   /** Only "SAMME": scikit-learn deprecated SAMME.R and keeps SAMME. */
@@ -18,29 +18,37 @@ export interface AdaBoostOptions {
   randomState?: RandomState;
 }
 
+const RULES = {
+  estimator: [{ kind: "custom", describe: "an mlsd classifier (with fit and clone)", test: (v) => v instanceof BaseClassifier }, { kind: "enum", values: [null] }],
+  nEstimators: { kind: "int", min: 1 },
+  learningRate: { kind: "float", min: 0, minExclusive: true },
+  algorithm: { kind: "enum", values: ["SAMME"] },
+  randomState: { kind: "randomState" },
+} as const satisfies RulesFor<AdaBoostOptions>;
+const DEFAULTS = { estimator: null, nEstimators: 50, learningRate: 1, algorithm: "SAMME", randomState: null } as const satisfies Required<AdaBoostOptions>;
+
 /**
  * Boosting that re-weights the samples each round towards the ones the last learner got wrong.
  * @example new AdaBoostClassifier({ nEstimators: 50, randomState: 0 }).fit(X, y).score(XTest, yTest)
  */
 export class AdaBoostClassifier extends BaseClassifier<AdaBoostOptions> {
-  protected readonly rules: Rules = {
-    estimator: { kind: "custom", describe: "an mlsd classifier (with fit and clone)", test: (v) => v instanceof BaseClassifier },
-    nEstimators: { kind: "int", min: 1 },
-    learningRate: { kind: "float", min: 0, minExclusive: true },
-    algorithm: { kind: "enum", values: ["SAMME"] },
-    randomState: { kind: "randomState" },
-  };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   estimators_?: BaseClassifier<object>[];
   estimatorWeights_?: Float64Array;
   estimatorErrors_?: Float64Array;
   featureImportances_?: Float64Array;
 
   protected fitCodes(X: Matrix, y: Int32Array, k: number, sampleWeight: Float64Array | undefined): void {
-    const o = this.options;
+    const o = this.getParams();
     const rng = checkRandomState(o.randomState);
     const base = o.estimator ?? new DecisionTreeClassifier({ maxDepth: 1 });
-    const lr = o.learningRate ?? 1;
-    const rounds = o.nEstimators ?? 50;
+    const lr = o.learningRate;
+    const rounds = o.nEstimators;
     const n = X.rows;
     const w = sampleWeight ? Float64Array.from(sampleWeight) : new Float64Array(n).fill(1);
     normalise(w);
@@ -155,4 +163,4 @@ function normalise(w: Float64Array): number {
   return s;
 }
 
-registerModel("AdaBoostClassifier", AdaBoostClassifier);
+registerModel("AdaBoostClassifier", AdaBoostClassifier, { testParams: (): OptionsOf<typeof AdaBoostClassifier> => ({ nEstimators: 8, randomState: 0 }), tags: { sampleWeightEquivalence: "close" } });

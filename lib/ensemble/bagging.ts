@@ -1,16 +1,16 @@
 /** scikit-learn's BaggingClassifier and BaggingRegressor: members fitted on bootstrap samples, averaged. */
 import { InvalidParameterError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
 import { checkRandomState, type Random, type RandomState } from "../core/random.js";
-import { argmaxRows, BaseClassifier, BaseRegressor, type Matrix } from "./base.js";
+import { argmaxRows, BaseClassifier, BaseRegressor, type Matrix } from "../core/supervised.js";
 import { countOf, fitClassifierMember, fitRegressorMember, lazy, memberView, planMember } from "./members.js";
 import { presort } from "./presort.js";
-import { registerModel } from "./serialize.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { DecisionTreeClassifier, DecisionTreeRegressor } from "./tree.js";
 
 export interface BaggingOptions<E> {
-  /** The member to clone (default: a decision tree). */
-  estimator?: E;
+  /** The member to clone (null: a decision tree). */
+  estimator?: E | null;
   nEstimators?: number;
   /** Rows per member: a fraction (<= 1) or a count. */
   maxSamples?: number;
@@ -25,8 +25,11 @@ export interface BaggingOptions<E> {
 
 const isEstimator = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { clone?: unknown }).clone === "function" && typeof (v as { fit?: unknown }).fit === "function";
 
-export const BAGGING_RULES: Rules = {
-  estimator: { kind: "custom", describe: "an mlsd estimator (with fit and clone)", test: isEstimator },
+export type BaggingClassifierOptions = BaggingOptions<BaseClassifier<object>>;
+export type BaggingRegressorOptions = BaggingOptions<BaseRegressor<object>>;
+
+export const BAGGING_RULES = {
+  estimator: [{ kind: "custom", describe: "an mlsd estimator (with fit and clone)", test: isEstimator }, { kind: "enum", values: [null] }],
   nEstimators: { kind: "int", min: 1 },
   maxSamples: { kind: "float", min: 0, minExclusive: true },
   maxFeatures: { kind: "float", min: 0, minExclusive: true },
@@ -34,33 +37,32 @@ export const BAGGING_RULES: Rules = {
   bootstrapFeatures: { kind: "bool" },
   oobScore: { kind: "bool" },
   randomState: { kind: "randomState" },
-};
+} as const satisfies RulesFor<BaggingClassifierOptions>;
 
-/**
- * Averages the class probabilities of members fitted on bootstrap samples (and feature subsets).
- * @example new BaggingClassifier({ nEstimators: 50, oobScore: true, randomState: 0 }).fit(X, y).oobScore_
- */
-export class BaggingClassifier extends BaseClassifier<BaggingOptions<BaseClassifier<object>>> {
-  protected readonly rules = BAGGING_RULES;
+/** scikit-learn's defaults; 1 for maxSamples and maxFeatures means all (its 1.0). */
+export const BAGGING_DEFAULTS = { estimator: null, nEstimators: 10, maxSamples: 1, maxFeatures: 1, bootstrap: true, bootstrapFeatures: false, oobScore: false, randomState: null } as const satisfies Required<BaggingClassifierOptions>;
+
+/** The bagging classifier's algorithm, for BaggingClassifier and BalancedBaggingClassifier. */
+export abstract class BaggingClassifierBase<O extends BaggingClassifierOptions> extends BaseClassifier<O> {
   estimators_?: BaseClassifier<object>[];
   estimatorsFeatures_?: Int32Array[];
   oobScore_?: number;
   oobDecisionFunction_?: Float64Array;
 
   protected fitCodes(X: Matrix, y: Int32Array, nClasses: number, sw: Float64Array | undefined): void {
-    const o = this.options;
+    // The resolved options as bagging reads them (TypeScript does not narrow Required<O> for a generic O).
+    const o = this.getParams() as Required<BaggingClassifierOptions>;
     const rng = checkRandomState(o.randomState);
     const base = o.estimator ?? new DecisionTreeClassifier();
-    const nSamples = countOf(o.maxSamples ?? 1, X.rows);
-    const nFeatures = countOf(o.maxFeatures ?? 1, X.cols);
-    const bootstrap = o.bootstrap ?? true;
-    if (o.oobScore && !bootstrap) throw new InvalidParameterError("Out of bag estimation is only available if bootstrap=true: oobScore=true needs bootstrap=true.");
+    const nSamples = countOf(o.maxSamples, X.rows);
+    const nFeatures = countOf(o.maxFeatures, X.cols);
+    if (o.oobScore && !o.bootstrap) throw new InvalidParameterError("Out of bag estimation is only available if bootstrap=true: oobScore=true needs bootstrap=true.");
     const pre = lazy(() => presort(X));
     this.estimators_ = [];
     this.estimatorsFeatures_ = [];
     const oob = o.oobScore ? new Float64Array(X.rows * nClasses) : undefined;
-    for (let e = 0; e < (o.nEstimators ?? 10); e++) {
-      const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, bootstrap, o.bootstrapFeatures ?? false);
+    for (let e = 0; e < o.nEstimators; e++) {
+      const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, o.bootstrap, o.bootstrapFeatures);
       plan.samples = this.memberSamples(plan.samples, y, rng);
       const member = base.seededClone(rng);
       fitClassifierMember(member, plan, X, pre, y, this.classes_!, sw);
@@ -89,6 +91,19 @@ export class BaggingClassifier extends BaseClassifier<BaggingOptions<BaseClassif
     this.estimators_ = state.estimators_ as BaseClassifier<object>[];
     this.estimatorsFeatures_ = state.estimatorsFeatures_ as Int32Array[];
     this.oobScore_ = state.oobScore_ as number | undefined;
+  }
+}
+
+/**
+ * Averages the class probabilities of members fitted on bootstrap samples (and feature subsets).
+ * @example new BaggingClassifier({ nEstimators: 50, oobScore: true, randomState: 0 }).fit(X, y).oobScore_
+ */
+export class BaggingClassifier extends BaggingClassifierBase<BaggingClassifierOptions> {
+  get rules() {
+    return BAGGING_RULES;
+  }
+  get defaults() {
+    return BAGGING_DEFAULTS;
   }
 }
 
@@ -141,26 +156,31 @@ export function oobResult(oob: Float64Array, y: Int32Array, k: number): [Float64
  * Averages members fitted on bootstrap samples, for regression.
  * @example new BaggingRegressor({ nEstimators: 20, randomState: 0 }).fit(X, y).predict(X)
  */
-export class BaggingRegressor extends BaseRegressor<BaggingOptions<BaseRegressor<object>>> {
-  protected readonly rules = BAGGING_RULES;
+export class BaggingRegressor extends BaseRegressor<BaggingRegressorOptions> {
+  get rules() {
+    return BAGGING_RULES;
+  }
+  get defaults() {
+    return BAGGING_DEFAULTS;
+  }
   estimators_?: BaseRegressor<object>[];
   estimatorsFeatures_?: Int32Array[];
   oobScore_?: number;
 
   protected fitTargets(X: Matrix, y: Float64Array, sw: Float64Array | undefined): void {
-    const o = this.options;
+    const o = this.getParams();
     const rng = checkRandomState(o.randomState);
     const base = o.estimator ?? new DecisionTreeRegressor();
-    const nSamples = countOf(o.maxSamples ?? 1, X.rows);
-    const nFeatures = countOf(o.maxFeatures ?? 1, X.cols);
-    const bootstrap = o.bootstrap ?? true;
+    const nSamples = countOf(o.maxSamples, X.rows);
+    const nFeatures = countOf(o.maxFeatures, X.cols);
+    if (o.oobScore && !o.bootstrap) throw new InvalidParameterError("Out of bag estimation is only available if bootstrap=true: oobScore=true needs bootstrap=true.");
     const pre = lazy(() => presort(X));
     this.estimators_ = [];
     this.estimatorsFeatures_ = [];
     const oobSum = new Float64Array(X.rows);
     const oobCount = new Float64Array(X.rows);
-    for (let e = 0; e < (o.nEstimators ?? 10); e++) {
-      const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, bootstrap, o.bootstrapFeatures ?? false);
+    for (let e = 0; e < o.nEstimators; e++) {
+      const plan = planMember(rng, X.rows, X.cols, nSamples, nFeatures, o.bootstrap, o.bootstrapFeatures);
       const member = base.seededClone(rng);
       fitRegressorMember(member, plan, X, pre, y, sw);
       this.estimators_.push(member);
@@ -214,5 +234,5 @@ export function r2Where(y: Float64Array, sum: Float64Array, count: Float64Array)
   return 1 - ssRes / ssTot;
 }
 
-registerModel("BaggingClassifier", BaggingClassifier);
-registerModel("BaggingRegressor", BaggingRegressor);
+registerModel("BaggingClassifier", BaggingClassifier, { testParams: (): OptionsOf<typeof BaggingClassifier> => ({ nEstimators: 4, maxFeatures: 0.7, oobScore: true, randomState: 0 }) });
+registerModel("BaggingRegressor", BaggingRegressor, { testParams: (): OptionsOf<typeof BaggingRegressor> => ({ nEstimators: 4, maxFeatures: 0.7, oobScore: true, randomState: 0 }) });

@@ -1,32 +1,40 @@
 /** scikit-learn's DummyClassifier and DummyRegressor: the baselines every model must beat. */
 import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import type { Label } from "../core/validation.js";
-import { BaseClassifier, BaseRegressor, type Matrix } from "./base.js";
-import { registerModel } from "./serialize.js";
+import { BaseClassifier, BaseRegressor, type Matrix } from "../core/supervised.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 
 export interface DummyClassifierOptions {
   /** "prior" (default), "most_frequent", "stratified", "uniform" or "constant". */
   strategy?: "most_frequent" | "prior" | "stratified" | "uniform" | "constant";
   /** The label predicted by strategy "constant". */
-  constant?: Label;
+  constant?: Label | null;
   /** Seeds "stratified" and "uniform"; each predict call starts from it again, as scikit-learn does. */
   randomState?: RandomState;
 }
+
+const CLASSIFIER_RULES = {
+  strategy: { kind: "enum", values: ["most_frequent", "prior", "stratified", "uniform", "constant"] },
+  constant: [{ kind: "custom", describe: "a label (number or string)", test: (v) => typeof v === "number" || typeof v === "string" }, { kind: "enum", values: [null] }],
+  randomState: { kind: "randomState" },
+} as const satisfies RulesFor<DummyClassifierOptions>;
+const CLASSIFIER_DEFAULTS = { strategy: "prior", constant: null, randomState: null } as const satisfies Required<DummyClassifierOptions>;
 
 /**
  * Predicts without looking at the features.
  * @example new DummyClassifier({ strategy: "most_frequent" }).fit(X, y).score(XTest, yTest) // the accuracy to beat
  */
 export class DummyClassifier extends BaseClassifier<DummyClassifierOptions> {
-  protected readonly rules: Rules = {
-    strategy: { kind: "enum", values: ["most_frequent", "prior", "stratified", "uniform", "constant"] },
-    constant: { kind: "custom", describe: "a label (number or string)", test: (v) => typeof v === "number" || typeof v === "string" },
-    randomState: { kind: "randomState" },
-  };
-  // The features are never read, so missing values in them are no error (as in scikit-learn).
-  protected override readonly allowNaN = true;
+  get rules() {
+    return CLASSIFIER_RULES;
+  }
+  get defaults() {
+    return CLASSIFIER_DEFAULTS;
+  }
+  // The features are never read, so non-finite values in them are no error (as in scikit-learn).
+  protected override readonly finiteness = "allow-all";
   /** Weighted class frequencies seen in fit. */
   classPrior_?: Float64Array;
 
@@ -40,10 +48,11 @@ export class DummyClassifier extends BaseClassifier<DummyClassifierOptions> {
     }
     for (let c = 0; c < nClasses; c++) prior[c]! /= total;
     this.classPrior_ = prior;
-    if ((this.options.strategy ?? "prior") === "constant") {
-      if (this.options.constant === undefined) throw new InputError("DummyClassifier with strategy 'constant' needs the 'constant' option (the label to predict).");
-      if (!this.classes_!.includes(this.options.constant)) {
-        throw new InputError(`The constant target value must be present in the training data. You provided constant=${String(this.options.constant)}. Possible values are: [${this.classes_!.join(", ")}].`);
+    const { strategy, constant } = this.getParams();
+    if (strategy === "constant") {
+      if (constant === null) throw new InputError("DummyClassifier with strategy 'constant' needs the 'constant' option (the label to predict).");
+      if (!this.classes_!.includes(constant)) {
+        throw new InputError(`The constant target value must be present in the training data. You provided constant=${String(constant)}. Possible values are: [${this.classes_!.join(", ")}].`);
       }
     }
   }
@@ -58,22 +67,22 @@ export class DummyClassifier extends BaseClassifier<DummyClassifierOptions> {
   probaDense(X: Matrix): Float64Array {
     const k = this.classes_!.length;
     const out = new Float64Array(X.rows * k);
-    const strategy = this.options.strategy ?? "prior";
-    const rng = checkRandomState(this.options.randomState);
+    const { strategy, constant, randomState } = this.getParams();
+    const rng = checkRandomState(randomState);
     for (let i = 0; i < X.rows; i++) {
       if (strategy === "prior") out.set(this.classPrior_!, i * k);
       else if (strategy === "uniform") out.fill(1 / k, i * k, (i + 1) * k);
       else if (strategy === "stratified") out[i * k + sampleClass(this.classPrior_!, rng.random())] = 1;
-      else if (strategy === "constant") out[i * k + this.classes_!.indexOf(this.options.constant!)] = 1;
+      else if (strategy === "constant") out[i * k + this.classes_!.indexOf(constant!)] = 1;
       else out[i * k + this.mode()] = 1;
     }
     return out;
   }
 
   override predictCodes(X: Matrix): Int32Array {
-    const strategy = this.options.strategy ?? "prior";
+    const { strategy, randomState } = this.getParams();
     if (strategy !== "uniform") return super.predictCodes(X);
-    const rng = checkRandomState(this.options.randomState);
+    const rng = checkRandomState(randomState);
     const k = this.classes_!.length;
     return Int32Array.from({ length: X.rows }, () => rng.randint(k));
   }
@@ -101,25 +110,33 @@ export interface DummyRegressorOptions {
   /** "mean" (default), "median", "quantile" or "constant". */
   strategy?: "mean" | "median" | "quantile" | "constant";
   /** In [0, 1], for strategy "quantile". */
-  quantile?: number;
-  constant?: number;
+  quantile?: number | null;
+  constant?: number | null;
 }
+
+const REGRESSOR_RULES = {
+  strategy: { kind: "enum", values: ["mean", "median", "quantile", "constant"] },
+  quantile: [{ kind: "float", min: 0, max: 1 }, { kind: "enum", values: [null] }],
+  constant: [{ kind: "float" }, { kind: "enum", values: [null] }],
+} as const satisfies RulesFor<DummyRegressorOptions>;
+const REGRESSOR_DEFAULTS = { strategy: "mean", quantile: null, constant: null } as const satisfies Required<DummyRegressorOptions>;
 
 /**
  * Predicts one number learned from the targets alone.
  * @example new DummyRegressor({ strategy: "median" }).fit(X, y).predict(X)
  */
 export class DummyRegressor extends BaseRegressor<DummyRegressorOptions> {
-  protected readonly rules: Rules = {
-    strategy: { kind: "enum", values: ["mean", "median", "quantile", "constant"] },
-    quantile: { kind: "float", min: 0, max: 1 },
-    constant: { kind: "float" },
-  };
-  protected override readonly allowNaN = true;
+  get rules() {
+    return REGRESSOR_RULES;
+  }
+  get defaults() {
+    return REGRESSOR_DEFAULTS;
+  }
+  protected override readonly finiteness = "allow-all";
   constant_?: number;
 
   protected fitTargets(_X: Matrix, y: Float64Array, sampleWeight: Float64Array | undefined): void {
-    const strategy = this.options.strategy ?? "mean";
+    const { strategy, constant, quantile: q0 } = this.getParams();
     if (strategy === "mean") {
       let s = 0;
       let w = 0;
@@ -130,11 +147,11 @@ export class DummyRegressor extends BaseRegressor<DummyRegressorOptions> {
       }
       this.constant_ = s / w;
     } else if (strategy === "constant") {
-      if (this.options.constant === undefined) throw new InputError("DummyRegressor with strategy 'constant' needs the 'constant' option.");
-      this.constant_ = this.options.constant;
+      if (constant === null) throw new InputError("DummyRegressor with strategy 'constant' needs the 'constant' option.");
+      this.constant_ = constant;
     } else {
-      const q = strategy === "median" ? 0.5 : this.options.quantile;
-      if (q === undefined) throw new InputError("DummyRegressor with strategy 'quantile' needs the 'quantile' option in [0, 1].");
+      const q = strategy === "median" ? 0.5 : q0;
+      if (q === null) throw new InputError("DummyRegressor with strategy 'quantile' needs the 'quantile' option in [0, 1].");
       this.constant_ = sampleWeight ? weightedPercentile(y, sampleWeight, q * 100) : quantile(y, q);
     }
   }
@@ -176,5 +193,5 @@ function weightedPercentile(y: Float64Array, w: Float64Array, percentile: number
   return y[idx[idx.length - 1]!]!;
 }
 
-registerModel("DummyClassifier", DummyClassifier);
-registerModel("DummyRegressor", DummyRegressor);
+registerModel("DummyClassifier", DummyClassifier, { testParams: (): OptionsOf<typeof DummyClassifier> => ({ strategy: "stratified", randomState: 0 }), tags: { allowNaN: true } });
+registerModel("DummyRegressor", DummyRegressor, { testParams: (): OptionsOf<typeof DummyRegressor> => ({ strategy: "mean" }), tags: { allowNaN: true, sampleWeightEquivalence: "close" } });

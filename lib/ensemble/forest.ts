@@ -1,67 +1,106 @@
 /** scikit-learn's RandomForestClassifier and RandomForestRegressor: bagged trees with random feature choice per split. */
 import { InvalidParameterError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
 import { checkRandomState, type Random } from "../core/random.js";
-import { applyClassWeight, BaseClassifier, BaseRegressor, type Matrix } from "./base.js";
+import { applyClassWeight, BaseClassifier, BaseRegressor, classWeightRule, type Matrix } from "../core/supervised.js";
 import { accumulateOob, averageProba, oobResult, r2Where } from "./bagging.js";
 import { bincount, countOf, draw } from "./members.js";
 import { presort, type Presorted } from "./presort.js";
-import { registerModel } from "./serialize.js";
-import { DecisionTreeClassifier, DecisionTreeRegressor, TREE_RULES, type DecisionTreeOptions } from "./tree.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
+import { CLASSIFIER_CRITERION, DecisionTreeClassifier, DecisionTreeRegressor, REGRESSOR_CRITERION, TREE_DEFAULTS, TREE_RULES, type DecisionTreeClassifierOptions, type DecisionTreeRegressorOptions, type TreeOptions } from "./tree.js";
 
-export interface RandomForestOptions extends Omit<DecisionTreeOptions, "classWeight"> {
+/** What every forest takes besides the tree options. */
+export interface ForestOptions extends TreeOptions {
   nEstimators?: number;
   bootstrap?: boolean;
   oobScore?: boolean;
-  /** Rows drawn per tree when bootstrapping: a fraction (<= 1) or a count; default all. */
+  /** Rows drawn per tree when bootstrapping: a fraction (<= 1) or a count; null: all. */
   maxSamples?: number | null;
+}
+
+export interface RandomForestClassifierOptions extends ForestOptions {
+  criterion?: DecisionTreeClassifierOptions["criterion"];
   /** "balanced", "balanced_subsample" (per bootstrap sample) or a map of class to weight. */
   classWeight?: "balanced" | "balanced_subsample" | Record<string, number> | null;
 }
 
-export const FOREST_RULES: Rules = {
+export interface RandomForestRegressorOptions extends ForestOptions {
+  criterion?: DecisionTreeRegressorOptions["criterion"];
+}
+
+/** @deprecated name kept for callers: the classifier's options. */
+export type RandomForestOptions = RandomForestClassifierOptions;
+
+export const FOREST_RULES = {
   ...TREE_RULES,
   nEstimators: { kind: "int", min: 1 },
   bootstrap: { kind: "bool" },
   oobScore: { kind: "bool" },
   maxSamples: [{ kind: "float", min: 0, minExclusive: true }, { kind: "enum", values: [null] }],
-  classWeight: [{ kind: "enum", values: ["balanced", "balanced_subsample", null] }, { kind: "custom", describe: "a map of class to weight", test: (v) => typeof v === "object" && v !== null }],
-};
+} as const satisfies RulesFor<ForestOptions>;
 
-/** Tree options for the members: the forest's, minus the forest-level ones, with a seed of their own. */
-function treeOptions(o: RandomForestOptions, rng: Random, defaultMaxFeatures: DecisionTreeOptions["maxFeatures"]): DecisionTreeOptions {
-  const { nEstimators: _n, bootstrap: _b, oobScore: _o, maxSamples: _m, classWeight: _c, randomState: _r, ...tree } = o;
-  return { ...tree, maxFeatures: o.maxFeatures === undefined ? defaultMaxFeatures : o.maxFeatures, randomState: rng.nextUint32() };
+const FOREST_DEFAULTS = { ...TREE_DEFAULTS, nEstimators: 100, bootstrap: true, oobScore: false, maxSamples: null } as const satisfies Required<ForestOptions>;
+
+export const FOREST_CLASSIFIER_RULES = {
+  ...FOREST_RULES,
+  criterion: CLASSIFIER_CRITERION,
+  classWeight: [{ kind: "enum", values: ["balanced", "balanced_subsample", null] }, classWeightRule[1]],
+} as const satisfies RulesFor<RandomForestClassifierOptions>;
+
+/** scikit-learn's defaults: "sqrt" features per split for classification. */
+export const FOREST_CLASSIFIER_DEFAULTS = { ...FOREST_DEFAULTS, maxFeatures: "sqrt", criterion: "gini", classWeight: null } as const satisfies Required<RandomForestClassifierOptions>;
+
+const FOREST_REGRESSOR_RULES = { ...FOREST_RULES, criterion: REGRESSOR_CRITERION } as const satisfies RulesFor<RandomForestRegressorOptions>;
+/** Every feature per split for regression (scikit-learn's max_features=1.0). */
+const FOREST_REGRESSOR_DEFAULTS = { ...FOREST_DEFAULTS, criterion: "squared_error" } as const satisfies Required<RandomForestRegressorOptions>;
+
+/** Tree options for a member: the forest's tree options, with a seed of its own. */
+function treeOptions<C>(o: Required<ForestOptions> & { criterion: C }, rng: Random): Required<TreeOptions> & { criterion: C } {
+  return {
+    criterion: o.criterion,
+    maxDepth: o.maxDepth,
+    minSamplesSplit: o.minSamplesSplit,
+    minSamplesLeaf: o.minSamplesLeaf,
+    minWeightFractionLeaf: o.minWeightFractionLeaf,
+    maxFeatures: o.maxFeatures,
+    minImpurityDecrease: o.minImpurityDecrease,
+    randomState: rng.nextUint32(),
+  };
 }
 
 /** Bootstrap weights of one tree (counts), or all ones without bootstrap; the drawn rows for OOB. */
-function bootstrapWeights(rng: Random, n: number, o: RandomForestOptions): { weight: Float64Array; samples: Int32Array | null } {
-  if (!(o.bootstrap ?? true)) return { weight: new Float64Array(n).fill(1), samples: null };
-  const samples = draw(rng, n, o.maxSamples == null ? n : countOf(o.maxSamples, n), true);
+function bootstrapWeights(rng: Random, n: number, o: Required<ForestOptions>): { weight: Float64Array; samples: Int32Array | null } {
+  if (!o.bootstrap) return { weight: new Float64Array(n).fill(1), samples: null };
+  const samples = draw(rng, n, o.maxSamples === null ? n : countOf(o.maxSamples, n), true);
   return { weight: bincount(samples, n), samples };
 }
 
-/**
- * A forest of classification trees, each on a bootstrap sample with `maxFeatures` ("sqrt") features tried per split.
- * @example new RandomForestClassifier({ nEstimators: 100, randomState: 0 }).fit(X, y).featureImportances_
- */
-export class RandomForestClassifier extends BaseClassifier<RandomForestOptions> {
-  protected readonly rules = FOREST_RULES;
+function checkOob(o: Required<ForestOptions>): void {
+  if (o.oobScore && !o.bootstrap) throw new InvalidParameterError("Out of bag estimation is only available if bootstrap=true: oobScore=true needs bootstrap=true.");
+}
+
+/** The forest classifier's algorithm, for RandomForestClassifier and BalancedRandomForestClassifier (which differ in rules and member weights). */
+export abstract class ForestClassifier<O extends RandomForestClassifierOptions> extends BaseClassifier<O> {
   estimators_?: DecisionTreeClassifier[];
   featureImportances_?: Float64Array;
   oobScore_?: number;
   oobDecisionFunction_?: Float64Array;
 
+  /** The resolved options as the forest reads them (TypeScript does not narrow Required<O> for a generic O). */
+  protected forestParams(): Required<RandomForestClassifierOptions> {
+    return this.getParams() as Required<RandomForestClassifierOptions>;
+  }
+
   protected fitCodes(X: Matrix, y: Int32Array, nClasses: number, sw: Float64Array | undefined): void {
-    const o = this.options;
-    if (o.oobScore && !(o.bootstrap ?? true)) throw new InvalidParameterError("Out of bag estimation is only available if bootstrap=true: oobScore=true needs bootstrap=true.");
+    const o = this.forestParams();
+    checkOob(o);
     const rng = checkRandomState(o.randomState);
     const pre = presort(X);
     const base = o.classWeight === "balanced_subsample" ? sw : applyClassWeight(o.classWeight, y, this.classes_!, sw);
     const oob = o.oobScore ? new Float64Array(X.rows * nClasses) : undefined;
     this.estimators_ = [];
-    for (let e = 0; e < (o.nEstimators ?? 100); e++) {
-      const tree = new DecisionTreeClassifier(treeOptions(o, rng, "sqrt"));
+    for (let e = 0; e < o.nEstimators; e++) {
+      const tree = new DecisionTreeClassifier(treeOptions(o, rng));
       const { weight, samples } = this.memberWeights(rng, X, y, pre);
       if (o.classWeight === "balanced_subsample") {
         // "balanced" computed on the bootstrap sample itself: count each row as often as it was drawn.
@@ -83,7 +122,7 @@ export class RandomForestClassifier extends BaseClassifier<RandomForestOptions> 
 
   /** Each tree's row weights; BalancedRandomForestClassifier under-samples first. */
   protected memberWeights(rng: Random, X: Matrix, _y: Int32Array, _pre: Presorted): { weight: Float64Array; samples: Int32Array | null } {
-    return bootstrapWeights(rng, X.rows, this.options);
+    return bootstrapWeights(rng, X.rows, this.forestParams());
   }
 
   probaDense(X: Matrix): Float64Array {
@@ -99,6 +138,19 @@ export class RandomForestClassifier extends BaseClassifier<RandomForestOptions> 
     this.estimators_ = state.estimators_ as DecisionTreeClassifier[];
     this.featureImportances_ = state.featureImportances_ as Float64Array;
     this.oobScore_ = state.oobScore_ as number | undefined;
+  }
+}
+
+/**
+ * A forest of classification trees, each on a bootstrap sample with `maxFeatures` ("sqrt") features tried per split.
+ * @example new RandomForestClassifier({ nEstimators: 100, randomState: 0 }).fit(X, y).featureImportances_
+ */
+export class RandomForestClassifier extends ForestClassifier<RandomForestClassifierOptions> {
+  get rules() {
+    return FOREST_CLASSIFIER_RULES;
+  }
+  get defaults() {
+    return FOREST_CLASSIFIER_DEFAULTS;
   }
 }
 
@@ -125,22 +177,27 @@ export function meanImportances(trees: { featureImportances_?: Float64Array }[])
  * A forest of regression trees; all features tried per split by default, as scikit-learn does.
  * @example new RandomForestRegressor({ nEstimators: 100, randomState: 0 }).fit(X, y).predict(X)
  */
-export class RandomForestRegressor extends BaseRegressor<Omit<RandomForestOptions, "classWeight">> {
-  protected readonly rules = FOREST_RULES;
+export class RandomForestRegressor extends BaseRegressor<RandomForestRegressorOptions> {
+  get rules() {
+    return FOREST_REGRESSOR_RULES;
+  }
+  get defaults() {
+    return FOREST_REGRESSOR_DEFAULTS;
+  }
   estimators_?: DecisionTreeRegressor[];
   featureImportances_?: Float64Array;
   oobScore_?: number;
 
   protected fitTargets(X: Matrix, y: Float64Array, sw: Float64Array | undefined): void {
-    const o = this.options;
-    if (o.oobScore && !(o.bootstrap ?? true)) throw new InvalidParameterError("Out of bag estimation is only available if bootstrap=true: oobScore=true needs bootstrap=true.");
+    const o = this.getParams();
+    checkOob(o);
     const rng = checkRandomState(o.randomState);
     const pre = presort(X);
     const oobSum = new Float64Array(X.rows);
     const oobCount = new Float64Array(X.rows);
     this.estimators_ = [];
-    for (let e = 0; e < (o.nEstimators ?? 100); e++) {
-      const tree = new DecisionTreeRegressor({ ...treeOptions(o, rng, null), criterion: "squared_error" });
+    for (let e = 0; e < o.nEstimators; e++) {
+      const tree = new DecisionTreeRegressor(treeOptions(o, rng));
       const { weight, samples } = bootstrapWeights(rng, X.rows, o);
       if (sw) for (let i = 0; i < weight.length; i++) weight[i]! *= sw[i]!;
       tree.fitPresorted(pre, y, weight);
@@ -177,5 +234,5 @@ export class RandomForestRegressor extends BaseRegressor<Omit<RandomForestOption
   }
 }
 
-registerModel("RandomForestClassifier", RandomForestClassifier);
-registerModel("RandomForestRegressor", RandomForestRegressor);
+registerModel("RandomForestClassifier", RandomForestClassifier, { testParams: (): OptionsOf<typeof RandomForestClassifier> => ({ nEstimators: 5, maxDepth: 5, oobScore: true, randomState: 0 }) });
+registerModel("RandomForestRegressor", RandomForestRegressor, { testParams: (): OptionsOf<typeof RandomForestRegressor> => ({ nEstimators: 5, maxDepth: 5, oobScore: true, randomState: 0 }) });

@@ -2,7 +2,7 @@
 import type { Random } from "../core/random.js";
 import { sampleIndices } from "../sampling/simple.js";
 import type { Label } from "../core/validation.js";
-import type { BaseClassifier, BaseRegressor, Matrix } from "./base.js";
+import type { BaseClassifier, BaseRegressor, Matrix } from "../core/supervised.js";
 import { selectFeatures, type Presorted } from "./presort.js";
 import { DecisionTreeClassifier, DecisionTreeRegressor } from "./tree.js";
 

@@ -1,6 +1,6 @@
 /** Features sorted once per dataset, shared by every tree of an ensemble (and every AdaBoost round). */
 import { argsort } from "./argsort.js";
-import type { Matrix } from "./base.js";
+import type { Matrix } from "../core/supervised.js";
 import { nativeKernels, nativeThreads } from "../native/index.js";
 
 export interface Presorted {

@@ -1,18 +1,18 @@
 /** scikit-learn's StackingClassifier: a meta-learner fitted on the members' out-of-fold predictions. */
-import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
 import { LogisticRegression } from "../linear/logistic.js";
 import { StratifiedKFold } from "../sampling/stratified.js";
-import { BaseClassifier, type Matrix } from "./base.js";
+import { DecisionTreeClassifier } from "./tree.js";
+import { BaseClassifier, type Matrix } from "../core/supervised.js";
 import { subMatrix } from "./members.js";
-import { registerModel } from "./serialize.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 
-export type NamedEstimators = [string, BaseClassifier<object>][];
+export type NamedEstimators = readonly (readonly [string, BaseClassifier<object>])[];
 
 export interface StackingOptions {
   estimators?: NamedEstimators;
-  /** The meta-learner (default LogisticRegression()). */
-  finalEstimator?: BaseClassifier<object>;
+  /** The meta-learner (null: LogisticRegression()). */
+  finalEstimator?: BaseClassifier<object> | null;
   /** Folds for the out-of-fold predictions (StratifiedKFold, no shuffle). */
   cv?: number;
   /** "auto" and "predict_proba" stack probabilities (dropping the first column for two classes); "predict" stacks labels. */
@@ -31,35 +31,38 @@ export const namedEstimatorsRule = {
     new Set(v.map((e) => (e as [string])[0])).size === v.length,
 };
 
+const RULES = {
+  estimators: namedEstimatorsRule,
+  finalEstimator: [{ kind: "custom", describe: "an mlsd classifier", test: (v) => v instanceof BaseClassifier }, { kind: "enum", values: [null] }],
+  cv: { kind: "int", min: 2 },
+  stackMethod: { kind: "enum", values: ["auto", "predict_proba", "predict"] },
+  passthrough: { kind: "bool" },
+} as const satisfies RulesFor<StackingOptions>;
+/** No estimators by default: `fit` asks for them (scikit-learn's is a required argument). */
+const DEFAULTS = { estimators: [], finalEstimator: null, cv: 5, stackMethod: "auto", passthrough: false } as const satisfies Required<StackingOptions>;
+
 /**
  * Stacked generalisation (Wolpert 1992) with cross-validated meta-features, as scikit-learn builds it.
  * @example new StackingClassifier({ estimators: [["rf", new RandomForestClassifier()], ["ada", new AdaBoostClassifier()]] }).fit(X, y)
  */
 export class StackingClassifier extends BaseClassifier<StackingOptions> {
-  protected readonly rules: Rules = {
-    estimators: namedEstimatorsRule,
-    finalEstimator: { kind: "custom", describe: "an mlsd classifier", test: (v) => v instanceof BaseClassifier },
-    cv: { kind: "int", min: 2 },
-    stackMethod: { kind: "enum", values: ["auto", "predict_proba", "predict"] },
-    passthrough: { kind: "bool" },
-  };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   /** Members refitted on all the data, in `estimators` order. */
   estimators_?: BaseClassifier<object>[];
   finalEstimator_?: BaseClassifier<object>;
 
-  override clone(): this {
-    const o = this.getParams();
-    return new (this.constructor as new (o: StackingOptions) => this)({ ...o, estimators: o.estimators?.map(([n, e]) => [n, e.clone()]), finalEstimator: o.finalEstimator?.clone() });
-  }
-
   protected fitCodes(X: Matrix, y: Int32Array, k: number, sw: Float64Array | undefined): void {
-    const named = this.options.estimators;
-    if (!named) throw new InputError("StackingClassifier needs 'estimators': a list of [name, classifier] pairs.");
+    const { estimators: named, cv, finalEstimator } = this.getParams();
     this.estimators_ = named.map(([, e]) => e.clone().fitEncoded(X, y, this.classes_!, sw));
     const width = this.metaWidth(k);
     const meta = new Float64Array(X.rows * width * named.length);
     const cols = width * named.length;
-    for (const { train, test } of new StratifiedKFold({ nSplits: this.options.cv ?? 5 }).split(y)) {
+    for (const { train, test } of new StratifiedKFold({ nSplits: cv }).split(y)) {
       const Xtr = subMatrix(X, train, null);
       const ytr = Int32Array.from(train, (i) => y[i]!);
       const Xte = subMatrix(X, test, null);
@@ -71,23 +74,23 @@ export class StackingClassifier extends BaseClassifier<StackingOptions> {
         });
       });
     }
-    const final = (this.options.finalEstimator ?? new LogisticRegression()).clone();
+    const final = (finalEstimator ?? new LogisticRegression()).clone();
     this.finalEstimator_ = final.fitEncoded(this.withPassthrough({ data: meta, rows: X.rows, cols }, X), y, this.classes_!, sw);
   }
 
   private metaWidth(k: number): number {
-    return (this.options.stackMethod ?? "auto") === "predict" ? 1 : k === 2 ? 1 : k;
+    return this.getParams().stackMethod === "predict" ? 1 : k === 2 ? 1 : k;
   }
 
   /** One member's predictions as meta-features: probabilities (the positive one for two classes) or labels. */
   private metaFeatures(member: BaseClassifier<object>, X: Matrix, k: number): Float64Array {
-    if ((this.options.stackMethod ?? "auto") === "predict") return Float64Array.from(member.predictCodes(X));
+    if (this.getParams().stackMethod === "predict") return Float64Array.from(member.predictCodes(X));
     const p = member.probaDense(X);
     return k === 2 ? Float64Array.from({ length: X.rows }, (_, i) => p[i * 2 + 1]!) : p;
   }
 
   private withPassthrough(meta: Matrix, X: Matrix): Matrix {
-    if (!this.options.passthrough) return meta;
+    if (!this.getParams().passthrough) return meta;
     const cols = meta.cols + X.cols;
     const data = new Float64Array(X.rows * cols);
     for (let i = 0; i < X.rows; i++) {
@@ -129,4 +132,7 @@ export class StackingClassifier extends BaseClassifier<StackingOptions> {
   }
 }
 
-registerModel("StackingClassifier", StackingClassifier);
+registerModel("StackingClassifier", StackingClassifier, {
+  testParams: (): OptionsOf<typeof StackingClassifier> => ({ estimators: [["tree", new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 })], ["lr", new LogisticRegression()]], cv: 3 }),
+  tags: { required: ["estimators"] },
+});

@@ -1,9 +1,11 @@
 /** scikit-learn's VotingClassifier: hard (majority of labels) or soft (mean of probabilities) voting. */
 import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
-import { BaseClassifier, type Matrix } from "./base.js";
-import { registerModel } from "./serialize.js";
+import type { RulesFor } from "../core/params.js";
+import { BaseClassifier, type Matrix } from "../core/supervised.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
+import { LogisticRegression } from "../linear/logistic.js";
 import { namedEstimatorsRule, type NamedEstimators } from "./stacking.js";
+import { DecisionTreeClassifier } from "./tree.js";
 
 export interface VotingOptions {
   estimators?: NamedEstimators;
@@ -12,37 +14,38 @@ export interface VotingOptions {
   weights?: number[] | null;
 }
 
+const RULES = {
+  estimators: namedEstimatorsRule,
+  voting: { kind: "enum", values: ["hard", "soft"] },
+  weights: [{ kind: "enum", values: [null] }, { kind: "custom", describe: "an array of non-negative numbers", test: (v) => Array.isArray(v) && v.every((x) => typeof x === "number" && x >= 0) }],
+} as const satisfies RulesFor<VotingOptions>;
+const DEFAULTS = { estimators: [], voting: "hard", weights: null } as const satisfies Required<VotingOptions>;
+
 /**
  * Combines separately trained models by vote: the notes' alternative to one model with a combined loss.
  * @example new VotingClassifier({ estimators: [["lr", new LogisticRegression()], ["rf", new RandomForestClassifier()]], voting: "soft" }).fit(X, y)
  */
 export class VotingClassifier extends BaseClassifier<VotingOptions> {
-  protected readonly rules: Rules = {
-    estimators: namedEstimatorsRule,
-    voting: { kind: "enum", values: ["hard", "soft"] },
-    weights: [{ kind: "enum", values: [null] }, { kind: "custom", describe: "an array of non-negative numbers", test: (v) => Array.isArray(v) && v.every((x) => typeof x === "number" && x >= 0) }],
-  };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   estimators_?: BaseClassifier<object>[];
 
-  override clone(): this {
-    const o = this.getParams();
-    return new (this.constructor as new (o: VotingOptions) => this)({ ...o, estimators: o.estimators?.map(([n, e]) => [n, e.clone()]) });
-  }
-
   protected fitCodes(X: Matrix, y: Int32Array, _k: number, sw: Float64Array | undefined): void {
-    const named = this.options.estimators;
-    if (!named) throw new InputError("VotingClassifier needs 'estimators': a list of [name, classifier] pairs.");
-    const weights = this.options.weights;
+    const { estimators: named, weights } = this.getParams();
     if (weights && weights.length !== named.length) throw new InputError(`Number of classifiers and weights must be equal; got ${weights.length} weights, ${named.length} estimators.`);
     this.estimators_ = named.map(([, e]) => e.clone().fitEncoded(X, y, this.classes_!, sw));
   }
 
   private weight(m: number): number {
-    return this.options.weights?.[m] ?? 1;
+    return this.getParams().weights?.[m] ?? 1;
   }
 
   probaDense(X: Matrix): Float64Array {
-    if ((this.options.voting ?? "hard") === "hard") throw new InputError("predictProba is not available when voting='hard'; use voting: 'soft'.");
+    if (this.getParams().voting === "hard") throw new InputError("predictProba is not available when voting='hard'; use voting: 'soft'.");
     const k = this.classes_!.length;
     const out = new Float64Array(X.rows * k);
     let total = 0;
@@ -57,7 +60,7 @@ export class VotingClassifier extends BaseClassifier<VotingOptions> {
   }
 
   override predictCodes(X: Matrix): Int32Array {
-    if ((this.options.voting ?? "hard") === "soft") return super.predictCodes(X);
+    if (this.getParams().voting === "soft") return super.predictCodes(X);
     const k = this.classes_!.length;
     const votes = new Float64Array(X.rows * k);
     this.estimators_!.forEach((e, m) => {
@@ -84,4 +87,7 @@ export class VotingClassifier extends BaseClassifier<VotingOptions> {
   }
 }
 
-registerModel("VotingClassifier", VotingClassifier);
+registerModel("VotingClassifier", VotingClassifier, {
+  testParams: (): OptionsOf<typeof VotingClassifier> => ({ estimators: [["tree", new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 })], ["lr", new LogisticRegression()]], voting: "soft" }),
+  tags: { required: ["estimators"] },
+});

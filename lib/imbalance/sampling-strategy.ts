@@ -10,6 +10,21 @@ export type SamplingStrategy = "auto" | "minority" | "majority" | "not minority"
 
 const NAMES = ["auto", "minority", "majority", "not minority", "not majority", "all"];
 
+/**
+ * The rule for a `samplingStrategy` option: one of the names, a ratio, a list of classes, or a map of class to
+ * count (whether it suits the data and the sampler is checked by `checkSamplingStrategy` at fit time).
+ */
+export const samplingStrategyRule = {
+  kind: "custom",
+  describe: `one of ${NAMES.map((n) => `"${n}"`).join(", ")}, a ratio in (0, 1], a list of classes or a map of class to count`,
+  test: (v: unknown) =>
+    (typeof v === "string" && NAMES.includes(v)) ||
+    (typeof v === "number" && v > 0 && v <= 1) ||
+    (Array.isArray(v) && v.every((c) => typeof c === "number" || typeof c === "string")) ||
+    (v instanceof Map && [...v.values()].every((n) => typeof n === "number")) ||
+    (typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Map) && Object.values(v).every((n) => typeof n === "number")),
+} as const;
+
 /** Ties go to the first class in sorted order, as with Python's max/min over a sorted dict. */
 function argExtreme(counts: Int32Array, pick: (a: number, b: number) => boolean): number {
   let best = 0;

@@ -1,7 +1,7 @@
 /** scikit-learn's LogisticRegression (L2 penalty, lbfgs): binary logistic for two classes, multinomial above. */
-import type { Rules } from "../core/params.js";
-import { applyClassWeight, BaseClassifier, softmaxRows, type Matrix } from "../ensemble/base.js";
-import { registerModel } from "../ensemble/serialize.js";
+import type { RulesFor } from "../core/params.js";
+import { applyClassWeight, BaseClassifier, classWeightRule, softmaxRows, type Matrix } from "../core/supervised.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { lbfgs } from "./lbfgs.js";
 
 export interface LogisticRegressionOptions {
@@ -14,29 +14,38 @@ export interface LogisticRegressionOptions {
   classWeight?: "balanced" | Record<string, number> | null;
 }
 
+const RULES = {
+  C: { kind: "float", min: 0, minExclusive: true },
+  penalty: { kind: "enum", values: ["l2", null] },
+  fitIntercept: { kind: "bool" },
+  maxIter: { kind: "int", min: 1 },
+  tol: { kind: "float", min: 0 },
+  classWeight: classWeightRule,
+} as const satisfies RulesFor<LogisticRegressionOptions>;
+/** scikit-learn's defaults. */
+const DEFAULTS = { C: 1, penalty: "l2", fitIntercept: true, maxIter: 100, tol: 1e-4, classWeight: null } as const satisfies Required<LogisticRegressionOptions>;
+
 /**
  * Minimises C * sum(w_i * log-loss_i) + ||coef||^2 / 2 (the intercept is not penalised), as scikit-learn does.
  * @example new LogisticRegression({ C: 1 }).fit(X, y).predictProba(X)
  */
 export class LogisticRegression extends BaseClassifier<LogisticRegressionOptions> {
-  protected readonly rules: Rules = {
-    C: { kind: "float", min: 0, minExclusive: true },
-    penalty: { kind: "enum", values: ["l2", null] },
-    fitIntercept: { kind: "bool" },
-    maxIter: { kind: "int", min: 1 },
-    tol: { kind: "float", min: 0 },
-    classWeight: [{ kind: "enum", values: ["balanced", null] }, { kind: "custom", describe: "a map of class to weight", test: (v) => typeof v === "object" && v !== null }],
-  };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   /** One row per class (a single row for two classes), nFeatures wide. */
   coef_?: Float64Array;
   intercept_?: Float64Array;
   nIter_?: number;
 
   protected fitCodes(X: Matrix, y: Int32Array, k: number, sw: Float64Array | undefined): void {
-    const w = applyClassWeight(this.options.classWeight, y, this.classes_!, sw) ?? new Float64Array(X.rows).fill(1);
-    const C = this.options.C ?? 1;
-    const l2 = this.options.penalty === null ? 0 : 1 / C;
-    const intercept = this.options.fitIntercept ?? true;
+    const p = this.getParams();
+    const w = applyClassWeight(p.classWeight, y, this.classes_!, sw) ?? new Float64Array(X.rows).fill(1);
+    const l2 = p.penalty === null ? 0 : 1 / p.C;
+    const intercept = p.fitIntercept;
     const { rows: n, cols: d, data } = X;
     const rowsOut = k === 2 ? 1 : k;
     const width = d + 1; // the last slot of each row is the intercept
@@ -88,7 +97,7 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionOptions
         return loss;
       },
       new Float64Array(rowsOut * width),
-      { maxIter: this.options.maxIter ?? 100, tol: this.options.tol ?? 1e-4 },
+      { maxIter: p.maxIter, tol: p.tol },
     );
     this.coef_ = new Float64Array(rowsOut * d);
     this.intercept_ = new Float64Array(rowsOut);
@@ -139,4 +148,4 @@ export class LogisticRegression extends BaseClassifier<LogisticRegressionOptions
   }
 }
 
-registerModel("LogisticRegression", LogisticRegression);
+registerModel("LogisticRegression", LogisticRegression, { testParams: (): OptionsOf<typeof LogisticRegression> => ({ C: 0.5 }), tags: { sampleWeightEquivalence: "close" } });

@@ -4,7 +4,7 @@
  */
 import type { Random } from "../../core/random.js";
 import { sampleIndices } from "../../sampling/simple.js";
-import type { Matrix } from "../base.js";
+import type { Matrix } from "../../core/estimator.js";
 import { nativeKernels, nativeThreads } from "../../native/index.js";
 
 const ALMOST_INF = 1e300;

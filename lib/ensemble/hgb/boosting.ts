@@ -1,8 +1,8 @@
 /** The boosting loop shared by the classifier and the regressor: binning, early stopping, one tree per class per iteration. */
-import type { Rules } from "../../core/params.js";
+import type { RulesFor } from "../../core/params.js";
 import { checkRandomState, type RandomState } from "../../core/random.js";
 import { trainTestSplitIndices } from "../../sampling/stratified.js";
-import type { Matrix } from "../base.js";
+import type { Matrix } from "../../core/estimator.js";
 import { subMatrix } from "../members.js";
 import { fitBinMapper, transformBins, type BinMapper } from "./binning.js";
 import { addTreeBinned, addTreeRaw, growTree, type GrowContext, type HistTree } from "./grower.js";
@@ -30,7 +30,7 @@ export interface HistGradientBoostingOptions {
   randomState?: RandomState;
 }
 
-export const HGB_RULES: Rules = {
+export const HGB_RULES = {
   learningRate: { kind: "float", min: 0, minExclusive: true },
   maxIter: { kind: "int", min: 1 },
   maxLeafNodes: [{ kind: "int", min: 2 }, { kind: "enum", values: [null] }],
@@ -44,7 +44,24 @@ export const HGB_RULES: Rules = {
   nIterNoChange: { kind: "int", min: 1 },
   tol: { kind: "float", min: 0 },
   randomState: { kind: "randomState" },
-};
+} as const satisfies RulesFor<HistGradientBoostingOptions>;
+
+/** scikit-learn's defaults. */
+export const HGB_DEFAULTS = {
+  learningRate: 0.1,
+  maxIter: 100,
+  maxLeafNodes: 31,
+  maxDepth: null,
+  minSamplesLeaf: 20,
+  l2Regularization: 0,
+  maxBins: 255,
+  earlyStopping: "auto",
+  scoring: "loss",
+  validationFraction: 0.1,
+  nIterNoChange: 10,
+  tol: 1e-7,
+  randomState: null,
+} as const satisfies Required<HistGradientBoostingOptions>;
 
 export type LossKind = "squared_error" | "binary" | "multinomial";
 

@@ -1,8 +1,8 @@
 /** scikit-learn's HistGradientBoostingClassifier and HistGradientBoostingRegressor. */
-import type { Rules } from "../../core/params.js";
-import { applyClassWeight, BaseClassifier, BaseRegressor, softmaxRows, type Matrix } from "../base.js";
-import { registerModel } from "../serialize.js";
-import { boost, HGB_RULES, rawPredict, type BoostingState, type HistGradientBoostingOptions } from "./boosting.js";
+import type { RulesFor } from "../../core/params.js";
+import { applyClassWeight, BaseClassifier, BaseRegressor, classWeightRule, softmaxRows, type Matrix } from "../../core/supervised.js";
+import { registerModel, type OptionsOf } from "../../core/serialize.js";
+import { boost, HGB_DEFAULTS, HGB_RULES, rawPredict, type BoostingState, type HistGradientBoostingOptions } from "./boosting.js";
 
 export type { HistGradientBoostingOptions } from "./boosting.js";
 
@@ -12,17 +12,22 @@ export interface HistGradientBoostingClassifierOptions extends HistGradientBoost
   classWeight?: "balanced" | Record<string, number> | null;
 }
 
+const CLASSIFIER_RULES = { ...HGB_RULES, loss: { kind: "enum", values: ["log_loss"] }, classWeight: classWeightRule } as const satisfies RulesFor<HistGradientBoostingClassifierOptions>;
+const CLASSIFIER_DEFAULTS = { ...HGB_DEFAULTS, loss: "log_loss", classWeight: null } as const satisfies Required<HistGradientBoostingClassifierOptions>;
+
 /**
  * Gradient boosting on binned features (one byte per value), LightGBM-style, with scikit-learn's defaults.
  * @example new HistGradientBoostingClassifier({ maxIter: 100, randomState: 0 }).fit(X, y).predictProba(XTest)
  */
 export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientBoostingClassifierOptions> {
-  protected readonly rules: Rules = {
-    ...HGB_RULES,
-    loss: { kind: "enum", values: ["log_loss"] },
-    classWeight: [{ kind: "enum", values: ["balanced", null] }, { kind: "custom", describe: "a map of class to weight", test: (v) => typeof v === "object" && v !== null }],
-  };
-  protected override readonly allowNaN = true;
+  get rules() {
+    return CLASSIFIER_RULES;
+  }
+  get defaults() {
+    return CLASSIFIER_DEFAULTS;
+  }
+  // NaN takes the missing-value bin; ±Infinity falls in the end bins, as scikit-learn's binning does.
+  protected override readonly finiteness = "allow-all";
   state_?: BoostingState;
 
   /** Iterations run (fewer than maxIter when early stopping fired). */
@@ -37,8 +42,9 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
   }
 
   protected fitCodes(X: Matrix, y: Int32Array, k: number, sw: Float64Array | undefined): void {
-    const w = applyClassWeight(this.options.classWeight, y, this.classes_!, sw);
-    this.state_ = boost(X, y, k <= 2 ? "binary" : "multinomial", k, w, this.options);
+    const p = this.getParams();
+    const w = applyClassWeight(p.classWeight, y, this.classes_!, sw);
+    this.state_ = boost(X, y, k <= 2 ? "binary" : "multinomial", k, w, p);
   }
 
   /** Raw scores: the log-odds for two classes, one score per class otherwise. */
@@ -47,7 +53,7 @@ export class HistGradientBoostingClassifier extends BaseClassifier<HistGradientB
   }
 
   decisionFunction(X: unknown): Float64Array {
-    return this.decisionDense(this.checkPredictX(X, false).matrix);
+    return this.decisionDense(this.checkPredictX(X, this.finiteness).matrix);
   }
 
   probaDense(X: Matrix): Float64Array {
@@ -80,13 +86,21 @@ export interface HistGradientBoostingRegressorOptions extends HistGradientBoosti
   loss?: "squared_error";
 }
 
+const REGRESSOR_RULES = { ...HGB_RULES, loss: { kind: "enum", values: ["squared_error"] } } as const satisfies RulesFor<HistGradientBoostingRegressorOptions>;
+const REGRESSOR_DEFAULTS = { ...HGB_DEFAULTS, loss: "squared_error" } as const satisfies Required<HistGradientBoostingRegressorOptions>;
+
 /**
  * Histogram gradient boosting for regression (squared error).
  * @example new HistGradientBoostingRegressor({ randomState: 0 }).fit(X, y).predict(X)
  */
 export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoostingRegressorOptions> {
-  protected readonly rules: Rules = { ...HGB_RULES, loss: { kind: "enum", values: ["squared_error"] } };
-  protected override readonly allowNaN = true;
+  get rules() {
+    return REGRESSOR_RULES;
+  }
+  get defaults() {
+    return REGRESSOR_DEFAULTS;
+  }
+  protected override readonly finiteness = "allow-all";
   state_?: BoostingState;
 
   get nIter_(): number | undefined {
@@ -94,7 +108,7 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoo
   }
 
   protected fitTargets(X: Matrix, y: Float64Array, sw: Float64Array | undefined): void {
-    this.state_ = boost(X, y, "squared_error", 1, sw, this.options);
+    this.state_ = boost(X, y, "squared_error", 1, sw, this.getParams());
   }
 
   predictDense(X: Matrix): Float64Array {
@@ -111,5 +125,5 @@ export class HistGradientBoostingRegressor extends BaseRegressor<HistGradientBoo
   }
 }
 
-registerModel("HistGradientBoostingClassifier", HistGradientBoostingClassifier);
-registerModel("HistGradientBoostingRegressor", HistGradientBoostingRegressor);
+registerModel("HistGradientBoostingClassifier", HistGradientBoostingClassifier, { testParams: (): OptionsOf<typeof HistGradientBoostingClassifier> => ({ maxIter: 10, minSamplesLeaf: 5, randomState: 0 }), tags: { allowNaN: true } });
+registerModel("HistGradientBoostingRegressor", HistGradientBoostingRegressor, { testParams: (): OptionsOf<typeof HistGradientBoostingRegressor> => ({ maxIter: 10, minSamplesLeaf: 5, randomState: 0 }), tags: { allowNaN: true } });

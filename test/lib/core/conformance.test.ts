@@ -1,104 +1,252 @@
-/** The estimator contract over every ensemble estimator: errors, fit returns this, seeds repeat, JSON round trips. */
+/**
+ * The conformance suite, driven by the model registry (scikit-learn's check_estimator / parametrize_with_checks
+ * and River's check_estimator in spirit): every registered class, built with its test parameters, goes through
+ * the same checks. A new estimator joins by calling `registerModel`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { tableFromArrays, Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { makeClassification } from "../../../datasets/index.js";
-import * as E from "../../../lib/ensemble/index.js";
+import { BaseClassifier, BaseEstimator, BaseRegressor, InvalidParameterError, NotFittedError, Random, invalidValue, loadModel, registeredModels, satisfiesRule, type ModelEntry } from "../../../lib/core/index.js";
+import "../../../lib/ensemble/index.js";
+import "../../../lib/imbalance/index.js";
+import "../../../lib/online/index.js";
+import "../../../lib/neighbors/index.js";
+import "../../../lib/labeling/index.js";
+import { drivers, type Driver, type Problem } from "./conformance-drivers.js";
 
-const { X, y } = makeClassification({ nSamples: 400, nFeatures: 6, nInformative: 4, nRedundant: 0, nClasses: 3, nClustersPerClass: 1, randomState: 5 });
-const rows = Array.from({ length: X.rows }, (_, i) => Array.from(X.data.subarray(i * 6, (i + 1) * 6)));
-const labels = Array.from(y, (c) => ["cat", "dog", "eel"][c]!);
-
-const classifiers: Record<string, () => E.BaseClassifier<object>> = {
-  DecisionTreeClassifier: () => new E.DecisionTreeClassifier({ maxDepth: 5, randomState: 1 }),
-  DummyClassifier: () => new E.DummyClassifier({ strategy: "stratified", randomState: 1 }),
-  BaggingClassifier: () => new E.BaggingClassifier({ nEstimators: 5, maxFeatures: 0.7, oobScore: true, randomState: 1 }),
-  RandomForestClassifier: () => new E.RandomForestClassifier({ nEstimators: 10, oobScore: true, randomState: 1 }),
-  BalancedBaggingClassifier: () => new E.BalancedBaggingClassifier({ nEstimators: 5, randomState: 1 }),
-  BalancedRandomForestClassifier: () => new E.BalancedRandomForestClassifier({ nEstimators: 10, randomState: 1 }),
-  AdaBoostClassifier: () => new E.AdaBoostClassifier({ nEstimators: 10, randomState: 1 }),
-  HistGradientBoostingClassifier: () => new E.HistGradientBoostingClassifier({ maxIter: 10, randomState: 1 }),
-  StackingClassifier: () => new E.StackingClassifier({ estimators: [["tree", new E.DecisionTreeClassifier({ maxDepth: 3, randomState: 0 })], ["lr", new E.LogisticRegression()]], cv: 3 }),
-  VotingClassifier: () => new E.VotingClassifier({ estimators: [["tree", new E.DecisionTreeClassifier({ maxDepth: 3, randomState: 0 })], ["lr", new E.LogisticRegression()]], voting: "soft" }),
-  LogisticRegression: () => new E.LogisticRegression({ C: 0.5 }),
+// Small data (CI runs on two cores): three Gaussian classes of 36, 18 and 12 samples in 4 dimensions.
+const rng = new Random(11);
+const rows: number[][] = [];
+const codes: number[] = [];
+for (const [c, n] of [[0, 36], [1, 18], [2, 12]] as const) {
+  for (let i = 0; i < n; i++) {
+    // float32-exact values, so a tf.Tensor2D holds the same data as the other kinds
+    rows.push([0, 1, 2, 3].map((j) => Math.fround(rng.normal() + (j === c ? 2 : 0))));
+    codes.push(c);
+  }
+}
+const order = rng.shuffle(Array.from(codes.keys()));
+const problem: Problem = {
+  rows: order.map((i) => rows[i]!),
+  labels: order.map((i) => ["ant", "bee", "cat"][codes[i]!]!),
+  codes: Int32Array.from(order, (i) => codes[i]!),
+  targets: order.map((i) => rows[i]![0]! * 2 - rows[i]![1]! + 0.1 * rng.normal()),
 };
 
-describe.each(Object.entries(classifiers))("%s", (name, make) => {
-  it("refuses predict before fit, naming fit", () => {
-    expect(() => make().predict(rows)).toThrow(new RegExp(`This ${name} instance is not fitted yet. Call 'fit'`));
-  });
+/** The same matrix in each accepted kind. */
+function kinds(m: number[][]): Record<"array" | "dense" | "tensor" | "arrow", unknown> {
+  const cols = m[0]!.length;
+  return {
+    array: m.map((r) => [...r]),
+    dense: { data: Float64Array.from(m.flat()), rows: m.length, cols },
+    tensor: tf.tensor2d(m),
+    arrow: tableFromArrays(Object.fromEntries(Array.from({ length: cols }, (_, j) => [`f${j}`, Float64Array.from(m, (r) => r[j]!)]))),
+  };
+}
 
-  it("fit returns this; predictions are labels of the training kind and probabilities sum to 1", () => {
-    const m = make();
-    expect(m.fit(rows, labels)).toBe(m);
-    const pred = m.predict(rows) as string[];
-    expect(pred.every((p) => ["cat", "dog", "eel"].includes(p))).toBe(true);
-    const proba = m.predictProba(rows) as number[][];
-    expect(proba).toHaveLength(400);
-    for (const p of proba) expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-    expect(m.score(rows, labels)).toBeGreaterThan(name === "DummyClassifier" ? 0.2 : 0.6);
-  });
+/** Any result as plain numbers, to compare kinds and runs. */
+function plain(v: unknown): unknown {
+  if (v instanceof tf.Tensor) return (v.arraySync() as number[][]).map((r) => r.map((x) => Math.fround(x)));
+  if (v instanceof Table) return Array.from({ length: v.numRows }, (_, i) => v.schema.fields.map((_, j) => Math.fround(v.getChildAt(j)!.get(i) as number)));
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v === "object" && v !== null && "data" in v && "rows" in v && "cols" in v) {
+    const d = v as { data: Float64Array; rows: number; cols: number };
+    return Array.from({ length: d.rows }, (_, i) => Array.from(d.data.subarray(i * d.cols, (i + 1) * d.cols), (x) => Math.fround(x)));
+  }
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+const rounded = (v: unknown): unknown => {
+  const p = plain(v);
+  const walk = (x: unknown): unknown => (Array.isArray(x) ? x.map(walk) : typeof x === "number" ? Math.fround(x) : x && typeof x === "object" ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)])) : x);
+  return walk(p);
+};
 
-  it("refuses a different feature count, NaN labels and unknown options", () => {
-    const m = make().fit(rows, labels);
-    expect(() => m.predict(rows.map((r) => r.slice(0, 5)))).toThrow(`X has 5 features, but ${name} is expecting 6 features as input.`);
-    expect(() => make().fit(rows, labels.map((l, i) => (i === 7 ? NaN : l)) as never)).toThrow(/y\[7\] is NaN/);
-    const Ctor = make().constructor as new (o: object) => E.BaseClassifier<object>;
-    expect(() => new Ctor({ nEstimatorz: 3 }).fit(rows, labels)).toThrow(new RegExp(`${name} got an unknown parameter 'nEstimatorz'. Valid parameters are: `));
-  });
+/** Every leaf of a plain result, in order. */
+const numbers = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(numbers) : v && typeof v === "object" ? Object.values(v).flatMap(numbers) : [v]);
 
-  it("gives the same result twice with the same seed, and survives a JSON round trip", () => {
-    const a = make().fit(rows, labels);
-    const b = make().fit(rows, labels);
-    expect(b.predictProba(rows)).toEqual(a.predictProba(rows));
-    const json = JSON.stringify(a);
-    const again = E.loadModel<E.BaseClassifier<object>>(json);
-    expect(again).toBeInstanceOf(a.constructor);
-    expect(again.predictProba(rows)).toEqual(a.predictProba(rows));
-    expect(again.predict(rows)).toEqual(a.predict(rows));
+/** The kind a matrix result came back in. */
+function kindOf(v: unknown): string {
+  if (v instanceof tf.Tensor) return "tensor";
+  if (v instanceof Table) return "arrow";
+  if (Array.isArray(v)) return Array.isArray(v[0]) ? "array" : "vector";
+  if (v instanceof Float64Array) return "float64";
+  if (typeof v === "object" && v !== null && "data" in v) return "dense";
+  return typeof v;
+}
+
+const entries = registeredModels();
+const make = (entry: ModelEntry, extra: object = {}): BaseEstimator<object> => new entry.ctor({ ...entry.testParams(), ...extra });
+const driverOf = (m: BaseEstimator<object>): Driver => {
+  const d = drivers.find((x) => x.accepts(m));
+  if (!d) throw new Error(`no conformance driver for ${m.constructor.name}`);
+  return d;
+};
+
+/** The checks, by name; the README's development section counts classes x checks. */
+export const CHECKS = [
+  "declares a rule for every default, and the defaults pass their rules",
+  "getParams gives resolved values; setParams refuses unknown names; clone copies unfitted",
+  "refuses a generated invalid value for each rule, naming the parameter",
+  "fit returns this",
+  "never mutates its inputs",
+  "gives the same result twice with the same seed",
+  "takes every input kind and gives the same kind back",
+  "raises NotFittedError before fit",
+  "survives a JSON round trip with identical results",
+  "sample weights equal repeated rows (where promised)",
+] as const;
+
+describe("the registry", () => {
+  it("holds every estimator class of the library", () => {
+    const names = entries.map((e) => e.name);
+    for (const expected of ["DecisionTreeClassifier", "DecisionTreeRegressor", "BaggingRegressor", "DummyRegressor", "RandomForestRegressor", "LogisticRegression", "HistGradientBoostingRegressor"]) expect(names).toContain(expected);
+    expect(entries.length).toBeGreaterThanOrEqual(16);
   });
 });
 
-describe("options and inputs", () => {
-  it("names the option and the value for bad ones", () => {
-    expect(() => new E.RandomForestClassifier({ nEstimators: 0 }).fit(rows, labels)).toThrow("The 'nEstimators' parameter of RandomForestClassifier must be an integer >= 1. Got 0 instead.");
-    expect(() => new E.HistGradientBoostingClassifier({ maxBins: 300 }).fit(rows, labels)).toThrow("The 'maxBins' parameter of HistGradientBoostingClassifier must be an integer >= 2 <= 255. Got 300 instead.");
-    expect(() => new E.DecisionTreeClassifier({ criterion: "mse" as never }).fit(rows, labels)).toThrow(/The 'criterion' parameter of DecisionTreeClassifier must be one of/);
-    expect(() => new E.DecisionTreeClassifier({ maxFeatures: 9 }).fit(rows, labels)).toThrow("The 'maxFeatures' parameter of DecisionTreeClassifier is 9, but X has only 6 features.");
+describe.each(entries.map((e) => [e.name, e] as const))("%s", (name, entry) => {
+  const driver = driverOf(make(entry));
+
+  it(CHECKS[0], () => {
+    const m = new entry.ctor();
+    expect(Object.keys(m.rules).sort()).toEqual(Object.keys(m.defaults).sort());
+    // A required parameter (scikit-learn's arguments without a default) has a default its rule refuses, so fit names it.
+    const required = entry.tags.required ?? [];
+    for (const [k, v] of Object.entries(m.defaults)) expect(satisfiesRule(m.rules[k as keyof typeof m.rules], v), `default ${k} = ${String(v)}`).toBe(!required.includes(k));
+    for (const k of required) expect(() => driver.fit(new entry.ctor(), problem)).toThrow(new RegExp(`'${k}'`));
   });
 
-  it("refuses NaN features where scikit-learn does, accepts them in histogram boosting and the dummy baselines", () => {
-    const holes = rows.map((r, i) => (i % 10 === 0 ? [NaN, ...r.slice(1)] : r));
+  it(CHECKS[1], () => {
+    const m = make(entry);
+    const params = m.getParams() as Record<string, unknown>;
+    expect(Object.keys(params).sort()).toEqual(Object.keys(m.defaults).sort());
+    for (const [k, v] of Object.entries(entry.testParams())) expect(params[k]).toEqual(v);
+    expect(() => m.setParams({ notAParameter: 1 } as never)).toThrow(new RegExp(`${name} got an unknown parameter 'notAParameter'. Valid parameters are: `));
+    const fitted = driver.fit(make(entry), problem);
+    const copy = fitted.clone();
+    expect(copy).toBeInstanceOf(entry.ctor);
+    expect(copy).not.toBe(fitted);
+    expect(JSON.parse(JSON.stringify(copy)).state).toBeNull();
+    expect(Object.keys(copy.getParams())).toEqual(Object.keys(params));
+  });
+
+  it(CHECKS[2], () => {
+    const m = make(entry);
+    for (const [param, spec] of Object.entries(m.rules)) {
+      const bad = invalidValue(spec);
+      expect(bad, `a value the rule for '${param}' refuses`).toBeDefined();
+      const broken = make(entry, { [param]: bad!.value });
+      expect(() => driver.fit(broken, problem), `'${param}' = ${String(bad!.value)}`).toThrow(new RegExp(`'${param}'`));
+    }
+    expect(() => driver.fit(make(entry, { notAParameter: 1 }), problem)).toThrow(InvalidParameterError);
+  });
+
+  it(CHECKS[3], () => {
+    const m = make(entry);
+    expect(driver.fit(m, problem)).toBe(m);
+  });
+
+  it(CHECKS[4], () => {
+    const copy = structuredClone(problem);
+    const m = driver.fit(make(entry), problem);
+    driver.output(m, problem.rows);
+    expect(problem).toEqual(copy);
+  });
+
+  it(CHECKS[5], () => {
+    const a = driver.output(driver.fit(make(entry), problem), problem.rows);
+    const b = driver.output(driver.fit(make(entry), problem), problem.rows);
+    expect(plain(b)).toEqual(plain(a));
+  });
+
+  it(CHECKS[6], () => {
+    const reference = rounded(driver.output(driver.fit(make(entry), problem), problem.rows));
+    for (const [kind, X] of Object.entries(kinds(problem.rows))) {
+      const fitted = driver.fit(make(entry), { ...problem, X });
+      const out = driver.output(fitted, kinds(problem.rows)[kind as keyof ReturnType<typeof kinds>]);
+      expect(rounded(out), `fit and ${driver.outputName} on ${kind}`).toEqual(reference);
+      const expected = driver.kindOut(kind);
+      if (expected) expect(kindOf(driver.matrixOf(out)), `${driver.outputName} of ${kind}`).toBe(expected);
+    }
+  });
+
+  it(CHECKS[7], () => {
+    if (!driver.needsFit) return;
+    expect(() => driver.output(make(entry), problem.rows)).toThrow(NotFittedError);
+    expect(() => driver.output(make(entry), problem.rows)).toThrow(new RegExp(`This ${name} instance is not fitted yet. Call 'fit'`));
+  });
+
+  it(CHECKS[8], () => {
+    const m = driver.fit(make(entry), problem);
+    const again = loadModel(JSON.stringify(m), entry.ctor);
+    expect(again).toBeInstanceOf(entry.ctor);
+    expect(again.getParams()).toEqual(m.getParams());
+    expect(plain(driver.output(again, problem.rows))).toEqual(plain(driver.output(m, problem.rows)));
+    const unfitted = loadModel(JSON.stringify(make(entry)), entry.ctor);
+    expect(JSON.parse(JSON.stringify(unfitted)).state).toBeNull();
+  });
+
+  it(CHECKS[9], () => {
+    const how = entry.tags.sampleWeightEquivalence;
+    if (!how || !driver.fitWeighted) return;
+    const w = problem.rows.map((_, i) => (i % 3) + 1);
+    const repeat = <T,>(a: readonly T[]) => a.flatMap((v, i) => Array.from({ length: w[i]! }, () => v));
+    const repeated: Problem = { rows: repeat(problem.rows), labels: repeat(problem.labels), codes: Int32Array.from(repeat(Array.from(problem.codes))), targets: repeat(problem.targets) };
+    const a = plain(driver.output(driver.fitWeighted(make(entry), problem, w), problem.rows));
+    const b = plain(driver.output(driver.fit(make(entry), repeated), problem.rows));
+    if (how === "exact") expect(a).toEqual(b);
+    else {
+      const na = numbers(a);
+      const nb = numbers(b);
+      expect(na.length).toBe(nb.length);
+      expect(Math.max(...na.map((v, i) => (typeof v === "number" ? Math.abs(v - (nb[i] as number)) : v === nb[i] ? 0 : Infinity)))).toBeLessThan(1e-4);
+    }
+  });
+});
+
+describe("specific contract points", () => {
+  const { rows: X, labels } = problem;
+  it("messages name the option and the value, as scikit-learn's do", async () => {
+    const E = await import("../../../lib/ensemble/index.js");
+    expect(() => new E.RandomForestClassifier({ nEstimators: 0 }).fit(X, labels)).toThrow("The 'nEstimators' parameter of RandomForestClassifier must be an integer >= 1. Got 0 instead.");
+    expect(() => new E.HistGradientBoostingClassifier({ maxBins: 300 }).fit(X, labels)).toThrow("The 'maxBins' parameter of HistGradientBoostingClassifier must be an integer >= 2 <= 255. Got 300 instead.");
+    expect(() => new E.DecisionTreeClassifier({ maxFeatures: 9 }).fit(X, labels)).toThrow("The 'maxFeatures' parameter of DecisionTreeClassifier is 9, but X has only 4 features.");
+  });
+
+  it("a regressor's rules are its own: RandomForestRegressor refuses criterion 'gini' (scikit-learn: must be a str among {'squared_error', ...})", async () => {
+    const E = await import("../../../lib/ensemble/index.js");
+    expect(() => new E.RandomForestRegressor({ criterion: "gini" as never }).fit(X, problem.targets)).toThrow(`The 'criterion' parameter of RandomForestRegressor must be one of "squared_error". Got 'gini' instead.`);
+    expect(() => new E.DecisionTreeRegressor({ criterion: "entropy" as never }).fit(X, problem.targets)).toThrow(/'criterion' parameter of DecisionTreeRegressor/);
+    expect(() => new E.RandomForestRegressor({ classWeight: "balanced" } as never).fit(X, problem.targets)).toThrow("RandomForestRegressor got an unknown parameter 'classWeight'.");
+  });
+
+  it("getParams shows scikit-learn's defaults, not only what was passed", async () => {
+    const E = await import("../../../lib/ensemble/index.js");
+    expect(new E.RandomForestClassifier({ nEstimators: 7 }).getParams()).toMatchObject({ nEstimators: 7, maxFeatures: "sqrt", bootstrap: true, criterion: "gini", minSamplesLeaf: 1, randomState: null });
+    expect(new E.HistGradientBoostingRegressor().getParams()).toMatchObject({ learningRate: 0.1, maxIter: 100, maxLeafNodes: 31, minSamplesLeaf: 20, maxBins: 255, earlyStopping: "auto", loss: "squared_error" });
+  });
+
+  it("refuses NaN where scikit-learn does and accepts it in histogram boosting and the dummy baselines", async () => {
+    const E = await import("../../../lib/ensemble/index.js");
+    const holes = X.map((r, i) => (i % 10 === 0 ? [NaN, ...r.slice(1)] : r));
     expect(() => new E.RandomForestClassifier().fit(holes, labels)).toThrow("X contains NaN at row 0, column 0");
-    expect(new E.HistGradientBoostingClassifier({ maxIter: 5 }).fit(holes, labels).predict(holes)).toHaveLength(400);
-    expect(() => new E.HistGradientBoostingClassifier().fit([[Infinity], [1]], [0, 1])).toThrow("X contains infinity at row 0, column 0");
-    // DummyClassifier never reads the features, so (as in scikit-learn) missing ones are no error.
-    expect(new E.DummyClassifier({ strategy: "most_frequent" }).fit(holes, labels).predict(holes)).toHaveLength(400);
+    expect(new E.HistGradientBoostingClassifier({ maxIter: 5 }).fit(holes, labels).predict(holes)).toHaveLength(X.length);
+    expect(new E.DummyClassifier({ strategy: "most_frequent" }).fit(holes, labels).predict(holes)).toHaveLength(X.length);
   });
 
-  it("refuses mismatched lengths and bad sample weights", () => {
-    expect(() => new E.DecisionTreeClassifier().fit(rows, labels.slice(1))).toThrow("inconsistent numbers of samples: [400, 399]");
-    expect(() => new E.DecisionTreeClassifier().fit(rows, labels, new Array(400).fill(-1))).toThrow("sampleWeight[0] is -1; weights must be finite and non-negative.");
+  it("refuses mismatched lengths and bad sample weights", async () => {
+    const E = await import("../../../lib/ensemble/index.js");
+    expect(() => new E.DecisionTreeClassifier().fit(X, labels.slice(1))).toThrow(`inconsistent numbers of samples: [${X.length}, ${X.length - 1}]`);
+    expect(() => new E.DecisionTreeClassifier().fit(X, labels, new Array(X.length).fill(-1))).toThrow("sampleWeight[0] is -1; weights must be finite and non-negative.");
   });
 
-  it("sample weights equal repeated rows for a tree", () => {
-    const w = Array.from({ length: 400 }, (_, i) => (i % 3) + 1);
-    const repeated = rows.flatMap((r, i) => Array.from({ length: w[i]! }, () => r));
-    const repLabels = labels.flatMap((l, i) => Array.from({ length: w[i]! }, () => l));
-    const a = new E.DecisionTreeClassifier({ maxDepth: 4, randomState: 0 }).fit(rows, labels, w);
-    const b = new E.DecisionTreeClassifier({ maxDepth: 4, randomState: 0 }).fit(repeated, repLabels);
-    expect(a.predictProba(rows)).toEqual(b.predictProba(rows));
-  });
-
-  it("feature importances sum to 1 and favour informative features", () => {
-    const rf = new E.RandomForestClassifier({ nEstimators: 30, randomState: 0 }).fit(rows, labels);
-    const imp = rf.featureImportances_!;
-    expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-    expect(imp.length).toBe(6);
-  });
-
-  it("outputs come back in the input's kind", () => {
-    const m = new E.DecisionTreeClassifier({ maxDepth: 3 }).fit(X, y);
-    expect(m.predict(X)).toBeInstanceOf(Int32Array);
-    expect((m.predictProba(X) as { rows: number; cols: number }).cols).toBe(3);
-    expect(Array.isArray(m.predictProba(rows))).toBe(true);
+  it("loadModel with a class refuses a model of another class", async () => {
+    const E = await import("../../../lib/ensemble/index.js");
+    const json = JSON.stringify(new E.DecisionTreeClassifier().fit(X, labels));
+    expect(() => loadModel(json, E.DecisionTreeRegressor)).toThrow("loadModel: the JSON holds a DecisionTreeClassifier, not a DecisionTreeRegressor.");
+    expect(loadModel(json)).toBeInstanceOf(BaseClassifier);
+    expect(loadModel(JSON.stringify(new E.DummyRegressor().fit(X, problem.targets)))).toBeInstanceOf(BaseRegressor);
   });
 });
