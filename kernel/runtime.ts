@@ -89,7 +89,7 @@ function cellRequire(cwd: string): NodeJS.Require {
 
 /**
  * `require("./x.ts")` from a cell: CommonJS has no TypeScript loader, so .ts/.tsx/.cts files are transpiled to
- * CommonJS on first use (TypeScript is loaded then, once).
+ * CommonJS on first use (TypeScript is loaded then, once). Without an extension, `require` tries these too.
  */
 function registerTypeScriptRequire(): void {
   const extensions = (Module as unknown as { _extensions: Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void> })._extensions;
@@ -103,6 +103,8 @@ function registerTypeScriptRequire(): void {
     m._compile(out.outputText, file);
   };
   for (const ext of [".ts", ".tsx", ".cts", ".mts"]) extensions[ext] ??= compile;
+  // `require("./legacy")` finds legacy.cjs too, as the ES module side (compat/loader.ts) does.
+  extensions[".cjs"] ??= extensions[".js"]!;
 }
 
 let hooksRegistered = false;

@@ -1,0 +1,2 @@
+// An .mjs module: plain ES module JavaScript.
+export const sides = { triangle: 3, square: 4 };
