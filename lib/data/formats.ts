@@ -68,15 +68,29 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
     return table.select(options.columns);
   }
   const types = options.types === undefined ? undefined : "schema" in options.types ? duckdbTypes(options.types as Table) : (options.types as Record<string, string>);
-  const select = options.columns ? options.columns.map(sqlIdent).join(", ") : "*";
   try {
-    return await queryArrow(await db(), `SELECT ${select} FROM ${scanSql(path, format, types)}`);
+    const conn = await db();
+    // Parquet has no ENUM or millisecond timestamp of its own: writeTable stored the DuckDB types, restored here.
+    const stored = format === "parquet" ? await storedTypes(conn, path) : undefined;
+    const names = options.columns ?? (stored ? Object.keys(stored) : undefined);
+    const select = names ? names.map((c) => (stored?.[c] ? `CAST(${sqlIdent(c)} AS ${stored[c]}) AS ${sqlIdent(c)}` : sqlIdent(c))).join(", ") : "*";
+    return await queryArrow(conn, `SELECT ${select} FROM ${scanSql(path, format, types)}`);
   } catch (err) {
     const msg = (err as Error).message;
     const missing = /Referenced column "?([^"\s]+)"? not found/.exec(msg);
     if (missing) throw new InputError(`Column '${missing[1]}' is not in '${path}'. (DuckDB: ${msg.split("\n")[0]})`);
     throw new InputError(`Cannot read '${path}' as ${format}: ${msg.split("\n")[0]}`);
   }
+}
+
+/** Key of the Parquet key-value metadata entry holding each column's DuckDB type (JSON). */
+const TYPES_KEY = "mlsd:duckdb_types";
+
+/** The column types writeTable stored in a Parquet file, if it did. */
+async function storedTypes(conn: DuckDBConnection, path: string): Promise<Record<string, string> | undefined> {
+  const r = await conn.runAndReadAll(`SELECT decode(value) AS v FROM parquet_kv_metadata(${sqlString(path)}) WHERE decode(key) = ${sqlString(TYPES_KEY)}`);
+  const v = r.getRowsJS()[0]?.[0];
+  return typeof v === "string" ? (JSON.parse(v) as Record<string, string>) : undefined;
 }
 
 export interface WriteOptions {
@@ -104,7 +118,8 @@ export async function writeTable(table: Table, path: string, options: WriteOptio
       const name = `mlsd_write_${process.pid}_${Date.now()}`;
       await insertArrow(conn, name, table);
       try {
-        await conn.run(`COPY ${sqlIdent(name)} TO ${sqlString(tmp)} (${copyOptions(format, options)})`);
+        const kv = format === "parquet" ? `, KV_METADATA {${sqlString(TYPES_KEY)}: ${sqlString(JSON.stringify(duckdbTypes(table)))}}` : "";
+        await conn.run(`COPY ${sqlIdent(name)} TO ${sqlString(tmp)} (${copyOptions(format, options)}${kv})`);
       } finally {
         await conn.run(`DROP TABLE IF EXISTS ${sqlIdent(name)}`);
       }
