@@ -18,7 +18,7 @@ const errorsShift = [...Array.from({ length: change }, () => (rng.random() < 0.1
 describe("streaming drift detectors", () => {
   const numeric: [string, () => DriftDetector][] = [
     ["ADWIN", () => new ADWIN()],
-    // KSWIN tests at every step; at River's alpha of 0.005 a 10,000-item stationary stream sees 10 to 22 false
+    // KSWIN tests at every step; at River's alpha of 0.005 a 10,000-item stationary stream sees 10 to 18 false
     // alarms (5 seeds, see bench/RESULTS.md), so the stationary check runs at alpha 1e-5.
     ["KSWIN (alpha 1e-5)", () => new KSWIN({ alpha: 1e-5, randomState: 0 })],
   ];
