@@ -102,6 +102,12 @@ export function trainTestSplit(...args: unknown[]): unknown[] {
   }
   if (options.shuffle !== undefined && typeof options.shuffle !== "boolean") throw new InvalidParameterError(`The 'shuffle' parameter of trainTestSplit must be a boolean. Got ${String(options.shuffle)} instead.`);
   if (arrays.length === 0) throw new InputError("trainTestSplit: at least one array required as input, e.g. trainTestSplit(X, y, { testSize: 0.25 }).");
+  // The list form trainTestSplit([X, y], options) would split the list itself: refuse it rather than return a
+  // two-row split of [X, y]. (A number[][] has rows of numbers; this is a list of matrices or of mixed kinds.)
+  const only = arrays[0];
+  if (arrays.length === 1 && Array.isArray(only) && only.length > 0 && only.every((a) => Array.isArray(a) || ArrayBuffer.isView(a) || isDense(a) || isTensor(a) || isTable(a)) && only.some((a) => !Array.isArray(a) || Array.isArray(a[0]))) {
+    throw new InputError(`trainTestSplit takes each array as its own argument, as scikit-learn's train_test_split: trainTestSplit(X, y, { testSize }), not trainTestSplit([X, y], ...). Got one list of ${only.length} arrays.`);
+  }
   const rows = arrays.map(rowsOf);
   if (rows.some((r) => r !== rows[0])) throw new InputError(`Found input variables with inconsistent numbers of samples: [${rows.join(", ")}].`);
   const { train, test } = trainTestSplitIndices(rows[0]!, options);
