@@ -1,8 +1,11 @@
 /**
  * Resampling benchmark against imbalanced-learn, in one run on the same data:
- *   npm run build && node dist/bench/imbalance.js
- * SMOTE on 100,000 x 20 (10 % minority) and TomekLinks on 20,000 x 20; reservoir Algorithm L against R over
- * 10^8 items of a typed array. Prints a table of times and ratios.
+ *   npm run build && node dist/bench/imbalance.js [reps]
+ * SMOTE on 100,000 x 20 (10 % minority) and TomekLinks on 20,000 x 20, at every instruction-set level of the
+ * native kernels this CPU runs (forced as MLSD_ISA does) and for both input kinds ({ data, rows, cols } and
+ * number[][] with number[] labels, output in the same kind); reservoir Algorithm L against R over 10^8 items
+ * of a typed array. Repetitions interleave levels and kinds (the machine is shared, so load drifts); each
+ * figure is the best of `reps`. Prints tables of times and ratios.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -11,8 +14,10 @@ import { join } from "node:path";
 import { makeClassification } from "../datasets/index.js";
 import { SMOTE, TomekLinks } from "../lib/imbalance/index.js";
 import { reservoirSample } from "../lib/sampling/index.js";
+import { atLevel, benchHeader, benchLevels } from "./isa-levels.js";
 
 const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+const reps = Number(process.argv[2] ?? 2);
 const dir = mkdtempSync(join(tmpdir(), "mlsd-bench-"));
 const best = (f: () => void, reps: number) => {
   let min = Infinity;
@@ -43,17 +48,41 @@ print(best * 1000)
   return Number(res.stdout.trim());
 }
 
-const rows: string[] = ["| task | mlsd (ms) | imbalanced-learn (ms) | mlsd / imblearn |", "|---|---:|---:|---:|"];
+type Task = { name: string; X: { data: Float64Array; rows: number; cols: number }; y: Int32Array; run: (X: unknown, y: unknown) => unknown; imblearn: string };
+const asRows = (X: { data: Float64Array; rows: number; cols: number }) => Array.from({ length: X.rows }, (_, i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
 
 const big = makeClassification({ nSamples: 100_000, nFeatures: 20, nInformative: 10, nRedundant: 4, weights: [0.9], flipY: 0, randomState: 0 });
-const tSmote = best(() => new SMOTE({ randomState: 0 }).fitResample(big.X, big.y), 2);
-const pSmote = imblearnTime("smote", big.X.data, big.X.rows, big.X.cols, big.y, "SMOTE(random_state=0)", 2);
-rows.push(`| SMOTE, 100,000 x 20, 10 % minority | ${tSmote.toFixed(0)} | ${pSmote.toFixed(0)} | ${(tSmote / pSmote).toFixed(2)} |`);
-
 const mid = makeClassification({ nSamples: 20_000, nFeatures: 20, nInformative: 10, nRedundant: 4, weights: [0.9], flipY: 0, randomState: 1 });
-const tTomek = best(() => new TomekLinks().fitResample(mid.X, mid.y), 1);
-const pTomek = imblearnTime("tomek", mid.X.data, mid.X.rows, mid.X.cols, mid.y, "TomekLinks()", 2);
-rows.push(`| TomekLinks, 20,000 x 20 | ${tTomek.toFixed(0)} | ${pTomek.toFixed(0)} | ${(tTomek / pTomek).toFixed(2)} |`);
+const tasks: Task[] = [
+  { name: "SMOTE, 100,000 x 20, 10 % minority", X: big.X, y: big.y, run: (X, y) => new SMOTE({ randomState: 0 }).fitResample(X, y), imblearn: "SMOTE(random_state=0)" },
+  { name: "TomekLinks, 20,000 x 20", X: mid.X, y: mid.y, run: (X, y) => new TomekLinks().fitResample(X, y), imblearn: "TomekLinks()" },
+];
+const levels = benchLevels();
+const kinds = ["dense", "number[][]"] as const;
+const rows: string[] = [...benchHeader(), `best of ${reps}`, "", "| task | ISA | input | mlsd (ms) | imbalanced-learn (ms) | mlsd / imblearn | number[][] / dense |", "|---|---|---|---:|---:|---:|---:|"];
+for (const [t, task] of tasks.entries()) {
+  const inputs = { dense: [task.X, task.y] as const, "number[][]": [asRows(task.X), Array.from(task.y)] as const };
+  const ref = imblearnTime(`task${t}`, task.X.data, task.X.rows, task.X.cols, task.y, task.imblearn, reps);
+  const ms = new Map<string, number>();
+  for (let r = 0; r < reps; r++)
+    for (const level of levels.length ? levels : [null])
+      for (const kind of kinds) {
+        const [X, y] = inputs[kind];
+        const go = () => {
+          const t0 = performance.now();
+          task.run(X, y);
+          return performance.now() - t0;
+        };
+        const key = `${level} ${kind}`;
+        ms.set(key, Math.min(ms.get(key) ?? Infinity, level ? atLevel(level, go) : go()));
+      }
+  for (const level of levels.length ? levels : [null])
+    for (const kind of kinds) {
+      const m = ms.get(`${level} ${kind}`)!;
+      const dense = ms.get(`${level} dense`)!;
+      rows.push(`| ${task.name} | ${level ?? "JavaScript (no native kernels)"} | ${kind} | ${m.toFixed(0)} | ${ref.toFixed(0)} | ${(m / ref).toFixed(2)} | ${kind === "dense" ? "" : (m / dense).toFixed(2)} |`);
+    }
+}
 
 const stream = new Float64Array(100_000_000);
 const tL = best(() => reservoirSample(stream, 1000, { algorithm: "L", randomState: 0 }), 3);
