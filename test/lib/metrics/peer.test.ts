@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as m from "../../../lib/metrics/index.js";
+import { py } from "../../helpers/python.js";
 
 describe("logLoss with a single-class yTrue (test_classification.py::test_log_loss, 'test labels option')", () => {
   it("refuses without labels, as scikit-learn raises", () => {
@@ -104,7 +105,7 @@ describe("refusals where scikit-learn raises, naming the argument and the value"
     expect(() => m.auc([0, NaN], [0, 1])).toThrow("auc: x[1] is NaN");
     expect(m.auc([0, 0.5, 1], [0, 0.8, 1])).toBeCloseTo(0.65, 12);
   });
-  it("unknown options such as maxFpr, and non-object options (scikit-learn's validate_params: 'got an unexpected keyword argument')", () => {
+  it("unknown options such as maxFpr (not implemented here, so refused rather than ignored), and non-object options", () => {
     expect(() => m.rocAucScore([0, 1], [0.1, 0.2], { maxFpr: 0.5 } as never)).toThrow("rocAucScore got an unknown parameter 'maxFpr'. Valid parameters are: posLabel.");
     expect(() => m.accuracyScore([0, 1], [0, 1], { normalize: false } as never)).toThrow("accuracyScore takes no options; got an unknown parameter 'normalize'.");
     expect(() => m.logLoss([0, 1], [0.1, 0.2], { eps: 2 })).toThrow("The 'eps' parameter of logLoss must be a number > 0 and < 1. Got 2 instead.");
@@ -114,5 +115,37 @@ describe("refusals where scikit-learn raises, naming the argument and the value"
     expect(() => m.calibrationCurve([0, 1], [0.1, 0.2], { nBins: 0 })).toThrow("The 'nBins' parameter of calibrationCurve must be an integer >= 1. Got 0 instead.");
     expect(() => m.rocCurve([0, 1], [0.1, 0.2], { posLabel: [1] as never })).toThrow("The 'posLabel' parameter of rocCurve must be a label (a number or a string). Got [1] instead.");
     expect(() => m.f1Score([0, 1], [0, 1], "macro" as never)).toThrow("The options of f1Score must be an object");
+  });
+});
+
+describe("the literal values above, checked against the installed scikit-learn", () => {
+  it("scikit-learn gives the same values and refuses the same calls", () => {
+    const ref = py<{ values: number[]; refused: boolean[]; report: string }>(
+      `
+from sklearn import metrics as M
+def raises(f):
+    try:
+        f(); return False
+    except Exception:
+        return True
+out = {
+  "values": [M.log_loss([1, 1], [0.9, 0.8], labels=[0, 1]), M.fbeta_score([0, 1, 1, 0], [1, 1, 0, 0], beta=float("inf")),
+             M.fbeta_score([0, 1, 2, 0], [1, 1, 0, 0], beta=float("inf"), average="macro"), M.brier_score_loss([1, 2], [0.1, 0.2])],
+  "refused": [raises(lambda: M.log_loss([1, 1], [0.9, 0.8])), raises(lambda: M.classification_report([], [])),
+              raises(lambda: M.precision_score([0, 1, 1], [0, 1, 0], pos_label=2)), raises(lambda: M.f1_score([0, 1], [0, 1], average="mega")),
+              raises(lambda: M.f1_score([0, 1], [0, 1], average="samples")), raises(lambda: M.confusion_matrix([0, 1], [0, 1], labels=[])),
+              raises(lambda: M.confusion_matrix([0, 1], [0, 1], labels=[5, 6])), raises(lambda: M.auc([0, 1, 2], [0, 1])),
+              raises(lambda: M.roc_curve([1, 2, 2], [0.1, 0.2, 0.3]))],
+  "report": M.classification_report([0, 1, 2, 2], [0, 1, 1, 2], labels=[0, 1]),
+}
+`,
+      {},
+    );
+    expect(ref.values[0]).toBeCloseTo(m.logLoss([1, 1], [0.9, 0.8], { labels: [0, 1] }), 12);
+    expect(ref.values[1]).toBe(m.fbetaScore([0, 1, 1, 0], [1, 1, 0, 0], { beta: Infinity }));
+    expect(ref.values[2]).toBe(m.fbetaScore([0, 1, 2, 0], [1, 1, 0, 0], { beta: Infinity, average: "macro" }));
+    expect(ref.values[3]).toBeCloseTo(m.brierScoreLoss([1, 2], [0.1, 0.2]), 12);
+    expect(ref.refused).toEqual(new Array(9).fill(true));
+    expect(String(m.classificationReport([0, 1, 2, 2], [0, 1, 1, 2], { labels: [0, 1] }))).toBe(ref.report);
   });
 });
