@@ -5,9 +5,9 @@
 import { readFileSync, statSync } from "node:fs";
 import Module, { createRequire, isBuiltin, register } from "node:module";
 import { resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as TS from "typescript";
-import { notInstalledMessage, parseNpmSpecifier, tslabModulePath } from "./compat/specifiers.js";
+import { notInstalledMessage, parseNpmSpecifier, satisfies, tslabModulePath } from "./compat/specifiers.js";
 import * as tslabModule from "./compat/tslab.js";
 import { packageRoot } from "./paths.js";
 import { RUNTIME } from "./ts/rewrite.js";
@@ -37,16 +37,31 @@ export function resolveSpecifier(specifier: string, cwd: string): string {
   if (spec.startsWith(".") || spec.startsWith("/")) return pathToFileURL(resolvePath(cwd, spec)).href;
   const res = import.meta.resolve as unknown as Resolve;
   const parent = pathToFileURL(resolvePath(cwd, "__mlsd_cell__.js")).href;
+  let url: string;
   try {
     // The parent argument needs --experimental-import-meta-resolve (the kernelspec passes it).
-    return res(spec, parent);
+    url = res(spec, parent);
   } catch (first) {
     try {
-      return res(spec);
+      url = res(spec);
     } catch {
       if (isNotFound(first) && (npm || !/ERR_PACKAGE_PATH_NOT_EXPORTED/.test(String(first)))) throw new Error(notInstalledMessage(specifier, cwd));
       throw first;
     }
+  }
+  if (npm?.version) checkInstalledVersion(npm.name, npm.version, url, specifier, cwd);
+  return url;
+}
+
+/** `npm:react@18` with react 17 installed is refused (naming both), never run against the wrong version. */
+function checkInstalledVersion(name: string, wanted: string, url: string, specifier: string, cwd: string): void {
+  const marker = `/node_modules/${name}/`;
+  const path = fileURLToPath(url);
+  const at = path.lastIndexOf(marker);
+  if (at < 0) return;
+  const pkg = JSON.parse(readFileSync(path.slice(0, at + marker.length) + "package.json", "utf8")) as { version?: string };
+  if (pkg.version && !satisfies(pkg.version, wanted)) {
+    throw new Error(`'${specifier}' asks for ${name}@${wanted}, but the version installed near the notebook is ${pkg.version}. Install the one the notebook wants with: npm install --prefix ${JSON.stringify(cwd)} ${name}@${wanted}`);
   }
 }
 
@@ -108,15 +123,23 @@ function registerTypeScriptRequire(): void {
 }
 
 let hooksRegistered = false;
+const distUrl = pathToFileURL(`${packageRoot}/dist/`).href;
+
+/** The module hooks start a thread: only once a cell imports a local file, the only imports that need them. */
+function registerHooks(): void {
+  if (hooksRegistered) return;
+  hooksRegistered = true;
+  register("./compat/loader.js", { parentURL: import.meta.url, data: { runtimeUrl: import.meta.url, packageUrl: pathToFileURL(`${packageRoot}/`).href } });
+}
 
 export function installRuntime(cwd: string): CellRuntime {
-  if (!hooksRegistered) {
-    hooksRegistered = true;
-    register("./compat/loader.js", { parentURL: import.meta.url, data: { runtimeUrl: import.meta.url, packageUrl: pathToFileURL(`${packageRoot}/`).href } });
-    registerTypeScriptRequire();
-  }
+  registerTypeScriptRequire();
   const runtime: CellRuntime = {
-    import: (specifier: string) => import(resolveSpecifier(specifier, cwd)),
+    import: (specifier: string) => {
+      const url = resolveSpecifier(specifier, cwd);
+      if (url.startsWith("file:") && !url.includes("/node_modules/") && !url.startsWith(distUrl)) registerHooks();
+      return import(url);
+    },
     require: cellRequire(cwd),
     importMeta: { url: pathToFileURL(resolvePath(cwd, "notebook.ts")).href, dirname: cwd, filename: resolvePath(cwd, "notebook.ts") },
     last: undefined,

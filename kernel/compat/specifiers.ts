@@ -52,3 +52,28 @@ export function notInstalledMessage(specifier: string, cwd: string): string {
   const install = npm?.version ? `${name}@${npm.version}` : name;
   return `Cannot find package '${name}' (imported as '${specifier}'): it is not installed near the notebook (${cwd}) nor shipped with mlsd. mlsd does not download packages by itself; install it with: npm install --prefix ${JSON.stringify(cwd)} ${install}`;
 }
+
+/**
+ * Whether an installed version satisfies the version an `npm:` specifier asks for. npm's common forms: `18`,
+ * `18.2`, `18.2.0` (as many parts as given must match), `^1.2.3` (same major, or same minor below 1.0, not
+ * lower), `~1.2.3` (same minor, not lower), `>=1.2`; anything else (`*`, `latest`, ranges with spaces) is taken
+ * as satisfied.
+ * @example satisfies("18.3.1", "^18.2") // true
+ */
+export function satisfies(installed: string, wanted: string): boolean {
+  const parts = (v: string) => v.split(/[.+-]/).slice(0, 3).map((p) => Number(p));
+  const have = parts(installed);
+  const cmp = (want: number[]) => {
+    for (let i = 0; i < want.length; i++) if ((have[i] ?? 0) !== want[i]) return (have[i] ?? 0) - want[i]!;
+    return 0;
+  };
+  const m = /^(\^|~|>=|=)?v?(\d+(?:\.\d+){0,2})$/.exec(wanted.trim());
+  if (!m) return true;
+  const want = parts(m[2]!);
+  if (want.some(Number.isNaN) || have.some(Number.isNaN)) return true;
+  const op = m[1] ?? "";
+  if (op === ">=") return cmp(want) >= 0;
+  if (op === "" || op === "=") return cmp(want) === 0;
+  const fixed = op === "~" ? Math.min(2, want.length) : want[0] === 0 && want.length > 1 ? 2 : 1;
+  return cmp(want.slice(0, fixed)) === 0 && cmp(want) >= 0;
+}
