@@ -34,7 +34,7 @@ export class PageHinkley extends DriftDetectorBase<PageHinkleyOptions> {
   private sumUp = 0;
   private minUp = Infinity;
   private sumDown = 0;
-  private maxDown = -Infinity;
+  private maxDown = -1;
 
   constructor(options: PageHinkleyOptions = {}) {
     super(options, defaults, rules);
@@ -46,7 +46,8 @@ export class PageHinkley extends DriftDetectorBase<PageHinkleyOptions> {
     this.mean = 0;
     this.sumUp = this.sumDown = 0;
     this.minUp = Infinity;
-    this.maxDown = -Infinity;
+    // River starts the decrease extreme at -1, not -infinity; kept, so alarms fall where River's do.
+    this.maxDown = -1;
   }
 
   protected step(x: number): boolean {
