@@ -25,6 +25,8 @@ export interface ModelTags {
   sampleWeightEquivalence?: "exact" | "close";
   /** X may hold NaN at fit and predict time. */
   allowNaN?: boolean;
+  /** Learns nothing: it predicts without `fit` (so no NotFittedError). */
+  stateless?: boolean;
   /** Options without a usable default (scikit-learn's required arguments): their default fails the rule. */
   required?: string[];
 }
@@ -43,7 +45,7 @@ const registry = new Map<string, ModelEntry>();
  * Makes a class loadable by `loadModel` under its name, and part of the conformance suite.
  * @example registerModel("DummyClassifier", DummyClassifier, { testParams: () => ({ strategy: "prior" }) })
  */
-export function registerModel<O extends object>(name: string, ctor: new (options?: O) => BaseEstimator<object>, meta: { testParams?: () => NoInfer<O>; tags?: ModelTags } = {}): void {
+export function registerModel<O extends object>(name: string, ctor: new (options?: O) => BaseEstimator<object>, meta: { testParams?: () => O; tags?: ModelTags } = {}): void {
   // The registry holds every class under one type; loadModel passes each the options it saved.
   const build = ctor as new (options?: object) => BaseEstimator<object>;
   registry.set(name, { name, ctor: build, testParams: meta.testParams ?? (() => ({})), tags: meta.tags ?? {} });

@@ -1,10 +1,11 @@
 /** ADASYN: SMOTE that generates more samples where the minority class is harder to learn. */
 import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
-import type { SamplingStrategy } from "./sampling-strategy.js";
+import { samplingStrategyRule, type SamplingStrategy } from "./sampling-strategy.js";
 import { checkNeighbours } from "./smote.js";
 import { Growing, gatherRows } from "./smote-core.js";
 
@@ -20,6 +21,9 @@ function rint(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+const RULES = { samplingStrategy: samplingStrategyRule, nNeighbors: { kind: "int", min: 1 }, randomState: { kind: "randomState" } } as const satisfies RulesFor<ADASYNOptions>;
+const DEFAULTS = { samplingStrategy: "auto", nNeighbors: 5, randomState: null } as const satisfies Required<ADASYNOptions>;
+
 /**
  * Each minority sample gets a share of the new samples proportional to the fraction of its nNeighbors nearest
  * neighbours (in the whole data) from other classes, rounded half to even as imbalanced-learn does; the samples
@@ -27,11 +31,16 @@ function rint(x: number): number {
  */
 export class ADASYN extends BaseSampler<ADASYNOptions> {
   protected readonly samplingType = "over-sampling" as const;
-  protected readonly rules: Rules = { samplingStrategy: { kind: "custom", describe: "a sampling strategy", test: () => true }, nNeighbors: { kind: "int", min: 1 }, randomState: { kind: "randomState" } };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
 
   protected resample({ X, y, classes, strategy }: ResampleInput): ResampleOutput {
-    const rng = checkRandomState(this.options.randomState);
-    const k = this.options.nNeighbors ?? 5;
+    const rng = checkRandomState(this.getParams().randomState);
+    const k = this.getParams().nNeighbors;
     const out = new Growing(X.cols);
     for (const [c, nWanted] of strategy) {
       if (nWanted === 0) continue;
@@ -73,3 +82,5 @@ export class ADASYN extends BaseSampler<ADASYNOptions> {
     return out.finish(X, y);
   }
 }
+
+registerModel("ADASYN", ADASYN, { testParams: (): OptionsOf<typeof ADASYN> => ({ nNeighbors: 3, randomState: 0 }) });

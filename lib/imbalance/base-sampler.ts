@@ -2,8 +2,9 @@
  * imbalanced-learn's template method: `fitResample` validates, turns `samplingStrategy` into the canonical
  * map, calls the subclass's `resample`, and hands the result back in the caller's container kinds.
  */
-import { validateParams, type Rules } from "../core/params.js";
-import { checkArray, checkLabels, classCounts, restoreLabels, restoreMatrix, type Label } from "../core/validation.js";
+import { BaseEstimator, checkFeatures, type FiniteMode } from "../core/estimator.js";
+import type { LabelsOut, MatrixOut } from "../core/kinds.js";
+import { checkLabels, classCounts, restoreLabels, restoreMatrix, type Label, type LabelsLike, type MatrixLike } from "../core/validation.js";
 import { checkSamplingStrategy, type SamplingStrategy, type SamplingType } from "./sampling-strategy.js";
 
 export interface Matrix {
@@ -34,37 +35,56 @@ export interface FitResampleResult<X = unknown, Y = unknown> {
   y: Y;
 }
 
-export abstract class BaseSampler<O extends { samplingStrategy?: SamplingStrategy }> {
+export abstract class BaseSampler<O extends { samplingStrategy?: SamplingStrategy }> extends BaseEstimator<O> {
   protected abstract readonly samplingType: SamplingType;
-  protected abstract readonly rules: Rules;
+  /** Which non-finite values X may hold (those that only select rows never compute on it). */
+  protected readonly finiteness: FiniteMode = "finite";
   samplingStrategy_?: Map<Label, number>;
   sampleIndices_?: Int32Array;
 
-  constructor(readonly options: O = {} as O) {}
-
-  /** The options this sampler was built with. */
-  getParams(): O {
-    return { ...this.options };
+  /**
+   * Checks the inputs and works out `samplingStrategy_` without resampling (imbalanced-learn's `fit`); returns `this`.
+   * @example new RandomUnderSampler().fit(X, y).samplingStrategy_
+   */
+  fit(X: MatrixLike, y: LabelsLike): this {
+    const p = this.validate();
+    const cx = checkFeatures(X, this.finiteness, { copy: false });
+    const cy = checkLabels(y, "y", cx.matrix.rows);
+    const strategy = checkSamplingStrategy(p.samplingStrategy ?? "auto", classCounts(cy.codes, cy.classes.length), cy.classes, this.samplingType, this.constructor.name);
+    this.samplingStrategy_ = new Map([...strategy].map(([c, n]) => [cy.classes[c]!, n]));
+    this.nFeaturesIn_ = cx.matrix.cols;
+    return this;
   }
 
   /**
    * Resamples `X` and `y`; the outputs come back in the kinds that came in.
    * @example const { X: Xr, y: yr } = new SMOTE({ randomState: 42 }).fitResample(X, y);
    */
-  fitResample<X, Y>(X: X, y: Y): FitResampleResult<X, Y> {
-    validateParams(this.constructor.name, this.rules, { ...this.options });
+  fitResample<X extends MatrixLike, Y extends LabelsLike>(X: X, y: Y): FitResampleResult<MatrixOut<X>, LabelsOut<Y>> {
+    const p = this.validate();
     // Resamplers only read X (their output is always a new matrix), so a Float64 input is not copied.
-    const cx = checkArray(X, "X", { copy: false });
+    const cx = checkFeatures(X, this.finiteness, { copy: false });
     const cy = checkLabels(y, "y", cx.matrix.rows);
     const counts = classCounts(cy.codes, cy.classes.length);
-    const strategy = checkSamplingStrategy(this.options.samplingStrategy ?? "auto", counts, cy.classes, this.samplingType, this.constructor.name);
+    const strategy = checkSamplingStrategy(p.samplingStrategy ?? "auto", counts, cy.classes, this.samplingType, this.constructor.name);
     this.samplingStrategy_ = new Map([...strategy].map(([c, n]) => [cy.classes[c]!, n]));
     const out = this.resample({ X: cx.matrix, y: cy.codes, classes: cy.classes, counts, strategy });
     if (out.sampleIndices) this.sampleIndices_ = out.sampleIndices;
-    return { X: restoreMatrix(out.X, cx) as X, y: restoreLabels(out.y, cy) as Y };
+    this.nFeaturesIn_ = cx.matrix.cols;
+    return { X: restoreMatrix(out.X, cx) as MatrixOut<X>, y: restoreLabels(out.y, cy) as LabelsOut<Y> };
   }
 
   protected abstract resample(input: ResampleInput): ResampleOutput;
+
+  protected getState(): Record<string, unknown> {
+    return { samplingStrategy_: this.samplingStrategy_, sampleIndices_: this.sampleIndices_ };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.nFeaturesIn_ = state.nFeaturesIn_ as number;
+    this.samplingStrategy_ = state.samplingStrategy_ as Map<Label, number>;
+    if (state.sampleIndices_) this.sampleIndices_ = state.sampleIndices_ as Int32Array;
+  }
 }
 
 /** Rows `indices` of `X`, and their labels. */

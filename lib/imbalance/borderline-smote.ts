@@ -1,10 +1,11 @@
 /** BorderlineSMOTE: SMOTE from the minority samples "in danger", i.e. near the decision border. */
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
-import { checkNeighbours } from "./smote.js";
+import { checkNeighbours, SMOTE_DEFAULTS, SMOTE_RULES } from "./smote.js";
 import { Growing, gatherRows, makeSamples } from "./smote-core.js";
 
 export interface BorderlineSMOTEOptions {
@@ -15,6 +16,10 @@ export interface BorderlineSMOTEOptions {
   randomState?: RandomState;
 }
 
+/** SMOTE's rules, plus the danger neighbourhood and the variant. */
+const RULES = { ...SMOTE_RULES, mNeighbors: { kind: "int", min: 1 }, kind: { kind: "enum", values: ["borderline-1", "borderline-2"] } } as const satisfies RulesFor<BorderlineSMOTEOptions>;
+const DEFAULTS = { ...SMOTE_DEFAULTS, mNeighbors: 10, kind: "borderline-1" } as const satisfies Required<BorderlineSMOTEOptions>;
+
 /**
  * A minority sample is in danger when at least half, but not all, of its mNeighbors nearest neighbours
  * (in the whole data) belong to other classes. Borderline-1 interpolates from those samples towards their k
@@ -23,20 +28,19 @@ export interface BorderlineSMOTEOptions {
  */
 export class BorderlineSMOTE extends BaseSampler<BorderlineSMOTEOptions> {
   protected readonly samplingType = "over-sampling" as const;
-  protected readonly rules: Rules = {
-    samplingStrategy: { kind: "custom", describe: "a sampling strategy", test: () => true },
-    kNeighbors: { kind: "int", min: 1 },
-    mNeighbors: { kind: "int", min: 1 },
-    kind: { kind: "enum", values: ["borderline-1", "borderline-2"] },
-    randomState: { kind: "randomState" },
-  };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   /** Original row indices of the samples in danger, per class label (imbalanced-learn's in_danger_indices). */
   inDangerIndices_?: Map<unknown, Int32Array>;
 
   protected resample({ X, y, classes, strategy }: ResampleInput): ResampleOutput {
-    const rng = checkRandomState(this.options.randomState);
-    const k = this.options.kNeighbors ?? 5;
-    const m = this.options.mNeighbors ?? 10;
+    const rng = checkRandomState(this.getParams().randomState);
+    const k = this.getParams().kNeighbors;
+    const m = this.getParams().mNeighbors;
     const out = new Growing(X.cols);
     this.inDangerIndices_ = new Map();
     // Neighbours in the whole data, each sample itself excluded: computed once for every class.
@@ -53,7 +57,7 @@ export class BorderlineSMOTE extends BaseSampler<BorderlineSMOTEOptions> {
       if (danger.length === 0) continue;
       this.inDangerIndices_.set(classes[c], Int32Array.from(danger, (r) => members[r]!));
       const seeds = gatherRows(Xc, X.cols, danger);
-      if ((this.options.kind ?? "borderline-1") === "borderline-1") {
+      if (this.getParams().kind === "borderline-1") {
         checkNeighbours(k, members.length, classes[c]!);
         const nn = kneighbors(Xc, members.length, seeds, danger.length, X.cols, k + 1, false).indices;
         // Drop each seed's own row (its nearest point) to keep k same-class neighbours.
@@ -90,3 +94,5 @@ function dropSelf(nn: Int32Array, selfRows: number[], k: number): Int32Array {
   });
   return out;
 }
+
+registerModel("BorderlineSMOTE", BorderlineSMOTE, { testParams: (): OptionsOf<typeof BorderlineSMOTE> => ({ kNeighbors: 3, mNeighbors: 6, randomState: 0 }) });

@@ -1,15 +1,18 @@
 /** Cleaning under-samplers that remove samples near the class boundary: TomekLinks, EditedNearestNeighbours. */
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, selectRows, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
-import type { SamplingStrategy } from "./sampling-strategy.js";
+import { samplingStrategyRule, type SamplingStrategy } from "./sampling-strategy.js";
 import { InputError } from "../core/errors.js";
 
-const strategyRule = { kind: "custom", describe: "a sampling strategy", test: () => true } as const;
 
 export interface TomekLinksOptions {
   samplingStrategy?: SamplingStrategy;
 }
+
+const TOMEK_RULES = { samplingStrategy: samplingStrategyRule } as const satisfies RulesFor<TomekLinksOptions>;
+const TOMEK_DEFAULTS = { samplingStrategy: "auto" } as const satisfies Required<TomekLinksOptions>;
 
 /**
  * Removes the member of each Tomek link (a pair of mutual nearest neighbours from different classes) that
@@ -18,7 +21,12 @@ export interface TomekLinksOptions {
  */
 export class TomekLinks extends BaseSampler<TomekLinksOptions> {
   protected readonly samplingType = "clean-sampling" as const;
-  protected readonly rules: Rules = { samplingStrategy: strategyRule };
+  get rules() {
+    return TOMEK_RULES;
+  }
+  get defaults() {
+    return TOMEK_DEFAULTS;
+  }
 
   protected resample({ X, y, strategy }: ResampleInput): ResampleOutput {
     const nn = kneighbors(X.data, X.rows, X.data, X.rows, X.cols, 1, true).indices;
@@ -39,19 +47,28 @@ export interface EditedNearestNeighboursOptions {
   kindSel?: "all" | "mode";
 }
 
+/** TomekLinks' rules, plus the neighbourhood's. */
+const ENN_RULES = { ...TOMEK_RULES, nNeighbors: { kind: "int", min: 1 }, kindSel: { kind: "enum", values: ["all", "mode"] } } as const satisfies RulesFor<EditedNearestNeighboursOptions>;
+const ENN_DEFAULTS = { ...TOMEK_DEFAULTS, nNeighbors: 3, kindSel: "all" } as const satisfies Required<EditedNearestNeighboursOptions>;
+
 /**
  * Removes samples of the targeted classes whose neighbourhood disagrees with their label.
  * Rows come out grouped by class, in class order.
  */
 export class EditedNearestNeighbours extends BaseSampler<EditedNearestNeighboursOptions> {
   protected readonly samplingType = "clean-sampling" as const;
-  protected readonly rules: Rules = { samplingStrategy: strategyRule, nNeighbors: { kind: "int", min: 1 }, kindSel: { kind: "enum", values: ["all", "mode"] } };
+  get rules() {
+    return ENN_RULES;
+  }
+  get defaults() {
+    return ENN_DEFAULTS;
+  }
 
   protected resample({ X, y, counts, strategy }: ResampleInput): ResampleOutput {
-    const k = this.options.nNeighbors ?? 3;
+    const k = this.getParams().nNeighbors;
     if (k >= X.rows) throw new InputError(`nNeighbors=${k} must be smaller than the number of samples (${X.rows}).`);
     const nn = kneighbors(X.data, X.rows, X.data, X.rows, X.cols, k, true).indices;
-    const mode = (this.options.kindSel ?? "all") === "mode";
+    const mode = this.getParams().kindSel === "mode";
     const keep: number[] = [];
     const votes = new Int32Array(counts.length);
     for (let c = 0; c < counts.length; c++) {
@@ -79,3 +96,6 @@ export class EditedNearestNeighbours extends BaseSampler<EditedNearestNeighbours
     return selectRows(X, y, Int32Array.from(keep));
   }
 }
+
+registerModel("TomekLinks", TomekLinks);
+registerModel("EditedNearestNeighbours", EditedNearestNeighbours, { testParams: (): OptionsOf<typeof EditedNearestNeighbours> => ({ nNeighbors: 3 }) });

@@ -1,9 +1,10 @@
 /** NearMiss (versions 1–3): under-sampling that keeps the majority samples nearest to (or farthest from) the minority. */
 import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, minorityClass, selectRows, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
-import type { SamplingStrategy } from "./sampling-strategy.js";
+import { samplingStrategyRule, type SamplingStrategy } from "./sampling-strategy.js";
 import { gatherRows } from "./smote-core.js";
 
 export interface NearMissOptions {
@@ -13,6 +14,9 @@ export interface NearMissOptions {
   nNeighborsVer3?: number;
 }
 
+const RULES = { samplingStrategy: samplingStrategyRule, version: { kind: "enum", values: [1, 2, 3] }, nNeighbors: { kind: "int", min: 1 }, nNeighborsVer3: { kind: "int", min: 1 } } as const satisfies RulesFor<NearMissOptions>;
+const DEFAULTS = { samplingStrategy: "auto", version: 1, nNeighbors: 3, nNeighborsVer3: 3 } as const satisfies Required<NearMissOptions>;
+
 /**
  * Version 1 keeps the samples with the smallest mean distance to their nNeighbors nearest minority samples;
  * version 2, to their nNeighbors farthest minority samples; version 3 first keeps, for each minority sample,
@@ -21,17 +25,17 @@ export interface NearMissOptions {
  */
 export class NearMiss extends BaseSampler<NearMissOptions> {
   protected readonly samplingType = "under-sampling" as const;
-  protected readonly rules: Rules = {
-    samplingStrategy: { kind: "custom", describe: "a sampling strategy", test: () => true },
-    version: { kind: "enum", values: [1, 2, 3] },
-    nNeighbors: { kind: "int", min: 1 },
-    nNeighborsVer3: { kind: "int", min: 1 },
-  };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
 
   protected resample({ X, y, counts, strategy }: ResampleInput): ResampleOutput {
-    const version = this.options.version ?? 1;
-    const k = this.options.nNeighbors ?? 3;
-    const k3 = this.options.nNeighborsVer3 ?? 3;
+    const version = this.getParams().version;
+    const k = this.getParams().nNeighbors;
+    const k3 = this.getParams().nNeighborsVer3;
     const minIdx = classIndices(y, minorityClass(counts));
     const Xmin = gatherRows(X.data, X.cols, minIdx);
     if (k > minIdx.length) throw new InputError(`nNeighbors=${k} is larger than the minority class (${minIdx.length} samples).`);
@@ -76,3 +80,5 @@ function pick(score: Float64Array, n: number, way: "nearest" | "farthest"): numb
   order.sort((a, b) => (way === "nearest" ? score[a]! - score[b]! : score[b]! - score[a]!) || a - b);
   return order.slice(0, n);
 }
+
+registerModel("NearMiss", NearMiss, { testParams: (): OptionsOf<typeof NearMiss> => ({ version: 1, nNeighbors: 3 }) });

@@ -1,15 +1,17 @@
 /** RandomOverSampler and RandomUnderSampler: duplicate or drop samples at random, per class. */
 import { checkRandomState, type RandomState } from "../core/random.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { BaseSampler, classIndices, selectRows, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
-import type { SamplingStrategy } from "./sampling-strategy.js";
+import { samplingStrategyRule, type SamplingStrategy } from "./sampling-strategy.js";
 
 export interface RandomOverSamplerOptions {
   samplingStrategy?: SamplingStrategy;
   randomState?: RandomState;
 }
 
-const strategyRule = { kind: "custom", describe: "a sampling strategy", test: () => true } as const;
+const OVER_RULES = { samplingStrategy: samplingStrategyRule, randomState: { kind: "randomState" } } as const satisfies RulesFor<RandomOverSamplerOptions>;
+const OVER_DEFAULTS = { samplingStrategy: "auto", randomState: null } as const satisfies Required<RandomOverSamplerOptions>;
 
 /**
  * Over-samples by drawing each class's samples again, uniformly with replacement; new rows follow the originals.
@@ -17,7 +19,14 @@ const strategyRule = { kind: "custom", describe: "a sampling strategy", test: ()
  */
 export class RandomOverSampler extends BaseSampler<RandomOverSamplerOptions> {
   protected readonly samplingType = "over-sampling" as const;
-  protected readonly rules: Rules = { samplingStrategy: strategyRule, randomState: { kind: "randomState" } };
+  // Rows are only copied, never computed on: NaN and infinity are kept as they are (as imbalanced-learn does).
+  protected override readonly finiteness = "allow-all";
+  get rules() {
+    return OVER_RULES;
+  }
+  get defaults() {
+    return OVER_DEFAULTS;
+  }
 
   protected resample({ X, y, strategy }: ResampleInput): ResampleOutput {
     const rng = checkRandomState(this.options.randomState);
@@ -36,13 +45,23 @@ export interface RandomUnderSamplerOptions {
   replacement?: boolean;
 }
 
+/** RandomOverSampler's rules, plus `replacement`. */
+const UNDER_RULES = { ...OVER_RULES, replacement: { kind: "bool" } } as const satisfies RulesFor<RandomUnderSamplerOptions>;
+const UNDER_DEFAULTS = { ...OVER_DEFAULTS, replacement: false } as const satisfies Required<RandomUnderSamplerOptions>;
+
 /**
  * Under-samples each targeted class to its count by drawing without replacement; other classes are kept whole.
  * Rows come out grouped by class, in class order (as imbalanced-learn does).
  */
 export class RandomUnderSampler extends BaseSampler<RandomUnderSamplerOptions> {
   protected readonly samplingType = "under-sampling" as const;
-  protected readonly rules: Rules = { samplingStrategy: strategyRule, randomState: { kind: "randomState" }, replacement: { kind: "bool" } };
+  protected override readonly finiteness = "allow-all";
+  get rules() {
+    return UNDER_RULES;
+  }
+  get defaults() {
+    return UNDER_DEFAULTS;
+  }
 
   protected resample({ X, y, counts, strategy }: ResampleInput): ResampleOutput {
     const rng = checkRandomState(this.options.randomState);
@@ -67,3 +86,6 @@ export class RandomUnderSampler extends BaseSampler<RandomUnderSamplerOptions> {
     return selectRows(X, y, Int32Array.from(keep));
   }
 }
+
+registerModel("RandomOverSampler", RandomOverSampler, { testParams: (): OptionsOf<typeof RandomOverSampler> => ({ randomState: 0 }), tags: { allowNaN: true } });
+registerModel("RandomUnderSampler", RandomUnderSampler, { testParams: (): OptionsOf<typeof RandomUnderSampler> => ({ randomState: 0 }), tags: { allowNaN: true } });

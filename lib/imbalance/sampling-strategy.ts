@@ -16,7 +16,7 @@ const NAMES = ["auto", "minority", "majority", "not minority", "not majority", "
  */
 export const samplingStrategyRule = {
   kind: "custom",
-  describe: `one of ${NAMES.map((n) => `"${n}"`).join(", ")}, a ratio in (0, 1], a list of classes or a map of class to count`,
+  describe: `one of ${NAMES.map((n) => `'${n}'`).join(", ")}, a ratio in (0, 1], a list of classes or a map of class to count`,
   test: (v: unknown) =>
     (typeof v === "string" && NAMES.includes(v)) ||
     (typeof v === "number" && v > 0 && v <= 1) ||

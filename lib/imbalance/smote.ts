@@ -1,17 +1,21 @@
 /** SMOTE: new minority samples on segments between a sample and one of its k nearest same-class neighbours. */
 import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import { gatherRows, makeSamples } from "./smote-core.js";
-import type { SamplingStrategy } from "./sampling-strategy.js";
+import { samplingStrategyRule, type SamplingStrategy } from "./sampling-strategy.js";
 
 export interface SMOTEOptions {
   samplingStrategy?: SamplingStrategy;
   kNeighbors?: number;
   randomState?: RandomState;
 }
+
+export const SMOTE_RULES = { samplingStrategy: samplingStrategyRule, kNeighbors: { kind: "int", min: 1 }, randomState: { kind: "randomState" } } as const satisfies RulesFor<SMOTEOptions>;
+export const SMOTE_DEFAULTS = { samplingStrategy: "auto", kNeighbors: 5, randomState: null } as const satisfies Required<SMOTEOptions>;
 
 /**
  * For each new sample: draw a (sample, neighbour) pair uniformly among a class's samples and their k nearest
@@ -21,11 +25,16 @@ export interface SMOTEOptions {
  */
 export class SMOTE extends BaseSampler<SMOTEOptions> {
   protected readonly samplingType = "over-sampling" as const;
-  protected readonly rules: Rules = { samplingStrategy: { kind: "custom", describe: "a sampling strategy", test: () => true }, kNeighbors: { kind: "int", min: 1 }, randomState: { kind: "randomState" } };
+  get rules() {
+    return SMOTE_RULES;
+  }
+  get defaults() {
+    return SMOTE_DEFAULTS;
+  }
 
   protected resample({ X, y, classes, strategy }: ResampleInput): ResampleOutput {
-    const rng = checkRandomState(this.options.randomState);
-    const k = this.options.kNeighbors ?? 5;
+    const rng = checkRandomState(this.getParams().randomState);
+    const k = this.getParams().kNeighbors;
     // The output is allocated once: the originals, then each class's new rows written in place.
     let total = 0;
     for (const [, n] of strategy) total += n;
@@ -54,3 +63,5 @@ export function checkNeighbours(k: number, classSize: number, label: unknown): v
     throw new InputError(`Expected n_neighbors <= n_samples, but n_samples = ${classSize}, n_neighbors = ${k + 1}: class ${String(label)} has ${classSize} samples, so kNeighbors must be at most ${classSize - 1}.`);
   }
 }
+
+registerModel("SMOTE", SMOTE, { testParams: (): OptionsOf<typeof SMOTE> => ({ kNeighbors: 3, randomState: 0 }) });

@@ -1,20 +1,29 @@
 /** SMOTE-NC: SMOTE for data with categorical features (Chawla et al. 2002, as imbalanced-learn implements it). */
 import { InputError } from "../core/errors.js";
-import type { Rules } from "../core/params.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
 import { kneighbors } from "../neighbors/search.js";
 import { BaseSampler, classIndices, minorityClass, type ResampleInput, type ResampleOutput } from "./base-sampler.js";
 import type { SamplingStrategy } from "./sampling-strategy.js";
-import { checkNeighbours } from "./smote.js";
+import { checkNeighbours, SMOTE_DEFAULTS, SMOTE_RULES } from "./smote.js";
 import { Growing, gatherRows } from "./smote-core.js";
 
 export interface SMOTENCOptions {
-  /** Indices of the categorical columns (their values are category codes), or a boolean mask. */
-  categoricalFeatures: number[] | boolean[];
+  /** Indices of the categorical columns (their values are category codes), or a boolean mask; required. */
+  categoricalFeatures?: readonly number[] | readonly boolean[];
   samplingStrategy?: SamplingStrategy;
   kNeighbors?: number;
   randomState?: RandomState;
 }
+
+/** SMOTE's rules, plus the categorical columns. */
+const RULES = {
+  ...SMOTE_RULES,
+  categoricalFeatures: { kind: "custom", describe: "a non-empty list of column indices or a boolean mask", test: (v) => Array.isArray(v) && v.length > 0 && (v.every((j) => Number.isInteger(j)) || v.every((b) => typeof b === "boolean")) },
+} as const satisfies RulesFor<SMOTENCOptions>;
+/** No categorical columns by default: `fit` asks for them (imbalanced-learn's is a required argument). */
+const DEFAULTS = { ...SMOTE_DEFAULTS, categoricalFeatures: [] } as const satisfies Required<SMOTENCOptions>;
 
 /**
  * Distances use the continuous columns plus each categorical column one-hot encoded at median_std / 2, where
@@ -24,16 +33,16 @@ export interface SMOTENCOptions {
  */
 export class SMOTENC extends BaseSampler<SMOTENCOptions> {
   protected readonly samplingType = "over-sampling" as const;
-  protected readonly rules: Rules = {
-    categoricalFeatures: { kind: "custom", describe: "a list of column indices or a boolean mask", test: (v) => Array.isArray(v) && v.length > 0 },
-    samplingStrategy: { kind: "custom", describe: "a sampling strategy", test: () => true },
-    kNeighbors: { kind: "int", min: 1 },
-    randomState: { kind: "randomState" },
-  };
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
 
   protected resample({ X, y, classes, counts, strategy }: ResampleInput): ResampleOutput {
-    const rng = checkRandomState(this.options.randomState);
-    const k = this.options.kNeighbors ?? 5;
+    const rng = checkRandomState(this.getParams().randomState);
+    const k = this.getParams().kNeighbors;
     const cats = this.categoricalColumns(X.cols);
     const conts = Array.from({ length: X.cols }, (_, j) => j).filter((j) => !cats.includes(j));
     // Median std of the continuous columns in the minority class, as imbalanced-learn computes it.
@@ -95,7 +104,7 @@ export class SMOTENC extends BaseSampler<SMOTENCOptions> {
   }
 
   private categoricalColumns(cols: number): number[] {
-    const spec = this.options.categoricalFeatures;
+    const spec = this.getParams().categoricalFeatures;
     const idx = typeof spec[0] === "boolean" ? (spec as boolean[]).flatMap((b, j) => (b ? [j] : [])) : [...(spec as number[])];
     if (typeof spec[0] === "boolean" && spec.length !== cols) throw new InputError(`categoricalFeatures as a mask must have one entry per column (${cols}); got ${spec.length}.`);
     for (const j of idx) if (!Number.isInteger(j) || j < 0 || j >= cols) throw new InputError(`categoricalFeatures contains ${j}, which is not a column index in [0, ${cols - 1}].`);
@@ -103,3 +112,5 @@ export class SMOTENC extends BaseSampler<SMOTENCOptions> {
     return idx;
   }
 }
+
+registerModel("SMOTENC", SMOTENC, { testParams: (): OptionsOf<typeof SMOTENC> => ({ categoricalFeatures: [3], kNeighbors: 3, randomState: 0 }), tags: { required: ["categoricalFeatures"] } });

@@ -6,7 +6,10 @@
  * that only ever votes "rain" is informative when it stays silent too.
  */
 import { InputError, NotFittedError } from "../core/errors.js";
+import { BaseEstimator } from "../core/estimator.js";
+import type { RulesFor } from "../core/params.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { ABSTAIN, checkLabelMatrix, type LabelMatrix } from "./labeling-functions.js";
 
 function checkVotes(L: LabelMatrix, k: number, owner: string): void {
@@ -15,17 +18,42 @@ function checkVotes(L: LabelMatrix, k: number, owner: string): void {
   }
 }
 
+export interface MajorityLabelVoterOptions {
+  cardinality?: number;
+  tieBreakPolicy?: "abstain" | "random";
+  randomState?: RandomState;
+}
+
+const CARDINALITY = { kind: "int", min: 2 } as const;
+const VOTER_RULES = { cardinality: CARDINALITY, tieBreakPolicy: { kind: "enum", values: ["abstain", "random"] }, randomState: { kind: "randomState" } } as const satisfies RulesFor<MajorityLabelVoterOptions>;
+const VOTER_DEFAULTS = { cardinality: 2, tieBreakPolicy: "abstain", randomState: null } as const satisfies Required<MajorityLabelVoterOptions>;
+
 /**
- * The most common vote per record; ties and all-abstain rows get -1 (or a random tied class).
+ * The most common vote per record; ties and all-abstain rows get -1 (or a random tied class). It learns nothing,
+ * so it predicts without `fit` (Snorkel's MajorityLabelVoter); `fit` only checks the votes.
  * @example new MajorityLabelVoter({ cardinality: 2 }).predict(L)
  */
-export class MajorityLabelVoter {
-  constructor(readonly options: { cardinality?: number; tieBreakPolicy?: "abstain" | "random"; randomState?: RandomState } = {}) {}
+export class MajorityLabelVoter extends BaseEstimator<MajorityLabelVoterOptions> {
+  get rules() {
+    return VOTER_RULES;
+  }
+  get defaults() {
+    return VOTER_DEFAULTS;
+  }
+
+  /** Checks the options and the votes; returns `this`. */
+  fit(Lin: LabelMatrix | number[][]): this {
+    const { cardinality } = this.validate();
+    const L = checkLabelMatrix(Lin);
+    checkVotes(L, cardinality, "MajorityLabelVoter");
+    this.nFeaturesIn_ = L.cols;
+    return this;
+  }
 
   /** Vote shares per record (uniform where no function voted). */
-  predictProba(Lin: unknown): Float64Array {
+  predictProba(Lin: LabelMatrix | number[][]): Float64Array {
     const L = checkLabelMatrix(Lin);
-    const k = this.options.cardinality ?? 2;
+    const k = this.validate().cardinality;
     checkVotes(L, k, "MajorityLabelVoter");
     const out = new Float64Array(L.rows * k);
     for (let i = 0; i < L.rows; i++) {
@@ -39,17 +67,25 @@ export class MajorityLabelVoter {
     return out;
   }
 
-  predict(Lin: unknown): Int32Array {
-    const k = this.options.cardinality ?? 2;
+  predict(Lin: LabelMatrix | number[][]): Int32Array {
+    const { cardinality: k, randomState, tieBreakPolicy } = this.getParams();
     const p = this.predictProba(Lin);
-    const rng = checkRandomState(this.options.randomState);
+    const rng = checkRandomState(randomState);
     return Int32Array.from({ length: p.length / k }, (_, i) => {
       const row = p.subarray(i * k, (i + 1) * k);
       const max = Math.max(...row);
       const tied = [...row.keys()].filter((c) => row[c] === max);
       if (tied.length === 1) return tied[0]!;
-      return this.options.tieBreakPolicy === "random" ? tied[rng.randint(tied.length)]! : ABSTAIN;
+      return tieBreakPolicy === "random" ? tied[rng.randint(tied.length)]! : ABSTAIN;
     });
+  }
+
+  protected getState(): Record<string, unknown> {
+    return {};
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.nFeaturesIn_ = state.nFeaturesIn_ as number;
   }
 }
 
@@ -61,28 +97,32 @@ export interface LabelModelOptions {
   tol?: number;
 }
 
+const MODEL_RULES = { cardinality: CARDINALITY, nEpochs: { kind: "int", min: 1 }, tol: { kind: "float", min: 0 } } as const satisfies RulesFor<LabelModelOptions>;
+const MODEL_DEFAULTS = { cardinality: 2, nEpochs: 200, tol: 1e-6 } as const satisfies Required<LabelModelOptions>;
+
 /**
  * @example const lm = new LabelModel({ cardinality: 2 }).fit(L); lm.getWeights(); lm.predict(L)
  */
-export class LabelModel {
+export class LabelModel extends BaseEstimator<LabelModelOptions> {
+  get rules() {
+    return MODEL_RULES;
+  }
+  get defaults() {
+    return MODEL_DEFAULTS;
+  }
   /** Estimated accuracy of each function when it votes: P(class = vote | it voted). */
   accuracies_?: Float64Array;
   /** Estimated class balance. */
   classBalance_?: Float64Array;
   nIter_?: number;
 
-  constructor(readonly options: LabelModelOptions = {}) {
-    const k = options.cardinality ?? 2;
-    if (!Number.isInteger(k) || k < 2) throw new InputError(`The 'cardinality' parameter of LabelModel must be an integer >= 2. Got ${String(options.cardinality)} instead.`);
-  }
-
   /** Per function, P(vote = v | class = k): rows k, columns v = abstain, 0, ..., k-1. */
   conditionals_?: Float64Array[];
 
   /** Fits the vote probabilities and class balance from the votes alone (no gold labels). */
-  fit(Lin: unknown): this {
+  fit(Lin: LabelMatrix | number[][]): this {
+    const { cardinality: k, nEpochs: maxIter, tol } = this.validate();
     const L = checkLabelMatrix(Lin);
-    const k = this.options.cardinality ?? 2;
     checkVotes(L, k, "LabelModel");
     if (L.rows === 0) throw new InputError("LabelModel.fit: the label matrix has no rows.");
     const V = k + 1; // abstain, then each class
@@ -101,8 +141,6 @@ export class LabelModel {
     });
     const prior = new Float64Array(k).fill(1 / k);
     const q = new Float64Array(L.rows * k);
-    const maxIter = this.options.nEpochs ?? 200;
-    const tol = this.options.tol ?? 1e-6;
     let it = 0;
     for (; it < maxIter; it++) {
       this.posterior(L, cond, prior, q);
@@ -142,6 +180,7 @@ export class LabelModel {
       return cast > 0 ? right / cast : NaN;
     });
     this.nIter_ = it + 1;
+    this.nFeaturesIn_ = L.cols;
     return this;
   }
 
@@ -169,7 +208,7 @@ export class LabelModel {
   }
 
   /** Posterior class probabilities per record (the prior where no function voted). */
-  predictProba(Lin: unknown): Float64Array {
+  predictProba(Lin: LabelMatrix | number[][]): Float64Array {
     if (!this.accuracies_) throw new NotFittedError("LabelModel");
     const L = checkLabelMatrix(Lin);
     if (L.cols !== this.accuracies_.length) throw new InputError(`L has ${L.cols} labeling functions, but the LabelModel was fitted with ${this.accuracies_.length}.`);
@@ -180,8 +219,21 @@ export class LabelModel {
     return q;
   }
 
+  protected getState(): Record<string, unknown> {
+    return { accuracies_: this.accuracies_, classBalance_: this.classBalance_, nIter_: this.nIter_, conditionals_: this.conditionals_ };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.nFeaturesIn_ = state.nFeaturesIn_ as number;
+    this.accuracies_ = state.accuracies_ as Float64Array;
+    this.classBalance_ = state.classBalance_ as Float64Array;
+    this.nIter_ = state.nIter_ as number;
+    this.conditionals_ = state.conditionals_ as Float64Array[];
+  }
+
   /** The most probable class; -1 for records no function voted on. */
-  predict(Lin: unknown): Int32Array {
+  predict(Lin: LabelMatrix | number[][]): Int32Array {
+    if (!this.accuracies_) throw new NotFittedError("LabelModel");
     const L = checkLabelMatrix(Lin);
     const k = this.classBalance_?.length ?? 2;
     const q = this.predictProba(L);
@@ -195,3 +247,6 @@ export class LabelModel {
     });
   }
 }
+
+registerModel("MajorityLabelVoter", MajorityLabelVoter, { testParams: (): OptionsOf<typeof MajorityLabelVoter> => ({ cardinality: 3 }), tags: { stateless: true } });
+registerModel("LabelModel", LabelModel, { testParams: (): OptionsOf<typeof LabelModel> => ({ cardinality: 3, nEpochs: 50 }) });

@@ -3,9 +3,13 @@
  * least-squares fit updated one sample at a time in O(d^2). With forgetting factor 1 it is ordinary least
  * squares (up to the prior `delta`); below 1 old samples fade, so it tracks coefficients that drift.
  */
-import { InputError } from "../core/errors.js";
-import { validateParams, type Rules } from "../core/params.js";
-import { checkArray } from "../core/validation.js";
+import { InputError, NotFittedError } from "../core/errors.js";
+import { BaseEstimator } from "../core/estimator.js";
+import type { VectorOut } from "../core/kinds.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
+import type { TargetsLike } from "../core/supervised.js";
+import { checkArray, type MatrixLike } from "../core/validation.js";
 
 export interface RLSOptions {
   /** lambda in (0, 1]: the weight of a sample k steps old is lambda^k. */
@@ -15,35 +19,38 @@ export interface RLSOptions {
   fitIntercept?: boolean;
 }
 
-const RULES: Rules = {
+const RULES = {
   forgettingFactor: { kind: "float", min: 0, max: 1, minExclusive: true },
   delta: { kind: "float", min: 0, minExclusive: true },
   fitIntercept: { kind: "bool" },
-};
+} as const satisfies RulesFor<RLSOptions>;
+const DEFAULTS = { forgettingFactor: 1, delta: 1e-6, fitIntercept: true } as const satisfies Required<RLSOptions>;
 
 /**
  * @example const rls = new RecursiveLeastSquares({ forgettingFactor: 0.98 }); for (const [x, y] of stream) { rls.predictOne(x); rls.learnOne(x, y); }
  */
-export class RecursiveLeastSquares {
-  readonly options: RLSOptions;
+export class RecursiveLeastSquares extends BaseEstimator<RLSOptions> {
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   /** Weights: the features' coefficients, then the intercept when fitted. */
   private w: Float64Array | undefined;
   private P: Float64Array | undefined;
   private d = 0;
   nSeen_ = 0;
 
-  constructor(options: RLSOptions = {}) {
-    validateParams("RecursiveLeastSquares", RULES, options as Record<string, unknown>);
-    this.options = { ...options };
-  }
-
   private augmented(x: ArrayLike<number>): Float64Array {
     if (this.w === undefined) {
+      // The options are checked when learning starts (the constructor only stores them).
+      const { fitIntercept, delta } = this.validate();
       this.d = x.length;
-      const p = this.d + (this.options.fitIntercept === false ? 0 : 1);
+      this.nFeaturesIn_ = x.length;
+      const p = this.d + (fitIntercept ? 1 : 0);
       this.w = new Float64Array(p);
       this.P = new Float64Array(p * p);
-      const delta = this.options.delta ?? 1e-6;
       for (let i = 0; i < p; i++) this.P[i * p + i] = 1 / delta;
     }
     if (x.length !== this.d) throw new InputError(`x has ${x.length} features, but RecursiveLeastSquares was started with ${this.d}.`);
@@ -57,7 +64,7 @@ export class RecursiveLeastSquares {
     return z;
   }
 
-  /** Prediction for one sample (0 before any learning). */
+  /** Prediction for one sample (0 before any learning, as River's predict_one). */
   predictOne(x: ArrayLike<number>): number {
     const z = this.augmented(x);
     let s = 0;
@@ -72,7 +79,7 @@ export class RecursiveLeastSquares {
     const p = z.length;
     const P = this.P!;
     const w = this.w!;
-    const lambda = this.options.forgettingFactor ?? 1;
+    const lambda = this.getParams().forgettingFactor;
     const Pz = new Float64Array(p);
     for (let i = 0; i < p; i++) {
       let s = 0;
@@ -90,8 +97,27 @@ export class RecursiveLeastSquares {
     return this;
   }
 
+  /** Forgets what was learned, then learns every row of X in order (scikit-learn's fit). @example new RecursiveLeastSquares().fit(X, y).predict(X) */
+  fit(X: MatrixLike, y: TargetsLike): this {
+    this.w = undefined;
+    this.P = undefined;
+    this.nFeaturesIn_ = undefined;
+    this.nSeen_ = 0;
+    return this.partialFit(X, y);
+  }
+
+  /** Predictions for every row (a number[] for rows, else a Float64Array); NotFittedError before any learning. */
+  predict<X extends MatrixLike>(X: X): VectorOut<X> {
+    if (!this.w) throw new NotFittedError(this.constructor.name);
+    const cx = checkArray(X, "X");
+    const { data, rows, cols } = cx.matrix;
+    if (cols !== this.d) throw new InputError(`X has ${cols} features, but RecursiveLeastSquares is expecting ${this.d} features as input.`);
+    const out = Float64Array.from({ length: rows }, (_, i) => this.predictOne(data.subarray(i * cols, (i + 1) * cols)));
+    return (cx.kind === "array" ? Array.from(out) : out) as VectorOut<X>;
+  }
+
   /** Learns every row of X in order. @example rls.partialFit(X, y) */
-  partialFit(X: unknown, y: ArrayLike<number>): this {
+  partialFit(X: MatrixLike, y: TargetsLike): this {
     const { data, rows, cols } = checkArray(X, "X").matrix;
     if (y.length !== rows) throw new InputError(`Found input variables with inconsistent numbers of samples: [${rows}, ${y.length}].`);
     for (let i = 0; i < rows; i++) this.learnOne(data.subarray(i * cols, (i + 1) * cols), y[i]!);
@@ -99,12 +125,26 @@ export class RecursiveLeastSquares {
   }
 
   get coef_(): Float64Array {
-    if (!this.w) throw new InputError("RecursiveLeastSquares has not learned anything yet; call learnOne first.");
+    if (!this.w) throw new NotFittedError(this.constructor.name);
     return this.w.slice(0, this.d);
   }
 
   get intercept_(): number {
-    if (!this.w) throw new InputError("RecursiveLeastSquares has not learned anything yet; call learnOne first.");
+    if (!this.w) throw new NotFittedError(this.constructor.name);
     return this.w.length > this.d ? this.w[this.d]! : 0;
   }
+
+  protected getState(): Record<string, unknown> {
+    return { w: this.w, P: this.P, nSeen_: this.nSeen_ };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.nFeaturesIn_ = state.nFeaturesIn_ as number;
+    this.d = this.nFeaturesIn_;
+    this.w = state.w as Float64Array;
+    this.P = state.P as Float64Array;
+    this.nSeen_ = state.nSeen_ as number;
+  }
 }
+
+registerModel("RecursiveLeastSquares", RecursiveLeastSquares, { testParams: (): OptionsOf<typeof RecursiveLeastSquares> => ({ forgettingFactor: 0.99 }) });

@@ -2,14 +2,17 @@
  * scikit-learn's SGDClassifier and SGDRegressor: linear models trained by stochastic gradient descent with an
  * L2 penalty, one sample at a time, so they learn from a stream with `partialFit` (or `learnOne`).
  */
-import { InputError, NotFittedError } from "../core/errors.js";
-import { validateParams, type Rules } from "../core/params.js";
+import { InputError, InvalidParameterError, NotFittedError } from "../core/errors.js";
+import { BaseEstimator } from "../core/estimator.js";
+import type { LabelsOut, VectorOut } from "../core/kinds.js";
+import type { RulesFor } from "../core/params.js";
 import { checkRandomState, type Random, type RandomState } from "../core/random.js";
-import { checkArray, checkLabels, type Label } from "../core/validation.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
+import type { TargetsLike, Trained } from "../core/supervised.js";
+import { checkArray, checkLabels, restoreLabels, type CheckedLabels, type CheckedMatrix, type Label, type LabelsLike, type MatrixLike } from "../core/validation.js";
 
-export interface SGDOptions {
-  /** Classifier: "hinge" (linear SVM, default) or "log_loss" (logistic regression); regressor: "squared_error". */
-  loss?: "hinge" | "log_loss" | "squared_error";
+/** What both SGD models take. */
+export interface SGDBaseOptions {
   penalty?: "l2" | null;
   alpha?: number;
   /** "optimal" (classifier default): 1 / (alpha (t0 + t)); "invscaling" (regressor default): eta0 / t^powerT; "constant": eta0. */
@@ -23,12 +26,23 @@ export interface SGDOptions {
   nIterNoChange?: number;
   shuffle?: boolean;
   randomState?: RandomState;
-  /** Classifier: the labels `learnOne` may see, when it is the first call. */
-  classes?: Label[];
 }
 
-const RULES: Rules = {
-  loss: { kind: "enum", values: ["hinge", "log_loss", "squared_error"] },
+export interface SGDClassifierOptions extends SGDBaseOptions {
+  /** "hinge" (linear SVM, default) or "log_loss" (logistic regression). */
+  loss?: "hinge" | "log_loss";
+  /** The labels `learnOne` may see, when it is the first call (null: from the first partialFit). */
+  classes?: readonly Label[] | null;
+}
+
+export interface SGDRegressorOptions extends SGDBaseOptions {
+  loss?: "squared_error";
+}
+
+/** @deprecated name kept for callers: either model's options. */
+export type SGDOptions = SGDClassifierOptions | SGDRegressorOptions;
+
+const BASE_RULES = {
   penalty: { kind: "enum", values: ["l2", null] },
   alpha: { kind: "float", min: 0 },
   learningRate: { kind: "enum", values: ["optimal", "invscaling", "constant"] },
@@ -40,8 +54,21 @@ const RULES: Rules = {
   nIterNoChange: { kind: "int", min: 1 },
   shuffle: { kind: "bool" },
   randomState: { kind: "randomState" },
-  classes: { kind: "custom", describe: "an array of labels", test: Array.isArray },
-};
+} as const satisfies RulesFor<SGDBaseOptions>;
+
+/** scikit-learn's SGDClassifier defaults. */
+const BASE_DEFAULTS = { penalty: "l2", alpha: 1e-4, learningRate: "optimal", eta0: 0, powerT: 0.5, fitIntercept: true, maxIter: 1000, tol: 1e-3, nIterNoChange: 5, shuffle: true, randomState: null } as const satisfies Required<SGDBaseOptions>;
+
+const CLASSIFIER_RULES = {
+  ...BASE_RULES,
+  loss: { kind: "enum", values: ["hinge", "log_loss"] },
+  classes: [{ kind: "custom", describe: "an array of at least 2 labels", test: (v) => Array.isArray(v) && v.length >= 2 }, { kind: "enum", values: [null] }],
+} as const satisfies RulesFor<SGDClassifierOptions>;
+const CLASSIFIER_DEFAULTS = { ...BASE_DEFAULTS, loss: "hinge", classes: null } as const satisfies Required<SGDClassifierOptions>;
+
+const REGRESSOR_RULES = { ...BASE_RULES, loss: { kind: "enum", values: ["squared_error"] } } as const satisfies RulesFor<SGDRegressorOptions>;
+/** scikit-learn's SGDRegressor defaults: "invscaling" from eta0 0.01, power 0.25. */
+const REGRESSOR_DEFAULTS = { ...BASE_DEFAULTS, loss: "squared_error", learningRate: "invscaling", eta0: 0.01, powerT: 0.25 } as const satisfies Required<SGDRegressorOptions>;
 
 /** One linear model's weights and the shared step counter. */
 class Linear {
@@ -57,29 +84,26 @@ class Linear {
   }
 }
 
-abstract class BaseSGD {
-  readonly options: SGDOptions;
+abstract class BaseSGD<O extends SGDClassifierOptions | SGDRegressorOptions> extends BaseEstimator<O> {
   protected t = 1;
-  protected rng: Random;
-  nFeaturesIn_?: number;
-  protected abstract readonly defaults: { loss: SGDOptions["loss"]; learningRate: NonNullable<SGDOptions["learningRate"]>; eta0: number; powerT: number };
+  protected rng: Random | undefined;
 
-  constructor(options: SGDOptions = {}) {
-    this.options = { ...options };
-    this.rng = checkRandomState(options.randomState);
+  /** The resolved options as the SGD steps read them (TypeScript does not narrow Required<O> for a generic O). */
+  protected sgd(): Required<SGDBaseOptions> & { loss: "hinge" | "log_loss" | "squared_error" } {
+    return this.getParams() as Required<SGDBaseOptions> & { loss: "hinge" | "log_loss" | "squared_error" };
   }
 
-  protected validate(): void {
-    validateParams(this.constructor.name, RULES, this.options as Record<string, unknown>);
-    const lr = this.options.learningRate ?? this.defaults.learningRate;
-    if (lr !== "optimal" && (this.options.eta0 ?? this.defaults.eta0) <= 0) throw new InputError(`eta0 must be > 0 for learningRate '${lr}'; got ${this.options.eta0}.`);
+  protected override validate(): Required<O> {
+    const resolved = super.validate();
+    const { learningRate: lr, eta0 } = this.sgd();
+    if (lr !== "optimal" && eta0 <= 0) throw new InvalidParameterError(`The 'eta0' parameter of ${this.constructor.name} must be > 0 for learningRate '${lr}'. Got ${eta0} instead.`);
+    return resolved;
   }
 
   protected eta(): number {
-    const alpha = this.options.alpha ?? 1e-4;
-    const lr = this.options.learningRate ?? this.defaults.learningRate;
-    if (lr === "constant") return this.options.eta0 ?? this.defaults.eta0;
-    if (lr === "invscaling") return (this.options.eta0 ?? this.defaults.eta0) / this.t ** (this.options.powerT ?? this.defaults.powerT);
+    const { alpha, learningRate: lr, eta0, powerT } = this.sgd();
+    if (lr === "constant") return eta0;
+    if (lr === "invscaling") return eta0 / this.t ** powerT;
     // scikit-learn's "optimal" schedule (Bottou): t0 from a typical weight size.
     const typw = Math.sqrt(1 / Math.sqrt(alpha));
     const t0 = 1 / (typw * alpha);
@@ -88,7 +112,7 @@ abstract class BaseSGD {
 
   /** dLoss/dScore for target y (+1/-1 for classification). */
   protected dloss(score: number, y: number): number {
-    switch (this.options.loss ?? this.defaults.loss) {
+    switch (this.sgd().loss) {
       case "hinge":
         return score * y < 1 ? -y : 0;
       case "log_loss": {
@@ -101,7 +125,7 @@ abstract class BaseSGD {
   }
 
   protected lossValue(score: number, y: number): number {
-    switch (this.options.loss ?? this.defaults.loss) {
+    switch (this.sgd().loss) {
       case "hinge":
         return Math.max(0, 1 - score * y);
       case "log_loss": {
@@ -117,29 +141,35 @@ abstract class BaseSGD {
   protected step(m: Linear, x: ArrayLike<number>, y: number, eta: number): number {
     const s = m.score(x);
     const g = this.dloss(s, y);
-    const alpha = this.options.penalty === null ? 0 : (this.options.alpha ?? 1e-4);
+    const p = this.sgd();
+    const alpha = p.penalty === null ? 0 : p.alpha;
     const decay = 1 - eta * alpha;
     for (let j = 0; j < m.w.length; j++) m.w[j] = m.w[j]! * decay - eta * g * x[j]!;
-    if (this.options.fitIntercept !== false) m.b -= eta * g;
+    if (p.fitIntercept) m.b -= eta * g;
     return this.lossValue(s, y);
   }
 
   protected checkX(X: unknown): { data: Float64Array; rows: number; cols: number } {
-    const m = checkArray(X, "X").matrix;
+    return this.checkXKind(X).matrix;
+  }
+
+  protected checkXKind(X: unknown): CheckedMatrix {
+    const cx = checkArray(X, "X");
+    const m = cx.matrix;
     if (this.nFeaturesIn_ !== undefined && m.cols !== this.nFeaturesIn_) throw new InputError(`X has ${m.cols} features, but ${this.constructor.name} is expecting ${this.nFeaturesIn_} features as input.`);
-    return m;
+    return cx;
   }
 
   protected order(n: number): Int32Array {
     const idx = Int32Array.from({ length: n }, (_, i) => i);
-    return this.options.shuffle === false ? idx : this.rng.shuffle(idx);
+    // A fresh generator per fit, from randomState, so two fits with one seed agree (as scikit-learn's).
+    this.rng ??= checkRandomState(this.sgd().randomState);
+    return this.sgd().shuffle ? this.rng.shuffle(idx) : idx;
   }
 
   /** Epochs until maxIter or until the loss stops improving (scikit-learn's tol rule). */
   protected epochs(run: () => number): number {
-    const maxIter = this.options.maxIter ?? 1000;
-    const tol = this.options.tol === undefined ? 1e-3 : this.options.tol;
-    const patience = this.options.nIterNoChange ?? 5;
+    const { maxIter, tol, nIterNoChange: patience } = this.sgd();
     let best = Infinity;
     let noChange = 0;
     let epoch = 0;
@@ -160,14 +190,20 @@ abstract class BaseSGD {
 /**
  * @example const clf = new SGDClassifier({ loss: "log_loss", randomState: 0 }); clf.partialFit(X1, y1, { classes: [0, 1] }); clf.partialFit(X2, y2);
  */
-export class SGDClassifier extends BaseSGD {
-  protected readonly defaults = { loss: "hinge" as const, learningRate: "optimal" as const, eta0: 0, powerT: 0.5 };
+export class SGDClassifier extends BaseSGD<SGDClassifierOptions> {
+  get rules() {
+    return CLASSIFIER_RULES;
+  }
+  get defaults() {
+    return CLASSIFIER_DEFAULTS;
+  }
   classes_?: Label[];
   /** One model for two classes, one per class (one-vs-rest) above. */
   private models: Linear[] = [];
   nIter_ = 0;
+  private labelsLike: Pick<CheckedLabels, "kind" | "typedCtor"> = { kind: "array" };
 
-  private start(classes: Label[], d: number): void {
+  private start(classes: readonly Label[], d: number): void {
     this.classes_ = [...classes].sort((a, b) => (typeof a === "number" ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
     this.nFeaturesIn_ = d;
     this.models = Array.from({ length: classes.length === 2 ? 1 : classes.length }, () => new Linear(d));
@@ -192,12 +228,14 @@ export class SGDClassifier extends BaseSGD {
   }
 
   /** Fits from scratch for several epochs. @example new SGDClassifier({ randomState: 0 }).fit(X, y).score(X, y) */
-  fit(X: unknown, y: unknown): this {
+  fit<Y extends LabelsLike>(X: MatrixLike, y: Y): Trained<Y> & this {
     this.validate();
     this.nFeaturesIn_ = undefined;
+    this.rng = undefined;
     const m = this.checkX(X);
     const labels = checkLabels(y, "y", m.rows);
     if (labels.classes.length < 2) throw new InputError(`SGDClassifier needs at least 2 classes in y; got ${labels.classes.length}.`);
+    this.labelsLike = { kind: labels.kind, ...(labels.typedCtor ? { typedCtor: labels.typedCtor } : {}) };
     this.start(labels.classes, m.cols);
     const codes = labels.codes;
     this.nIter_ = this.epochs(() => {
@@ -205,16 +243,16 @@ export class SGDClassifier extends BaseSGD {
       for (const i of this.order(m.rows)) total += this.learnCoded(m.data.subarray(i * m.cols, (i + 1) * m.cols), codes[i]!);
       return total / m.rows;
     });
-    return this;
+    return this as Trained<Y> & this;
   }
 
   /** One pass over a batch; `classes` is required on the first call (every label the stream may bring). */
-  partialFit(X: unknown, y: unknown, options: { classes?: Label[] } = {}): this {
+  partialFit(X: MatrixLike, y: LabelsLike, options: { classes?: readonly Label[] } = {}): this {
     this.validate();
     const m = this.checkX(X);
     const labels = checkLabels(y, "y", m.rows);
     if (!this.classes_) {
-      const classes = options.classes ?? this.options.classes;
+      const classes = options.classes ?? this.getParams().classes;
       if (!classes || classes.length < 2) throw new InputError("classes must be passed to the first call to partialFit (at least 2 labels).");
       this.start(classes, m.cols);
     }
@@ -226,8 +264,9 @@ export class SGDClassifier extends BaseSGD {
   learnOne(x: ArrayLike<number>, y: Label): this {
     if (!this.classes_) {
       this.validate();
-      if (!this.options.classes) throw new InputError("learnOne needs the 'classes' option (or a partialFit with classes) before the first sample.");
-      this.start(this.options.classes, x.length);
+      const { classes } = this.getParams();
+      if (!classes) throw new InputError("learnOne needs the 'classes' option (or a partialFit with classes) before the first sample.");
+      this.start(classes, x.length);
     }
     this.learnCoded(x, this.codeOf(y));
     return this;
@@ -247,20 +286,24 @@ export class SGDClassifier extends BaseSGD {
 
   /** Probabilities (log_loss only): the sigmoid for two classes, normalised one-vs-rest sigmoids above. */
   predictProbaOne(x: ArrayLike<number>): number[] {
-    if ((this.options.loss ?? "hinge") !== "log_loss") throw new InputError(`predictProba is only available for loss 'log_loss'; this model uses '${this.options.loss ?? "hinge"}'.`);
+    const { loss } = this.getParams();
+    if (loss !== "log_loss") throw new InputError(`predictProba is only available for loss 'log_loss'; this model uses '${loss}'.`);
     const s = this.scores(x).map((v) => 1 / (1 + Math.exp(-v)));
     if (s.length === 1) return [1 - s[0]!, s[0]!];
     const total = s.reduce((a, b) => a + b, 0);
     return s.map((v) => v / total);
   }
 
-  predict(X: unknown): Label[] {
+  /** Predicted labels, in the kind `fit` saw (arrays after partialFit or learnOne). */
+  predict<X extends MatrixLike>(X: X): LabelsOut<LabelsLike> {
+    if (!this.classes_) throw new NotFittedError(this.constructor.name);
     const m = this.checkX(X);
-    return Array.from({ length: m.rows }, (_, i) => this.predictOne(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+    const codes = Int32Array.from({ length: m.rows }, (_, i) => this.classes_!.indexOf(this.predictOne(m.data.subarray(i * m.cols, (i + 1) * m.cols))));
+    return restoreLabels(codes, { ...this.labelsLike, classes: this.classes_, codes }) as LabelsOut<LabelsLike>;
   }
 
-  score(X: unknown, y: unknown): number {
-    const pred = this.predict(X);
+  score(X: MatrixLike, y: LabelsLike): number {
+    const pred = Array.from(this.predict(X) as ArrayLike<Label>);
     const labels = checkLabels(y, "y", pred.length);
     return pred.filter((p, i) => p === labels.classes[labels.codes[i]!]).length / pred.length;
   }
@@ -268,17 +311,43 @@ export class SGDClassifier extends BaseSGD {
   get coef_(): Float64Array[] {
     return this.models.map((m) => m.w.slice());
   }
+
+  protected override isFitted(): boolean {
+    return this.classes_ !== undefined;
+  }
+
+  protected getState(): Record<string, unknown> {
+    return { classes_: this.classes_, t: this.t, nIter_: this.nIter_, weights: this.models.map((m) => m.w), intercepts: Float64Array.from(this.models, (m) => m.b), labelsKind: this.labelsLike.kind, labelsType: this.labelsLike.typedCtor?.name };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.nFeaturesIn_ = state.nFeaturesIn_ as number;
+    this.classes_ = state.classes_ as Label[];
+    this.t = state.t as number;
+    this.nIter_ = state.nIter_ as number;
+    const intercepts = state.intercepts as Float64Array;
+    this.models = (state.weights as Float64Array[]).map((w, k) => Object.assign(new Linear(w.length), { w, b: intercepts[k]! }));
+    const ctor = typeof state.labelsType === "string" ? (globalThis as Record<string, unknown>)[state.labelsType] : undefined;
+    this.labelsLike = { kind: state.labelsKind as "array" | "typed", ...(ctor ? { typedCtor: ctor as CheckedLabels["typedCtor"] } : {}) };
+  }
 }
 
 /** @example const reg = new SGDRegressor({ randomState: 0 }); for (const [x, y] of stream) reg.learnOne(x, y); */
-export class SGDRegressor extends BaseSGD {
-  protected readonly defaults = { loss: "squared_error" as const, learningRate: "invscaling" as const, eta0: 0.01, powerT: 0.25 };
+export class SGDRegressor extends BaseSGD<SGDRegressorOptions> {
+  get rules() {
+    return REGRESSOR_RULES;
+  }
+  get defaults() {
+    return REGRESSOR_DEFAULTS;
+  }
   private model: Linear | undefined;
   nIter_ = 0;
 
-  fit(X: unknown, y: ArrayLike<number>): this {
+  /** Fits from scratch for several epochs. @example new SGDRegressor({ randomState: 0 }).fit(X, y).predict(X) */
+  fit(X: MatrixLike, y: TargetsLike): this {
     this.validate();
     this.nFeaturesIn_ = undefined;
+    this.rng = undefined;
     const m = this.checkX(X);
     if (y.length !== m.rows) throw new InputError(`Found input variables with inconsistent numbers of samples: [${m.rows}, ${y.length}].`);
     this.model = new Linear(m.cols);
@@ -292,7 +361,8 @@ export class SGDRegressor extends BaseSGD {
     return this;
   }
 
-  partialFit(X: unknown, y: ArrayLike<number>): this {
+  /** One pass over a batch. */
+  partialFit(X: MatrixLike, y: TargetsLike): this {
     this.validate();
     const m = this.checkX(X);
     if (y.length !== m.rows) throw new InputError(`Found input variables with inconsistent numbers of samples: [${m.rows}, ${y.length}].`);
@@ -322,9 +392,29 @@ export class SGDRegressor extends BaseSGD {
     return this.model.score(x);
   }
 
-  predict(X: unknown): Float64Array {
-    const m = this.checkX(X);
-    return Float64Array.from({ length: m.rows }, (_, i) => this.predictOne(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  /** Predictions: a number[] for rows, else a Float64Array. */
+  predict<X extends MatrixLike>(X: X): VectorOut<X> {
+    if (!this.model) throw new NotFittedError(this.constructor.name);
+    const cx = this.checkXKind(X);
+    const m = cx.matrix;
+    const out = Float64Array.from({ length: m.rows }, (_, i) => this.predictOne(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+    return (cx.kind === "array" ? Array.from(out) : out) as VectorOut<X>;
+  }
+
+  protected override isFitted(): boolean {
+    return this.model !== undefined;
+  }
+
+  protected getState(): Record<string, unknown> {
+    return { t: this.t, nIter_: this.nIter_, w: this.model!.w, b: this.model!.b };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.nFeaturesIn_ = state.nFeaturesIn_ as number;
+    this.t = state.t as number;
+    this.nIter_ = state.nIter_ as number;
+    const w = state.w as Float64Array;
+    this.model = Object.assign(new Linear(w.length), { w, b: state.b as number });
   }
 
   get coef_(): Float64Array {
@@ -337,3 +427,6 @@ export class SGDRegressor extends BaseSGD {
     return this.model.b;
   }
 }
+
+registerModel("SGDClassifier", SGDClassifier, { testParams: (): OptionsOf<typeof SGDClassifier> => ({ loss: "log_loss", maxIter: 20, randomState: 0 }) });
+registerModel("SGDRegressor", SGDRegressor, { testParams: (): OptionsOf<typeof SGDRegressor> => ({ maxIter: 20, randomState: 0 }) });

@@ -1,5 +1,9 @@
 /** How the conformance suite fits each kind of estimator and reads its result. */
 import { BaseClassifier, BaseRegressor, type BaseEstimator } from "../../../lib/core/index.js";
+import { BaseSampler } from "../../../lib/imbalance/index.js";
+import { LabelModel, MajorityLabelVoter } from "../../../lib/labeling/index.js";
+import { NearestNeighbors } from "../../../lib/neighbors/index.js";
+import { RecursiveLeastSquares, SGDClassifier, SGDRegressor } from "../../../lib/online/index.js";
 
 export interface Problem {
   rows: number[][];
@@ -16,14 +20,21 @@ export interface Driver {
   accepts(m: BaseEstimator<object>): boolean;
   fit(m: BaseEstimator<object>, p: Problem): BaseEstimator<object>;
   fitWeighted?(m: BaseEstimator<object>, p: Problem, w: number[]): BaseEstimator<object>;
-  /** The result the checks compare. */
-  output(m: BaseEstimator<object>, X: unknown): unknown;
+  /** The result the checks compare, for query matrix `X` (of problem `p`). */
+  output(m: BaseEstimator<object>, X: unknown, p: Problem): unknown;
   outputName: string;
   /** The matrix inside the result, whose kind must match the input's. */
   matrixOf(out: unknown): unknown;
   /** The kind the result's matrix must have for an input kind; undefined: no matrix comes back. */
   kindOut(kind: string): string | undefined;
   needsFit: boolean;
+  /** The input kinds it takes (default: all four). */
+  inputKinds?: string[];
+}
+
+/** Three labeling functions' votes from the true classes: one right, one abstaining on class 2, one noisy. */
+export function votes(p: Problem): number[][] {
+  return Array.from(p.codes, (c, i) => [c, c === 2 ? -1 : c, i % 4 === 0 ? (c + 1) % 3 : c]);
 }
 
 const X = (p: Problem) => (p.X ?? p.rows) as number[][];
@@ -51,5 +62,51 @@ export const drivers: Driver[] = [
     matrixOf: (out) => out,
     kindOut: (kind) => (kind === "array" ? "vector" : "float64"),
     needsFit: true,
+  },
+  {
+    accepts: (m) => m instanceof BaseSampler,
+    fit: (m, p) => (m as BaseSampler<object>).fit(X(p), p.codes),
+    output: (m, Xq, p) => (m as BaseSampler<object>).fitResample(Xq as number[][], p.codes),
+    outputName: "fitResample",
+    matrixOf: (out) => (out as { X: unknown }).X,
+    kindOut: (kind) => kind,
+    needsFit: false,
+  },
+  {
+    accepts: (m) => m instanceof SGDClassifier,
+    fit: (m, p) => (m as SGDClassifier).fit(X(p), p.labels),
+    output: (m, Xq) => (m as SGDClassifier).predict(Xq as number[][]),
+    outputName: "predict",
+    matrixOf: (out) => out,
+    kindOut: () => undefined,
+    needsFit: true,
+  },
+  {
+    accepts: (m) => m instanceof SGDRegressor || m instanceof RecursiveLeastSquares,
+    fit: (m, p) => (m as SGDRegressor).fit(X(p), p.targets),
+    output: (m, Xq) => (m as SGDRegressor).predict(Xq as number[][]),
+    outputName: "predict",
+    matrixOf: (out) => out,
+    kindOut: (kind) => (kind === "array" ? "vector" : "float64"),
+    needsFit: true,
+  },
+  {
+    accepts: (m) => m instanceof NearestNeighbors,
+    fit: (m, p) => (m as NearestNeighbors).fit(X(p)),
+    output: (m, Xq) => (m as NearestNeighbors).kneighbors(Xq as number[][]),
+    outputName: "kneighbors",
+    matrixOf: (out) => out,
+    kindOut: () => undefined,
+    needsFit: true,
+  },
+  {
+    accepts: (m) => m instanceof LabelModel || m instanceof MajorityLabelVoter,
+    fit: (m, p) => (m as LabelModel).fit(votes(p)),
+    output: (m, _X, p) => (m as LabelModel).predictProba(votes(p)),
+    outputName: "predictProba",
+    matrixOf: (out) => out,
+    kindOut: () => undefined,
+    needsFit: true,
+    inputKinds: ["array"],
   },
 ];

@@ -37,7 +37,8 @@ out = np.linalg.lstsq(A, np.array(data["y"]), rcond=None)[0]
   });
 
   it("refuses bad options and inputs, naming them", () => {
-    expect(() => new RecursiveLeastSquares({ forgettingFactor: 1.5 })).toThrow("The 'forgettingFactor' parameter of RecursiveLeastSquares must be a number > 0 and <= 1. Got 1.5 instead.");
+    // The constructor only stores the options (scikit-learn's contract); learning checks them.
+    expect(() => new RecursiveLeastSquares({ forgettingFactor: 1.5 }).learnOne([1], 1)).toThrow("The 'forgettingFactor' parameter of RecursiveLeastSquares must be a number > 0 and <= 1. Got 1.5 instead.");
     const rls = new RecursiveLeastSquares().learnOne([1, 2], 3);
     expect(() => rls.learnOne([1], 2)).toThrow("x has 1 features, but RecursiveLeastSquares was started with 2.");
     expect(() => rls.learnOne([1, NaN], 2)).toThrow("x[1] is NaN");
