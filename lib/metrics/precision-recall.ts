@@ -88,18 +88,33 @@ function unionLabels(yTrue: unknown, yPred: unknown): Label[] {
 const withBinary = (o: PRFOptions) => ({ ...o, average: o.average === undefined ? ("binary" as Average) : o.average });
 const scoreNames = prfNames.filter((n) => n !== "beta");
 
+/** Options whose average is null: one score per label. */
+type PerLabel<O> = O & { average: null };
+/** Options whose average is one number (the default "binary", or "macro", "weighted", "micro"). */
+type Averaged<O> = O & { average?: Exclude<Average, null> };
+type ScoreOptions = Omit<PRFOptions, "beta">;
+
 /** @example precisionScore([0, 1, 1], [1, 1, 1]) // 0.6666666666666666 */
-export function precisionScore(yTrue: unknown, yPred: unknown, options: Omit<PRFOptions, "beta"> = {}): number | number[] {
+export function precisionScore(yTrue: unknown, yPred: unknown, options: PerLabel<ScoreOptions>): number[];
+export function precisionScore(yTrue: unknown, yPred: unknown, options?: Averaged<ScoreOptions>): number;
+export function precisionScore(yTrue: unknown, yPred: unknown, options?: ScoreOptions): number | number[];
+export function precisionScore(yTrue: unknown, yPred: unknown, options: ScoreOptions = {}): number | number[] {
   checkOptions("precisionScore", scoreNames, options);
   return prfs(yTrue, yPred, withBinary(options)).precision;
 }
 /** @example recallScore([0, 1, 1], [1, 1, 0]) // 0.5 */
-export function recallScore(yTrue: unknown, yPred: unknown, options: Omit<PRFOptions, "beta"> = {}): number | number[] {
+export function recallScore(yTrue: unknown, yPred: unknown, options: PerLabel<ScoreOptions>): number[];
+export function recallScore(yTrue: unknown, yPred: unknown, options?: Averaged<ScoreOptions>): number;
+export function recallScore(yTrue: unknown, yPred: unknown, options?: ScoreOptions): number | number[];
+export function recallScore(yTrue: unknown, yPred: unknown, options: ScoreOptions = {}): number | number[] {
   checkOptions("recallScore", scoreNames, options);
   return prfs(yTrue, yPred, withBinary(options)).recall;
 }
 /** @example f1Score([0, 1, 1], [1, 1, 0], { average: "macro" }) */
-export function f1Score(yTrue: unknown, yPred: unknown, options: Omit<PRFOptions, "beta"> = {}): number | number[] {
+export function f1Score(yTrue: unknown, yPred: unknown, options: PerLabel<ScoreOptions>): number[];
+export function f1Score(yTrue: unknown, yPred: unknown, options?: Averaged<ScoreOptions>): number;
+export function f1Score(yTrue: unknown, yPred: unknown, options?: ScoreOptions): number | number[];
+export function f1Score(yTrue: unknown, yPred: unknown, options: ScoreOptions = {}): number | number[] {
   checkOptions("f1Score", scoreNames, options);
   return prfs(yTrue, yPred, { ...withBinary(options), beta: 1 }).fScore;
 }
@@ -107,6 +122,9 @@ export function f1Score(yTrue: unknown, yPred: unknown, options: Omit<PRFOptions
  * F-beta: recall counts beta times as much as precision; `beta: Infinity` is recall, 0 is precision.
  * @example fbetaScore([0, 1, 1, 0], [1, 1, 0, 0], { beta: 2 }) // 0.5
  */
+export function fbetaScore(yTrue: unknown, yPred: unknown, options: PerLabel<PRFOptions & { beta: number }>): number[];
+export function fbetaScore(yTrue: unknown, yPred: unknown, options: Averaged<PRFOptions & { beta: number }>): number;
+export function fbetaScore(yTrue: unknown, yPred: unknown, options: PRFOptions & { beta: number }): number | number[];
 export function fbetaScore(yTrue: unknown, yPred: unknown, options: PRFOptions & { beta: number }): number | number[] {
   checkOptions("fbetaScore", prfNames, options);
   if (options?.beta === undefined) throw new InvalidParameterError("fbetaScore needs options.beta (recall counts beta times as much as precision), e.g. { beta: 2 }.");

@@ -2,7 +2,7 @@
  * The fixes of issue 15, each against the scikit-learn 1.2 test (sklearn/metrics/tests/test_classification.py,
  * test_ranking.py, test_common.py) or behaviour it mirrors, on their literal inputs and expected values.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import * as m from "../../../lib/metrics/index.js";
 import { py } from "../../helpers/python.js";
 
@@ -147,5 +147,16 @@ out = {
     expect(ref.values[3]).toBeCloseTo(m.brierScoreLoss([1, 2], [0.1, 0.2]), 12);
     expect(ref.refused).toEqual(new Array(9).fill(true));
     expect(String(m.classificationReport([0, 1, 2, 2], [0, 1, 1, 2], { labels: [0, 1] }))).toBe(ref.report);
+  });
+});
+
+describe("score types follow average (no casts needed)", () => {
+  it("a single number unless average is null", () => {
+    expectTypeOf(m.f1Score([0, 1], [0, 1])).toEqualTypeOf<number>();
+    expectTypeOf(m.precisionScore([0, 1], [0, 1], { average: "macro" })).toEqualTypeOf<number>();
+    expectTypeOf(m.recallScore([0, 1], [0, 1], { average: null })).toEqualTypeOf<number[]>();
+    expectTypeOf(m.fbetaScore([0, 1], [0, 1], { beta: 2 })).toEqualTypeOf<number>();
+    expect(m.f1Score([0, 1, 1], [0, 1, 0]) + 0).toBeCloseTo(2 / 3, 12);
+    expect(m.recallScore([0, 1, 1], [0, 1, 0], { average: null })).toEqual([1, 0.5]);
   });
 });
