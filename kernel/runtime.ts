@@ -89,7 +89,9 @@ function cellRequire(cwd: string): NodeJS.Require {
     if (id === "tslab") return tslabModule;
     fresh();
     try {
-      return near(id);
+      const loaded: unknown = near(id);
+      fresh(); // note the files this require loaded, with their mtimes as read
+      return loaded;
     } catch (err) {
       if (!isNotFound(err) || id.startsWith(".") || id.startsWith("/")) throw err;
       try {

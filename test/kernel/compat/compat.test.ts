@@ -76,9 +76,14 @@ describe("compat: what the notebooks cannot show", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("says which type-check profile is on in the banner", async () => {
-    expect(String((await k.request("kernel_info_request")).content["banner"])).toMatch(/type checking: loose \(tslab's defaults/);
-    expect(String((await js.request("kernel_info_request")).content["banner"])).toMatch(/type checking: off \(JavaScript/);
+  it("says which type-check profile is on in the banner, and gives language_info in the spec's common form", async () => {
+    const ts = (await k.request("kernel_info_request")).content;
+    const jsInfo = (await js.request("kernel_info_request")).content;
+    expect(String(ts["banner"])).toMatch(/type checking: loose \(tslab's defaults/);
+    expect(String(jsInfo["banner"])).toMatch(/type checking: off \(JavaScript/);
+    // codemirror_mode: a string (or {name, version} with an integer version), as strict clients parse it.
+    expect(ts["language_info"]).toMatchObject({ name: "typescript", codemirror_mode: "typescript", file_extension: ".ts", mimetype: "text/typescript" });
+    expect(jsInfo["language_info"]).toMatchObject({ name: "javascript", codemirror_mode: "javascript", file_extension: ".js", mimetype: "text/javascript" });
   });
 
   it("still stops a real type error in typed code, with its position, in the cell and in a local module", async () => {
@@ -99,6 +104,22 @@ describe("compat: what the notebooks cannot show", () => {
     expect(r.evalue).toContain("Cannot find package 'left-pad' (imported as 'npm:left-pad@1.3')");
     expect(r.evalue).toContain(hint);
     expect((await run(js, 'require("left-pad")')).evalue).toContain(`npm install --prefix ${JSON.stringify(dir)} left-pad`);
+    // An installed package of another major version is refused, never used in its place.
+    const wrong = await run(k, 'import { tableFromArrays } from "npm:apache-arrow@20";');
+    expect(wrong.evalue).toMatch(/^'npm:apache-arrow@20' asks for apache-arrow@20, but the version installed near the notebook is 21\./);
+    expect(wrong.evalue).toContain(`npm install --prefix ${JSON.stringify(dir)} apache-arrow@20`);
+  });
+
+  it("re-reads an edited local CommonJS module on the next require", async () => {
+    writeFileSync(join(dir, "counter.cjs"), "module.exports = 1;\n");
+    expect((await run(js, 'require("./counter")')).result?.["text/plain"]).toBe("1");
+    writeFileSync(join(dir, "counter.cjs"), "module.exports = 2;\n");
+    expect((await run(js, 'require("./counter.cjs")')).result?.["text/plain"]).toBe("2");
+  });
+
+  it("imports a .mts module by its own extension", async () => {
+    writeFileSync(join(dir, "unit.mts"), "export const unit: string = 'kg';\n");
+    expect((await run(k, 'import { unit } from "./unit.mts";\nunit.toUpperCase()')).result?.["text/plain"]).toBe("'KG'");
   });
 
   it("points a traceback at the cell's own line and column, without kernel or wrapper frames", async () => {
