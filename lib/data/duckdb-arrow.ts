@@ -43,7 +43,7 @@ function columnVector(field: Field, type: DuckDBType, raw: readonly DuckDBValue[
 }
 
 /** An Arrow table from fields and their vectors (names may repeat, as in SQL results). */
-export function tableOf(fields: Field[], vectors: Vector[], length: number, metadata?: Map<string, string>): Table {
+function tableOf(fields: Field[], vectors: Vector[], length: number, metadata?: Map<string, string>): Table {
   const schema = new Schema(fields, metadata ?? null);
   const data = makeData({ type: new Struct(fields), length, nullCount: 0, children: vectors.map((v) => v.data[0]!) });
   return new Table(schema, new RecordBatch(schema, data));

@@ -27,9 +27,15 @@ export type DetectorRules<O> = { [K in keyof Required<O>]: Rule | Rule[] };
  * self._reset()`), so each change is reported once.
  * @example
  * class Threshold extends DriftDetectorBase<{ limit?: number }> {
- *   static override defaults = { limit: 1 };
- *   ...
+ *   constructor(options: { limit?: number } = {}) {
+ *     super(options, { limit: 1 }, { limit: { kind: "float" } });
+ *   }
+ *   protected resetState(): void {}
+ *   protected step(x: number): boolean {
+ *     return x > this.params.limit;
+ *   }
  * }
+ * new Threshold().update(2).driftDetected // true; the next update starts from a fresh state
  */
 export abstract class DriftDetectorBase<O extends object> implements DriftDetector {
   /** The options as given; `params` holds them resolved against the class's defaults. */
