@@ -49,6 +49,12 @@ export class ADWIN extends DriftDetectorBase<ADWINOptions> {
     return this.window.reduce((a, b) => a + b, 0);
   }
 
+  /** Sum of squared deviations from the window's mean (River's `variance`, not divided by the width). */
+  get variance(): number {
+    const mean = this.estimation;
+    return this.window.reduce((a, v) => a + (v - mean) ** 2, 0);
+  }
+
   /** Mean of the current window (0 when empty, as River's). */
   get estimation(): number {
     return this.window.length === 0 ? 0 : this.total / this.window.length;

@@ -71,6 +71,21 @@ export class PyRandom extends Random {
     return y >>> 0;
   }
 
+  private gaussNext: number | undefined;
+
+  /** random.gauss(mu, sigma): Box–Muller, the second value kept for the next call, as CPython. */
+  gauss(mu = 0, sigma = 1): number {
+    let z = this.gaussNext;
+    this.gaussNext = undefined;
+    if (z === undefined) {
+      const x2pi = this.random() * 2 * Math.PI;
+      const g2rad = Math.sqrt(-2 * Math.log(1 - this.random()));
+      z = Math.cos(x2pi) * g2rad;
+      this.gaussNext = Math.sin(x2pi) * g2rad;
+    }
+    return mu + z * sigma;
+  }
+
   /** random.choices(population, k=k) without weights: population[floor(random() * n)]. */
   choices<T>(population: readonly T[], k: number): T[] {
     return Array.from({ length: k }, () => population[Math.floor(this.random() * population.length)]!);

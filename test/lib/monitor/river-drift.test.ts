@@ -62,6 +62,31 @@ describe("drift detectors match River's tests", () => {
     expect(detections(constant, new Array<number>(5000).fill(1))).toEqual([]);
   });
 
+  it("ADWIN against test_adwin_regression.py's other cases (stable, alternating, large shift, min_window_length, variance, long stream)", () => {
+    // CPython: random.Random(123).gauss(0, 1) x 3; the sum of squared deviations of random.Random(999).gauss(5, 2) x 500.
+    const g = new PyRandom(123);
+    expect([g.gauss(0, 1), g.gauss(0, 1), g.gauss(0, 1)]).toEqual([0.40422843322466656, 0.13801139264830412, -0.3985847224936054]);
+    const stable = new PyRandom(123);
+    expect(detections(new ADWIN(), Array.from({ length: 5000 }, () => stable.gauss(0, 1))).length).toBeLessThanOrEqual(2); // test_no_drift_stable_distribution
+    expect(detections(new ADWIN(), Array.from({ length: 2000 }, (_, i) => i % 2)).length).toBeLessThanOrEqual(1); // test_alternating_values
+    const shift = new ADWIN({ delta: 0.01 }); // test_immediate_large_shift
+    for (let i = 0; i < 200; i++) shift.update(0);
+    expect(detections(shift, new Array<number>(200).fill(100)).length).toBeGreaterThanOrEqual(1);
+    const mw = new PyRandom(42); // test_min_window_length
+    const stream = [...Array.from({ length: 500 }, () => mw.gauss(0, 1)), ...Array.from({ length: 500 }, () => mw.gauss(5, 1))];
+    expect(detections(new ADWIN({ minWindowLength: 1, clock: 1 }), stream).length).toBeGreaterThanOrEqual(1);
+    const vr = new PyRandom(999); // test_variance_correctness
+    const v = new ADWIN();
+    for (let i = 0; i < 500; i++) v.update(vr.gauss(5, 2));
+    expect(v.variance).toBeCloseTo(1953.1305338836592, 6);
+    const long = new PyRandom(42); // test_very_long_stream
+    const lw = new ADWIN();
+    for (let i = 0; i < 100_000; i++) lw.update(long.random());
+    expect(lw.width).toBeGreaterThan(0);
+    expect(lw.estimation).toBeGreaterThan(0);
+    expect(lw.estimation).toBeLessThan(1);
+  });
+
   it("KSWIN on River's docstring stream with alpha 1e-4, seed 42 fires at 1016 (river/drift/kswin.py example)", () => {
     // River seeds random.Random(42); PyRandom(42) is that generator and KSWIN draws as random.sample does.
     expect(detections(new KSWIN({ alpha: 0.0001, randomState: new PyRandom(42) }), twoSegments)).toEqual([1016]);
