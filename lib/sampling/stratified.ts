@@ -37,6 +37,7 @@ export interface SplitOptions {
 
 function splitSizes(n: number, testSize: number | undefined, trainSize: number | undefined): [number, number] {
   const size = (v: number, name: string, round: (x: number) => number) => {
+    if (typeof v !== "number") throw new InputError(`${name} must be a number (a fraction in (0, 1) or a count); got ${typeof v} ${JSON.stringify(v)}.`);
     if (v > 0 && v < 1) return round(v * n);
     if (Number.isInteger(v) && v > 0 && v < n) return v;
     throw new InputError(`${name}=${v} should be a fraction in (0, 1) or an integer count in [1, ${n - 1}] for ${n} samples.`);

@@ -117,6 +117,8 @@ describe("trainTestSplit as scikit-learn's train_test_split", () => {
     expect(() => trainTestSplit(Array.from({ length: 10 }, (_, i) => i), { testSize: 0.3, stratify: y, shuffle: false })).toThrow("Stratified train/test split is not implemented for shuffle=false");
     expect(() => trainTestSplit(X, [1, 2])).toThrow("Found input variables with inconsistent numbers of samples: [10, 2].");
     expect(() => trainTestSplit(X, { test_size: 0.3 } as never)).toThrow("trainTestSplit got an unknown parameter 'test_size'. Valid parameters are: testSize, trainSize, randomState, shuffle, stratify.");
+    expect(() => trainTestSplit(X, { testSize: "0.3" as never })).toThrow(`testSize must be a number (a fraction in (0, 1) or a count); got string "0.3".`);
+    expect(() => trainTestSplit(X, { testSize: 0.3, randomState: -1 })).toThrow("randomState must be an integer in [0, 2^32 - 1] or a Random; got -1");
     // The old list form is refused, not taken as a two-row matrix.
     expect(() => trainTestSplit([X, y] as never, { testSize: 0.25 })).toThrow("trainTestSplit takes each array as its own argument, as scikit-learn's train_test_split: trainTestSplit(X, y, { testSize }), not trainTestSplit([X, y], ...). Got one list of 2 arrays.");
     expect(trainTestSplit([[1, 2], [3, 4], [5, 6], [7, 8]], { testSize: 1, shuffle: false })).toEqual([[[1, 2], [3, 4], [5, 6]], [[7, 8]]]);

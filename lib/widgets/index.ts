@@ -1,0 +1,29 @@
+/** Interactive widgets and comms for notebooks (mlsd/widgets), on the Jupyter widget protocol of ipywidgets 6 / jupyter-js-widgets 2.1. */
+export { Comm, commInfo, registerCommTarget, unregisterCommTarget, hasCommTransport, type Buffers, type CommMessage, type TargetHandler } from "./comm.js";
+export { Widget, widgets, type Change, type Observer, type State } from "./widget.js";
+export {
+  ValueWidget,
+  IntSlider,
+  FloatSlider,
+  IntRangeSlider,
+  FloatRangeSlider,
+  Dropdown,
+  ToggleButtons,
+  Checkbox,
+  Text,
+  Button,
+  Play,
+  IntProgress,
+  FloatProgress,
+  HTML,
+  HBox,
+  VBox,
+  type SliderOptions,
+  type RangeSliderOptions,
+  type SelectionOptions,
+  type ProgressOptions,
+  type Choices,
+} from "./controls.js";
+export { Output } from "./output.js";
+export { interact, widgetFromAbbreviation, type Abbreviation, type Interactive, type Values, type ValueOf } from "./interact.js";
+export { widgetFrontend, widgetsLive, FRONTEND_VERSION } from "./frontend.js";
