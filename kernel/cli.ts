@@ -2,6 +2,13 @@
 /** The `mlsd` command line: kernel install, the kernel process, start Jupyter, run notebooks. */
 import { Command, Option } from "commander";
 
+/** A command-line integer option with a floor, refusing anything else by name. */
+const intOption = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= min)) throw new Error(`${name} must be an integer >= ${min}; got '${v}'`);
+  return n;
+};
+
 const program = new Command("mlsd").description("TypeScript lab for Machine Learning Systems Design: Jupyter kernel and tools.");
 
 const kernel = program
@@ -31,13 +38,14 @@ kernel
 
 program
   .command("start")
-  .description("register the kernel and start Jupyter (Lab or Notebook) on notebooks/")
+  .description("register the kernel, trust the shipped notebooks, and start Jupyter (Lab or Notebook) on notebooks/")
   .option("--dir <dir>", "folder to open (default: this package's notebooks/)")
   .option("--no-browser", "do not open a browser")
-  .option("--port <port>", "port for Jupyter", (v) => Number.parseInt(v, 10))
-  .action(async (opts: { dir?: string; browser?: boolean; port?: number }) => {
+  .option("--port <port>", "port for Jupyter", intOption("--port", 1))
+  .option("--no-trust", "do not sign the shipped notebooks in Jupyter's signature database")
+  .action(async (opts: { dir?: string; browser?: boolean; port?: number; trust?: boolean }) => {
     const { start } = await import("./start.js");
-    start({ ...(opts.dir ? { dir: opts.dir } : {}), ...(opts.browser === false ? { browser: false } : {}), ...(opts.port ? { port: opts.port } : {}) });
+    start({ ...(opts.dir ? { dir: opts.dir } : {}), ...(opts.browser === false ? { browser: false } : {}), ...(opts.port ? { port: opts.port } : {}), ...(opts.trust === false ? { trust: false } : {}) });
   });
 
 program
@@ -45,46 +53,87 @@ program
   .description("execute notebooks headless through the kernel and write them with their outputs")
   .argument("<notebook...>", "notebooks to run")
   .option("--out <dir>", "write executed notebooks here (default: in place)")
-  .option("--param <name=value>", "set a parameter (repeatable); injected after the cell tagged 'parameters'", (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option("--param <name=value>", "set a parameter (repeatable), checked against the cell tagged 'parameters' and injected after it", (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option("--timeout <seconds>", "interrupt a cell that runs longer than this", (v) => {
     const n = Number(v);
     if (!(n > 0)) throw new Error(`--timeout must be a number of seconds > 0; got '${v}'`);
     return n;
   })
-  .action(async (notebooks: string[], opts: { out?: string; param: string[]; timeout?: number }) => {
+  .option("--allow-errors", "run every cell even if one fails, recording errors in the output (exit status is still 1)")
+  .option("--kernel <name>", "kernel to run (a kernelspec name, or typescript / javascript); default: the notebook's kernelspec")
+  .action(async (notebooks: string[], opts: { out?: string; param: string[]; timeout?: number; allowErrors?: boolean; kernel?: string }) => {
     const { runNotebook, CellFailedError } = await import("./run.js");
     for (const nb of notebooks) {
       try {
-        const out = await runNotebook(nb, { params: opts.param, ...(opts.out ? { outDir: opts.out } : {}), ...(opts.timeout ? { timeoutS: opts.timeout } : {}) });
+        const out = await runNotebook(nb, { params: opts.param, ...(opts.out ? { outDir: opts.out } : {}), ...(opts.timeout ? { timeoutS: opts.timeout } : {}), ...(opts.allowErrors ? { allowErrors: true } : {}), ...(opts.kernel ? { kernel: opts.kernel } : {}) });
         process.stdout.write(`mlsd run: ${nb}: ok, written to ${out}\n`);
       } catch (err) {
         process.stderr.write(`mlsd run: ${err instanceof CellFailedError ? err.message : `${nb}: ${(err as Error).message}`}\n`);
         process.exitCode = 1;
-        return;
+        if (!opts.allowErrors) return;
       }
     }
   });
 
 program
   .command("export")
-  .description("export a notebook's cells tagged 'export' (or starting with //| export) as a TypeScript script")
+  .description("export a notebook's cells tagged 'export' (or starting with //| export) as a TypeScript ES module, or a vitest test")
   .argument("<notebook>", "notebook to export")
-  .option("-o, --output <file>", "write the script here (default: standard output)")
-  .action(async (notebook: string, opts: { output?: string }) => {
-    const [{ exportNotebook }, { readNotebook }, { writeFileSync }] = await Promise.all([import("./export.js"), import("./notebook.js"), import("node:fs")]);
-    const script = await exportNotebook(readNotebook(notebook), notebook);
+  .option("-o, --output <file>", "write the script here, a .mts file (default: standard output)")
+  .option("--test", "write a vitest test file (name it *.test.mts) running the pipeline with its parameters' defaults")
+  .action(async (notebook: string, opts: { output?: string; test?: boolean }) => {
+    const [{ exportNotebook }, { readNotebook }, { checkModuleFile }, { writeFileSync }] = await Promise.all([import("./export.js"), import("./notebook.js"), import("./module-kind.js"), import("node:fs")]);
+    if (opts.output) checkModuleFile(opts.output, "-o");
+    const script = await exportNotebook(readNotebook(notebook), notebook, { test: Boolean(opts.test) });
     if (opts.output) {
       writeFileSync(opts.output, script);
       process.stderr.write(`mlsd export: ${notebook} -> ${opts.output}\n`);
     } else process.stdout.write(script);
   });
 
-/** A command-line integer option with a floor, refusing anything else by name. */
-const intOption = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!(Number.isInteger(n) && n >= min)) throw new Error(`${name} must be an integer >= ${min}; got '${v}'`);
-  return n;
-};
+program
+  .command("clean")
+  .description("normalise notebooks so a re-run without edits leaves git clean (counts, timings, view state; outputs kept)")
+  .argument("[notebook...]", "notebooks to clean in place")
+  .option("--check", "change nothing; exit 1 listing the notebooks that are not clean")
+  .option("--reference <file>", "keep this version's outputs for unchanged cells tagged nbval-ignore-output (default: git's index)")
+  .option("--stdin", "read one notebook from standard input and write it cleaned to standard output (git's clean filter)")
+  .option("--path <file>", "with --stdin: the notebook's path, to find its committed version")
+  .option("--install-git-filter", "register `mlsd clean` as the git clean filter for notebooks in this repository")
+  .action(async (notebooks: string[], opts: { check?: boolean; reference?: string; stdin?: boolean; path?: string; installGitFilter?: boolean }) => {
+    const [{ cleanNotebook }, { readNotebook, parseNotebook }, git, { readFileSync, writeFileSync }] = await Promise.all([import("./clean.js"), import("./notebook.js"), import("./git-filter.js"), import("node:fs")]);
+    if (opts.installGitFilter) {
+      const root = git.installGitFilter(process.cwd());
+      process.stdout.write(`mlsd clean: git filter '${git.FILTER_NAME}' registered in ${root}/.git/config; notebooks matched by ${root}/.gitattributes are cleaned when staged\n`);
+      if (notebooks.length === 0 && !opts.stdin) return;
+    }
+    const reference = (path: string | undefined) => (opts.reference ? readNotebook(opts.reference) : path ? git.committedVersion(path) : undefined);
+    if (opts.stdin) {
+      const input = readFileSync(0, "utf8");
+      // As a git filter it must never lose a file: anything it cannot read as a notebook passes through unchanged.
+      let output = input;
+      try {
+        output = cleanNotebook(parseNotebook(input, opts.path ?? "<stdin>"), reference(opts.path)).text;
+      } catch (err) {
+        process.stderr.write(`mlsd clean: ${(err as Error).message}; left unchanged\n`);
+      }
+      process.stdout.write(output);
+      return;
+    }
+    if (notebooks.length === 0) throw new Error("clean: give notebooks to clean, or --stdin, or --install-git-filter");
+    const dirty: string[] = [];
+    for (const path of notebooks) {
+      const before = readFileSync(path, "utf8");
+      const { text } = cleanNotebook(readNotebook(path), reference(path));
+      if (text === before) continue;
+      dirty.push(path);
+      if (!opts.check) writeFileSync(path, text);
+    }
+    if (opts.check && dirty.length > 0) {
+      process.stderr.write(`mlsd clean: not clean (run \`mlsd clean\` on them): ${dirty.join(", ")}\n`);
+      process.exitCode = 1;
+    } else if (!opts.check) process.stderr.write(`mlsd clean: ${dirty.length} of ${notebooks.length} notebook(s) changed\n`);
+  });
 
 program
   .command("serve")

@@ -1,12 +1,14 @@
 /**
- * `mlsd export`: a notebook's exported cells as one runnable TypeScript script in jupytext's percent format.
- * Cells tagged `export` (or starting with nbdev's `//| export`) are taken; the `parameters` cell's constants
- * become command-line options (`--name=value`); a cell's last expression is passed to `display`, so the script
- * prints what the notebook shows.
+ * `mlsd export`: a notebook's exported cells as one runnable TypeScript ES module in jupytext's percent format,
+ * or (`--test`) as a vitest test file. Cells tagged `export` (or starting with nbdev's `//| export`) are taken;
+ * the `parameters` cell's constants become command-line options (`--name=value`, listed by `--help` with their
+ * types and defaults); a cell's last expression is passed to `display`, so the script prints what the notebook
+ * shows. The script imports only `mlsd/...`, so it runs in any project with mlsd installed as a dependency.
  */
 import { basename } from "node:path";
-import { loadTypeScript } from "./ts/load.js";
+import { loadTypeScript, type TypeScript } from "./ts/load.js";
 import { sourceText, type Cell, type Notebook } from "./notebook.js";
+import { parseParameters, type Parameter } from "./parameters.js";
 
 const DIRECTIVE = /^\s*\/\/\|\s*export\s*$/;
 
@@ -16,80 +18,161 @@ export function isExported(cell: Cell): boolean {
 
 const isParameters = (cell: Cell) => cell.cell_type === "code" && Boolean(cell.metadata?.tags?.includes("parameters"));
 
-const PRELUDE = `import { display, clearOutput, progress } from "mlsd/display";
-
-// A notebook shows a cell's last value unless it is undefined; so does the script.
-function __show(value: unknown): void {
-  if (value !== undefined) display(value);
+export interface ExportOptions {
+  /** A vitest test file instead of a script: the pipeline runs inside one test, with the parameters' defaults. */
+  test?: boolean;
 }
 
-// Command-line options --name=value override the notebook's parameters; values are read as JSON when they parse.
+const SHOW = `// A notebook shows a cell's last value unless it is undefined; so does the script.
+function __show(value: unknown): void {
+  if (value !== undefined) display(value);
+}`;
+
+/**
+ * The command line of a script: --help, then --name=value read as each parameter's type (as \`mlsd run --param\`
+ * reads them: strings as written, everything else as JSON), unknown options refused with the list.
+ */
+function argumentsPrelude(name: string, params: Parameter[]): string {
+  const table = params.map((p) => ({ name: p.name, type: p.type, default: p.defaultText }));
+  const width = Math.max(0, ...params.map((p) => p.name.length + p.type.length + 5));
+  const help = [
+    `Usage: npx tsx <this file> [--name=value ...]`,
+    ``,
+    `The pipeline of ${name}, exported by mlsd export.`,
+    ``,
+    params.length > 0 ? "Options (the notebook's parameters):" : "The notebook has no parameters.",
+    ...params.map((p) => `  ${`--${p.name}=<${p.type}>`.padEnd(width)}  default: ${p.defaultText}`),
+    `  ${"--help".padEnd(width)}  show this help`,
+  ].join("\n");
+  return `// Command-line options --name=value override the notebook's parameters (\`--help\` lists them).
+const __parameters: { name: string; type: string; default: string }[] = ${JSON.stringify(table)};
+const __help = ${JSON.stringify(help)};
 const __args = new Map<string, string>();
 for (const arg of process.argv.slice(2)) {
+  if (arg === "--help" || arg === "-h") {
+    process.stdout.write(__help + "\\n");
+    process.exit(0);
+  }
   const m = /^--([A-Za-z_$][\\w$]*)=(.*)$/s.exec(arg);
-  if (!m) throw new Error(\`unrecognised argument '\${arg}': use --name=value\`);
-  __args.set(m[1]!, m[2]!);
+  if (!m) __usage(\`unrecognised argument '\${arg}': use --name=value\`);
+  if (!__parameters.some((p) => p.name === m![1])) __usage(\`unknown option --\${m![1]}\`);
+  __args.set(m![1]!, m![2]!);
+}
+function __usage(message: string): never {
+  const list = __parameters.length > 0 ? __parameters.map((p) => \`--\${p.name} (\${p.type}, default \${p.default})\`).join(", ") : "none";
+  process.stderr.write(\`\${message}; the options are: \${list} (--help for more)\\n\`);
+  process.exit(2);
 }
 function __param<T>(name: string, fallback: T): T {
   const raw = __args.get(name);
-  __args.delete(name);
   if (raw === undefined) return fallback;
-  let value: unknown;
+  const type = __parameters.find((p) => p.name === name)!.type;
+  let value: unknown = raw;
+  let json = true;
   try {
     value = JSON.parse(raw);
   } catch {
-    value = raw;
+    json = false;
   }
-  if (typeof value !== typeof fallback) throw new Error(\`--\${name} must be a \${typeof fallback}; got '\${raw}'\`);
-  return value as T;
+  if (type === "string") return (json && typeof value === "string" ? value : raw) as T;
+  const ok = type === "unknown" || (json && (type === "array" ? Array.isArray(value) : type === "object" ? value !== null && typeof value === "object" && !Array.isArray(value) : typeof value === type));
+  if (!ok) __usage(\`--\${name} must be a \${type}; got '\${raw}'\`);
+  return (json ? value : raw) as T;
+}`;
 }
-void clearOutput;
-void progress;
-`;
 
 /**
- * The script for `nb`.
- * @example writeFileSync("pipeline.ts", await exportNotebook(readNotebook("notebooks/04-sampling.ipynb"), "04-sampling.ipynb"))
+ * The script (or vitest file) for `nb`.
+ * @example writeFileSync("sampling.mts", await exportNotebook(readNotebook("notebooks/04-sampling.ipynb"), "04-sampling.ipynb"))
  */
-export async function exportNotebook(nb: Notebook, name: string): Promise<string> {
+export async function exportNotebook(nb: Notebook, name: string, options: ExportOptions = {}): Promise<string> {
   const ts = await loadTypeScript();
-  const parts: string[] = [`// Exported from ${basename(name)} by \`mlsd export\`. Run: npx tsx <this file> [--name=value ...]`, PRELUDE];
+  const file = basename(name);
+  const imports: string[] = [];
+  const body: string[] = [];
+  let params: Parameter[] = [];
   let exported = 0;
   for (const cell of nb.cells) {
     if (isParameters(cell)) {
-      const { text, names } = parameterCell(ts, sourceText(cell));
-      parts.push(`// %% parameters\n${text}\nif (__args.size > 0) throw new Error(\`unknown option(s) \${[...__args.keys()].map((k) => "--" + k).join(", ")}; the parameters are: ${names.map((n) => `--${n}`).join(", ")}\`);`);
+      const code = sourceText(cell);
+      params = parseParameters(ts, code);
+      body.push(`// %% parameters\n${options.test ? code : parameterCell(ts, code)}`);
       continue;
     }
     if (!isExported(cell)) continue;
     exported++;
-    const body = sourceText(cell).split("\n").filter((line, i) => !(i === 0 && DIRECTIVE.test(line))).join("\n");
-    parts.push(`// %%${cell.id ? ` ${cell.id}` : ""}\n${displayLastExpression(ts, body)}`);
+    const source = sourceText(cell).split("\n").filter((line, i) => !(i === 0 && DIRECTIVE.test(line))).join("\n");
+    const { hoisted, rest } = options.test ? hoistImports(ts, source) : { hoisted: [], rest: source };
+    imports.push(...hoisted);
+    body.push(`// %%${cell.id ? ` ${cell.id}` : ""}\n${displayLastExpression(ts, rest)}`);
   }
   if (exported === 0) throw new Error(`${name} has no exported cells: tag cells 'export' or start them with '//| export'.`);
-  return `${parts.join("\n\n")}\n`;
+  const displayImport = `import { display, clearOutput, progress } from "mlsd/display";`;
+  if (options.test) {
+    const indent = (s: string) => s.split("\n").map((l) => (l ? `  ${l}` : l)).join("\n");
+    return [
+      `// Exported from ${file} by \`mlsd export --test\`: the notebook's pipeline, with its parameters' defaults, as one vitest test.`,
+      `// Run: npx vitest run <this file>. The test fails where the pipeline's checks fail.`,
+      `import { test } from "vitest";`,
+      displayImport,
+      ...imports,
+      ``,
+      SHOW,
+      `void clearOutput;\nvoid progress;`,
+      ``,
+      `// A notebook's pipeline trains models: minutes, not vitest's default 5 s.`,
+      `test(${JSON.stringify(`${file}: the exported pipeline runs and its checks pass`)}, async () => {`,
+      indent(body.join("\n\n")),
+      `}, 900_000);`,
+      ``,
+    ].join("\n");
+  }
+  return [
+    `// Exported from ${file} by \`mlsd export\`. Run: npx tsx <this file> [--name=value ...] (--help lists the options).`,
+    `// An ES module (.mts): top-level await works whatever the folder's package.json says.`,
+    displayImport,
+    ``,
+    SHOW,
+    `void clearOutput;\nvoid progress;`,
+    ``,
+    argumentsPrelude(file, params),
+    ``,
+    body.join("\n\n"),
+    ``,
+  ].join("\n");
 }
 
 /** `const n = 100;` becomes `const n = __param("n", 100);` for each top-level constant of the parameters cell. */
-function parameterCell(ts: Awaited<ReturnType<typeof loadTypeScript>>, code: string): { text: string; names: string[] } {
+function parameterCell(ts: TypeScript, code: string): string {
   const sf = ts.createSourceFile("parameters.ts", code, ts.ScriptTarget.ES2022, true);
-  const names: string[] = [];
   const edits: { start: number; end: number; text: string }[] = [];
   for (const st of sf.statements) {
     if (!ts.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
       if (!ts.isIdentifier(d.name) || !d.initializer) continue;
-      names.push(d.name.text);
       edits.push({ start: d.initializer.getStart(sf), end: d.initializer.end, text: `__param(${JSON.stringify(d.name.text)}, ${d.initializer.getText(sf)})` });
     }
   }
   let text = code;
   for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
-  return { text, names };
+  return text;
+}
+
+/** Import declarations must stay at a module's top level; in a test file the rest of the cell goes inside the test. */
+function hoistImports(ts: TypeScript, code: string): { hoisted: string[]; rest: string } {
+  const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true);
+  const hoisted: string[] = [];
+  let rest = code;
+  for (const st of [...sf.statements].reverse()) {
+    if (!ts.isImportDeclaration(st) && !ts.isImportEqualsDeclaration(st)) continue;
+    hoisted.unshift(st.getText(sf));
+    rest = rest.slice(0, st.getStart(sf)) + rest.slice(st.end);
+  }
+  return { hoisted, rest: rest.replace(/^\s*\n/, "") };
 }
 
 /** In a notebook the last expression is shown; in a script it would vanish, so it is displayed explicitly. */
-function displayLastExpression(ts: Awaited<ReturnType<typeof loadTypeScript>>, code: string): string {
+function displayLastExpression(ts: TypeScript, code: string): string {
   const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true);
   const last = sf.statements[sf.statements.length - 1];
   if (!last || !ts.isExpressionStatement(last)) return code;

@@ -6,7 +6,8 @@
  *   node scripts/build-native.mjs [--quiet]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -38,6 +39,11 @@ const tmp = `${out}.tmp-${process.pid}`;
 // No floating-point contraction (GCC's -std=c11 implies it, clang's default fuses within expressions), so the
 // kernels round exactly as the JavaScript paths do at every instruction-set level (native/isa.h).
 const args = ["-O3", "-std=c11", "-ffp-contract=off", "-D_GNU_SOURCE", "-Wall", "-Werror=implicit-int", "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", tmp, ...sources, "-lpthread", "-lm"];
+const stamp = inputsStamp(cc, args.filter((a) => a !== tmp), [...sources, ...readdirSync(join(root, "native")).filter((f) => f.endsWith(".h")).map((f) => join(root, "native", f))]);
+if (isFresh(out, stamp)) {
+  say(`${out} is up to date`);
+  process.exit(0);
+}
 const res = spawnSync(cc, args, { encoding: "utf8" });
 if (res.status !== 0) {
   // No stale module from older sources either: the library must fall back, not run old code.
@@ -47,6 +53,7 @@ if (res.status !== 0) {
   process.exit(0);
 }
 renameSync(tmp, out);
+writeFileSync(`${out}.inputs`, stamp);
 say(`built ${out} with ${cc}`);
 
 // The interrupt addon (native/interrupt/interrupt.cc, C++ on V8's API, see kernel/interrupt.ts): lets the
@@ -61,12 +68,27 @@ function buildInterrupt() {
   }
   mkdirSync(dirname(target), { recursive: true });
   const part = `${target}.tmp-${process.pid}`;
-  const r = spawnSync(cxx, ["-O2", "-std=c++17", "-Wall", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", part, src, "-lpthread"], { encoding: "utf8" });
+  const cxxArgs = ["-O2", "-std=c++17", "-Wall", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", part, src, "-lpthread"];
+  const stamp = inputsStamp(cxx, cxxArgs.filter((a) => a !== part), [src]);
+  if (isFresh(target, stamp)) return say(`${target} is up to date`);
+  const r = spawnSync(cxx, cxxArgs, { encoding: "utf8" });
   if (r.status !== 0) {
     rmSync(part, { force: true });
     rmSync(target, { force: true });
     return say(`${cxx} failed on the interrupt addon; skipped:\n${r.stderr}`);
   }
   renameSync(part, target);
+  writeFileSync(`${target}.inputs`, stamp);
   say(`built ${target} with ${cxx}`);
+}
+
+// Up-to-date checks, so `npm start` on an unchanged tree compiles nothing: a module is rebuilt when its
+// compiler, flags, Node version or any source's content differ from what built it (kept in <module>.inputs).
+function inputsStamp(compiler, flags, files) {
+  const hash = createHash("sha256").update(`${compiler}\0${process.version}\0${flags.join("\0")}\0`);
+  for (const f of [...files].sort()) hash.update(`${f}\0`).update(readFileSync(f));
+  return hash.digest("hex");
+}
+function isFresh(target, stamp) {
+  return process.env.MLSD_NATIVE_REBUILD !== "1" && existsSync(target) && existsSync(`${target}.inputs`) && readFileSync(`${target}.inputs`, "utf8") === stamp;
 }

@@ -1,11 +1,36 @@
-import { describe, expect, it } from "vitest";
+/** `mlsd export`: the exported cells as an ES module script with typed options, or as a vitest file. */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { exportNotebook, isExported } from "../../dist/kernel/export.js";
+import { checkModuleFile } from "../../dist/kernel/module-kind.js";
 import type { Cell, Notebook } from "../../dist/kernel/notebook.js";
 
 const cell = (source: string, tags?: string[]): Cell => ({ cell_type: "code", source, metadata: tags ? { tags } : {}, outputs: [], execution_count: null });
 const nb = (cells: Cell[]): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+const tmp = mkdtempSync(join(tmpdir(), "mlsd-export-"));
+// mlsd as a dependency of that folder, as `npm install <checkout>` links it.
+mkdirSync(join(tmp, "node_modules"));
+symlinkSync(resolve("."), join(tmp, "node_modules", "mlsd"));
+const tsx = resolve("node_modules", "tsx", "dist", "cli.mjs");
+
+/** A small notebook with parameters of three types and a checking cell, exported into `tmp` (a folder with no package.json, mlsd in its node_modules). */
+async function exported(name: string, options: { test?: boolean } = {}): Promise<string> {
+  const source = nb([
+    cell('const points = 5;\nconst label = "pts";\nconst strict = true;', ["parameters"]),
+    cell('//| export\nimport assert from "node:assert/strict";\nconst xs = Array.from({ length: points }, (_, i) => i);\nconsole.log(label, xs.length);\nawait Promise.resolve();'),
+    cell('assert.ok(!strict || xs.length < 10, "at most 9 points");\nxs.length * 2', ["export"]),
+  ]);
+  const file = join(tmp, name);
+  writeFileSync(file, await exportNotebook(source, "demo.ipynb", options));
+  return file;
+}
 
 describe("mlsd export", () => {
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
   it("takes cells tagged export or starting with //| export, in jupytext percent format", async () => {
     const script = await exportNotebook(nb([cell("const n = 3;", ["parameters"]), cell("//| export\nconst xs = [1, 2, n];"), cell("console.log('not exported')"), cell("xs.length", ["export"])]), "demo.ipynb");
     expect(script).toContain('// %% parameters\nconst n = __param("n", 3);');
@@ -15,6 +40,43 @@ describe("mlsd export", () => {
     // The notebook would show the last expression; the script displays it.
     expect(script).toContain("// %%\n__show(xs.length);");
     expect(script.startsWith("// Exported from demo.ipynb by `mlsd export`")).toBe(true);
+  });
+
+  it("writes an ES module that runs with top-level await in a folder without package.json, with typed options", async () => {
+    const file = await exported("demo.mts");
+    const run = (...args: string[]) => spawnSync(process.execPath, [tsx, file, ...args], { cwd: tmp, encoding: "utf8", timeout: 60_000 });
+    const ok = run("--points=7", "--label=seven");
+    expect(ok.stderr).toBe("");
+    expect(ok.stdout).toBe("seven 7\n14\n");
+    const help = run("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Options (the notebook's parameters):\n  --points=<number>   default: 5\n  --label=<string>    default: \"pts\"\n  --strict=<boolean>  default: true\n");
+    const unknown = run("--pointz=7");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe('unknown option --pointz; the options are: --points (number, default 5), --label (string, default "pts"), --strict (boolean, default true) (--help for more)\n');
+    const mistyped = run("--points=abc");
+    expect(mistyped.status).toBe(2);
+    expect(mistyped.stderr).toContain("--points must be a number; got 'abc'");
+  });
+
+  it("exits non-zero when a check fails", async () => {
+    const res = spawnSync(process.execPath, [tsx, await exported("failing.mts"), "--points=12"], { cwd: tmp, encoding: "utf8", timeout: 60_000 });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain("at most 9 points");
+  });
+
+  it("--test writes a vitest file: imports at the top, the pipeline inside one test", async () => {
+    const text = readFileSync(await exported("demo.test.mts", { test: true }), "utf8");
+    expect(text).toContain('import { test } from "vitest";\nimport { display, clearOutput, progress } from "mlsd/display";\nimport assert from "node:assert/strict";\n');
+    expect(text).toContain('test("demo.ipynb: the exported pipeline runs and its checks pass", async () => {\n  // %% parameters\n  const points = 5;');
+    expect(text).toContain("  __show(xs.length * 2);\n}, 900_000);\n");
+    expect(text).not.toContain("process.argv");
+  });
+
+  it("refuses an output that would run as CommonJS, naming the fix", () => {
+    expect(() => checkModuleFile(join(tmp, "pipeline.ts"), "-o")).toThrow(`-o ${join(tmp, "pipeline.ts")}: the pipeline uses top-level await, so it must run as an ES module; the package.json nearest to it does not say "type": "module", so it would run as CommonJS: use '${join(tmp, "pipeline.mts")}'`);
+    expect(() => checkModuleFile("test/.pipelines/x.ts", "-o")).not.toThrow();
+    expect(() => checkModuleFile(join(tmp, "pipeline.mts"), "-o")).not.toThrow();
   });
 
   it("leaves assignments and output calls alone", async () => {

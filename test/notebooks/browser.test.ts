@@ -1,15 +1,17 @@
 /// <reference lib="dom" />
 /**
- * The notebook as a user sees it: Debian's Chromium, driven by playwright-core, opens the welcome notebook in
- * Jupyter Notebook with the mlsd kernel, runs every cell, and checks that a Plot figure and an HTML table
- * rendered and no error appeared. A screenshot is kept in test/.artifacts/.
+ * The notebook as a user sees it: Debian's Chromium, driven by playwright-core, in Jupyter Notebook with the
+ mlsd kernel. One test opens a committed notebook from `mlsd start` without running it and finds its saved
+ * chart rendered (`mlsd start` trusted it with Jupyter's notebook signature); the other runs the welcome notebook
+ * and checks that a Plot figure and an HTML table rendered and no error appeared. Screenshots are kept in
+ * test/.artifacts/.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { installKernelSpec } from "../../dist/kernel/install.js";
 
@@ -26,15 +28,65 @@ const freePort = () =>
     });
   });
 
-afterAll(() => {
-  jupyter?.kill("SIGTERM");
+afterAll(async () => {
+  for (const child of [jupyter, started]) {
+    if (!child || child.exitCode !== null) continue;
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
+  }
   rmSync(tmp, { recursive: true, force: true });
+});
+
+let started: ChildProcess | undefined;
+const browserPath = () => ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
+type JupyterWindow = { Jupyter?: { notebook?: { trusted?: boolean; kernel?: { is_connected?: () => boolean } } } };
+const kernelConnected = (page: Page) => page.waitForFunction(() => (window as unknown as JupyterWindow).Jupyter?.notebook?.kernel?.is_connected?.() === true, undefined, { timeout: 60_000 });
+
+describe("a committed notebook opened from mlsd start", () => {
+  it("renders its saved chart without running: mlsd start trusted it with Jupyter's notebook signature", async () => {
+    const chromiumPath = browserPath();
+    expect(chromiumPath, "Debian's chromium package (installed by .ci/run)").toBeDefined();
+    const name = "07-model-selection.ipynb";
+    const committed = readFileSync(join("notebooks", name), "utf8");
+    expect(committed, `${name} has a saved SVG chart`).toContain("image/svg+xml");
+    const port = await freePort();
+    const token = "mlsd-trust-test";
+    // A user of their own: Jupyter's data dir (kernelspecs, signature database, secret) is empty at first.
+    const env = { ...process.env, JUPYTER_DATA_DIR: join(tmp, "user-data"), JUPYTER_CONFIG_DIR: join(tmp, "user-config"), JUPYTER_RUNTIME_DIR: join(tmp, "user-runtime"), JUPYTER_TOKEN: token, MLSD_HISTORY_FILE: "" };
+    started = spawn(process.execPath, ["dist/kernel/cli.js", "start", "--no-browser", `--port=${port}`], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    started.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+    started.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    for (let i = 0; i < 200 && !(/shipped notebooks are trusted/.test(log) && log.includes(`:${port}/`)); i++) await new Promise((r) => setTimeout(r, 150));
+    expect(log).toMatch(/the 13 shipped notebooks are trusted \(13 newly signed/);
+    expect(log).toContain(`:${port}/`);
+    const browser = await chromium.launch({ executablePath: chromiumPath!, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto(`http://127.0.0.1:${port}/notebooks/${name}?token=${token}`);
+      await page.waitForSelector(".output_area svg", { timeout: 60_000 });
+      expect(await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter?.notebook?.trusted)).toBe(true);
+      const charts = await page.locator(".output_area svg").count();
+      expect(charts).toBeGreaterThan(0);
+      // Untrusted, Notebook 6 would show the saved SVG as a placeholder instead.
+      expect(await page.locator(".output_area").allInnerTexts()).not.toContainEqual(expect.stringMatching(/<svg> \(\d+ characters\)/));
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, "browser-trusted-07.png"), fullPage: false });
+      await page.locator(".output_area svg").first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, "browser-trusted-07-chart.png") });
+    } finally {
+      await browser.close();
+    }
+    // Opening it changed nothing on disk.
+    expect(readFileSync(join("notebooks", name), "utf8")).toBe(committed);
+  }, 180_000);
 });
 
 describe("in a real browser", () => {
   it("Chromium runs the welcome notebook in Jupyter: a Plot figure and an HTML table render, no error output", async () => {
-    const browserPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
-    expect(browserPath, "Debian's chromium package (installed by .ci/run)").toBeDefined();
+    const chromiumPath = browserPath();
+    expect(chromiumPath, "Debian's chromium package (installed by .ci/run)").toBeDefined();
     installKernelSpec({ prefix: tmp });
     const dir = join(tmp, "nb");
     mkdirSync(dir);
@@ -51,11 +103,11 @@ describe("in a real browser", () => {
       if (up) break;
       await new Promise((r) => setTimeout(r, 300));
     }
-    const browser = await chromium.launch({ executablePath: browserPath!, args: ["--no-sandbox", "--disable-gpu"] });
+    const browser = await chromium.launch({ executablePath: chromiumPath!, args: ["--no-sandbox", "--disable-gpu"] });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/notebooks/welcome.ipynb?token=${token}`);
-      await page.waitForFunction(() => (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected?: () => boolean } } } }).Jupyter?.notebook?.kernel?.is_connected?.() === true, undefined, { timeout: 60_000 });
+      await kernelConnected(page);
       await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
       // Done when every code cell has an execution count and the kernel is idle again.
       await page.waitForFunction(

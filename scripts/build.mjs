@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: TypeScript to dist/ (incremental), then the native kernels (scripts/build-native.mjs, which
+ * skips itself when its sources are unchanged). When no input of the TypeScript build changed since the last
+ * successful one, tsc is not started at all, so `npm start` on an unchanged tree goes straight to Jupyter.
+ *   node scripts/build.mjs [--force]
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const stampFile = join(root, "dist", ".build-inputs");
+const force = process.argv.includes("--force");
+
+/** What tsc reads: the included folders, the configs, package.json, and the installed packages' lock file (types). */
+function inputs() {
+  const config = JSON.parse(readFileSync(join(root, "tsconfig.build.json"), "utf8"));
+  const files = ["tsconfig.json", "tsconfig.build.json", "package.json", "node_modules/.package-lock.json"].map((f) => join(root, f));
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(c|m)?tsx?$|\.json$/.test(entry.name)) files.push(path);
+    }
+  };
+  for (const dir of config.include ?? []) if (existsSync(join(root, dir))) walk(join(root, dir));
+  return files;
+}
+
+/** A fingerprint of the inputs by path, size and modification time: enough to notice an edit, a checkout or an install. */
+function fingerprint(files) {
+  const hash = createHash("sha256");
+  for (const f of files.sort()) {
+    const s = existsSync(f) ? statSync(f) : undefined;
+    hash.update(`${relative(root, f)}\0${s ? `${s.size}:${s.mtimeMs}` : "missing"}\n`);
+  }
+  return hash.digest("hex");
+}
+
+const started = performance.now();
+const before = fingerprint(inputs());
+const upToDate = !force && existsSync(stampFile) && readFileSync(stampFile, "utf8") === before && existsSync(join(root, "dist", "kernel", "cli.js"));
+if (upToDate) {
+  process.stderr.write(`build: dist/ is up to date (${Math.round(performance.now() - started)} ms to check)\n`);
+} else {
+  // --incremental keeps tsc's own record in dist/, so a changed file re-checks what depends on it, not everything.
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  const res = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--incremental", "--tsBuildInfoFile", join(root, "dist", ".tsbuildinfo")], { stdio: "inherit" });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+  // The fingerprint from before tsc ran: a file edited during the build makes the next build run again.
+  writeFileSync(stampFile, before);
+}
+const native = spawnSync(process.execPath, [join(root, "scripts", "build-native.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
+process.exit(native.status ?? 1);
