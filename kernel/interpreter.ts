@@ -10,12 +10,15 @@ import { mimeBundle, setSink, type MimeBundle } from "../lib/display/index.js";
 import { display, clearOutput } from "../lib/display/display.js";
 import { progress } from "../lib/display/progress.js";
 import { OutputRouter, realStderrWrite } from "./capture.js";
+import { commInfo, deliverComm, installComms } from "./comm.js";
 import { InterruptGuard } from "./interrupt.js";
 import { packageRoot } from "./paths.js";
 import type { CompleteResult, ExecuteOutcome, ExecuteRequest, InspectResult, Interpreter, IsCompleteResult, OutputContext } from "./protocol/types.js";
 import { setBroadcaster, makeDenoGlobal } from "./compat/deno.js";
 import { isReactElement, jsx, jsxBundle } from "./compat/jsx.js";
 import { installRuntime } from "./runtime.js";
+import { cancelInput, installInputGlobals, setInputContext, watchInterrupts } from "./stdin.js";
+import type { Message } from "./protocol/wire.js";
 import { CellPositions } from "./ts/cell-positions.js";
 import type { CellDiagnostic } from "./ts/checker.js";
 import { chooseProfile, describeProfile, type CheckProfile, type Language } from "./ts/profile.js";
@@ -91,6 +94,12 @@ export class TypeScriptInterpreter implements Interpreter {
       clear: (wait) => this.publish("clear_output", { wait }),
     });
     Object.assign(globalThis, { display, clearOutput, progress, __mlsd_jsx: jsx });
+    installInputGlobals();
+    watchInterrupts(this.interrupts.state);
+    installComms((type, content, buffers) => {
+      this.output.flush();
+      this.current?.publish(type, content, buffers);
+    }, () => this.current?.parent.header.msg_id);
     // Deno notebooks' display and version checks; a real Deno (none in Node) would be left alone.
     if (!("Deno" in globalThis)) Object.assign(globalThis, { Deno: makeDenoGlobal(pkg.version) });
     setBroadcaster((type, content, metadata) => this.publish(type, { ...content, ...(Object.keys(metadata).length > 0 && type.endsWith("display_data") ? { metadata } : {}) }));
@@ -146,9 +155,11 @@ export class TypeScriptInterpreter implements Interpreter {
     this.guardProcess();
     this.current = ctx;
     this.output.setTarget(ctx);
+    setInputContext({ parent: ctx.parent, allowStdin: request.allow_stdin });
     try {
       return await this.run(request, ctx);
     } finally {
+      setInputContext(undefined);
       this.interrupts.cellEnded();
       this.interruptCurrent = undefined;
       this.output.finish();
@@ -225,7 +236,29 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   interrupt(): void {
+    cancelInput();
     this.interruptCurrent?.(new InterruptedError("The cell was interrupted; the kernel and its variables are kept."));
+  }
+
+  /** A comm message from the frontend; what its callbacks print or display has it as parent (Output widgets capture by that). */
+  async comm(msg: Message, ctx: OutputContext): Promise<void> {
+    const previous = this.current;
+    this.output.flush();
+    this.current = ctx;
+    this.output.setTarget(ctx);
+    try {
+      await deliverComm(msg);
+    } catch (err) {
+      this.output.write("stderr", `Error in a comm callback: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    } finally {
+      this.output.flush();
+      this.current = previous;
+      if (previous) this.output.setTarget(previous);
+    }
+  }
+
+  commInfo(targetName?: string): Record<string, { target_name: string }> {
+    return commInfo(targetName);
   }
 
   async shutdown(): Promise<void> {

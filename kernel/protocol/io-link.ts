@@ -9,7 +9,7 @@ import type { Message } from "./wire.js";
 
 /** Main thread to I/O thread. */
 export type ToIo =
-  | { kind: "publish"; msgType: string; content: Record<string, unknown>; parent: Message["parent_header"]; metadata: Record<string, unknown> }
+  | { kind: "publish"; msgType: string; content: Record<string, unknown>; parent: Message["parent_header"]; metadata: Record<string, unknown>; buffers?: Uint8Array[] }
   | { kind: "reply"; identities: Uint8Array[]; parent: Message["header"]; msgType: string; content: Record<string, unknown>; metadata: Record<string, unknown> }
   | { kind: "kernelInfo"; content: Record<string, unknown> }
   | { kind: "close" };
@@ -80,8 +80,8 @@ export class IoThread {
   }
 
   /** Publishes on iopub; `parent` is the request being served, or none. */
-  publish(msgType: string, content: Record<string, unknown>, parent: Message | undefined, metadata: Record<string, unknown> = {}): void {
-    this.post({ kind: "publish", msgType, content, parent: parent?.header ?? {}, metadata });
+  publish(msgType: string, content: Record<string, unknown>, parent: Message | undefined, metadata: Record<string, unknown> = {}, buffers?: Uint8Array[]): void {
+    this.post({ kind: "publish", msgType, content, parent: parent?.header ?? {}, metadata, ...(buffers && buffers.length > 0 ? { buffers } : {}) });
   }
 
   /** Answers a control request that the I/O thread forwarded. */

@@ -16,7 +16,8 @@ export interface ExecuteRequest {
 export interface OutputContext {
   readonly parent: Message;
   readonly executionCount: number;
-  publish(msgType: string, content: Record<string, unknown>): void;
+  /** `buffers` go out as binary frames after the content (comm messages). */
+  publish(msgType: string, content: Record<string, unknown>, buffers?: Uint8Array[]): void;
 }
 
 export type ExecuteOutcome =
@@ -47,4 +48,8 @@ export interface Interpreter {
   /** Called when the kernel is asked to interrupt in message mode (signal mode reaches the process directly). */
   interrupt(): void;
   shutdown(restart: boolean): Promise<void>;
+  /** comm_open / comm_msg / comm_close from the frontend; without it, opens are closed at once. */
+  comm?(msg: Message, ctx: OutputContext): Promise<void>;
+  /** comm_info_reply's `comms`, optionally only those of `targetName`. */
+  commInfo?(targetName?: string): Record<string, { target_name: string }>;
 }
