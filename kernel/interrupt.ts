@@ -23,10 +23,11 @@ export const Slot = {
   sigintReady: 3,
 } as const;
 
-interface InterruptAddon {
+export interface InterruptAddon {
   arm(shared: SharedArrayBuffer, cellPrefix: string, clearAsyncIdStack?: () => void): void;
   chainSigint(): boolean;
-  interruptMain(): boolean;
+  /** V8's low-memory collection on the calling thread's isolate, then malloc_trim (see kernel/memory.ts). */
+  releaseMemory(): void;
 }
 
 /** The script names cells run under (`cell[3]`): the addon only terminates code called from them. */
@@ -40,7 +41,7 @@ export class InterruptGuard {
   readonly unavailable: string;
 
   constructor() {
-    const [addon, why] = loadAddon();
+    const [addon, why] = loadInterruptAddon();
     this.addon = addon;
     this.unavailable = why;
     if (addon) {
@@ -83,7 +84,8 @@ export class InterruptGuard {
 
 let cached: [InterruptAddon | undefined, string] | undefined;
 
-function loadAddon(): [InterruptAddon | undefined, string] {
+/** The addon and "", or undefined and why it is not there. Loadable on any thread. */
+export function loadInterruptAddon(): [InterruptAddon | undefined, string] {
   if (cached) return cached;
   const file = join(packageRoot, "native", "build", "mlsd_interrupt.node");
   if (process.env["MLSD_NATIVE"] === "0") cached = [undefined, "MLSD_NATIVE=0"];

@@ -47,10 +47,9 @@ let kernelInfo: Record<string, unknown> | undefined;
 /** Forwarded shutdown requests, by msg_id, with the timer that answers them if the main thread does not. */
 const pendingShutdowns = new Map<string, NodeJS.Timeout>();
 
-function publish(msgType: string, content: Record<string, unknown>, parent: Partial<Message["header"]>, metadata: Record<string, unknown> = {}, topic?: Buffer, buffers?: Uint8Array[]): Promise<void> {
+function publish(msgType: string, content: Record<string, unknown>, parent: Partial<Message["header"]>, metadata: Record<string, unknown> = {}, topic?: Buffer): Promise<void> {
   const header = makeHeader(msgType, data.session);
-  const frames = buffers?.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-  return send.iopub.send(encode({ identities: [topic ?? Buffer.from(msgType)], header, parent_header: parent, metadata, content, ...(frames ? { buffers: frames } : {}) }, signer));
+  return send.iopub.send(encode({ identities: [topic ?? Buffer.from(msgType)], header, parent_header: parent, metadata, content }, signer));
 }
 
 function reply(identities: Buffer[], parent: Message["header"], msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}): Promise<void> {
@@ -111,8 +110,9 @@ async function handleControl(msg: Message): Promise<void> {
         void (async () => {
           await reply(identities, header, "shutdown_reply", { status: "ok", restart });
           await publish("status", { execution_state: "idle" }, header);
-          await closeSockets();
-          process.kill(process.pid, "SIGKILL");
+          await Promise.all([send.control.flush(), send.iopub.flush()]);
+          // zeromq writes from its own I/O thread: give it time to put the reply on the wire before the kill.
+          setTimeout(() => process.kill(process.pid, "SIGKILL"), 1000);
         })();
       }, data.shutdownGraceMs);
       pendingShutdowns.set(header.msg_id, timer);
@@ -159,7 +159,7 @@ function closeSockets(): Promise<void> {
 port.on("message", (m: ToIo) => {
   switch (m.kind) {
     case "publish":
-      void publish(m.msgType, m.content, m.parent, m.metadata, undefined, m.buffers);
+      void publish(m.msgType, m.content, m.parent, m.metadata);
       break;
     case "reply": {
       const timer = pendingShutdowns.get(m.parent.msg_id);

@@ -3,6 +3,7 @@
  * control messages, output of background callbacks), and the compiler's garbage stays out of the user's heap.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { MemoryKeeper } from "../memory.js";
 import { createHandler } from "./handler.js";
 import type { CheckProfile } from "./profile.js";
 import type { Reply, Request } from "./protocol.js";
@@ -17,6 +18,8 @@ setInterval(() => {
 }, 2000).unref();
 const port = parentPort!;
 const handler = createHandler(cwd, packageRoot, profile);
+// Each check's program is garbage by the next one: give the pages V8 grew into back (kernel/memory.ts).
+const memory = new MemoryKeeper();
 
 port.on("message", (req: Request) => {
   let reply: Reply;
@@ -26,5 +29,6 @@ port.on("message", (req: Request) => {
     reply = { id: req.id, ok: false, error: (err as Error).stack ?? String(err) };
   }
   port.postMessage(reply);
+  memory.afterRequest(); // after the reply: a release delays the next check, never this one
 });
 port.postMessage({ id: 0, ok: true, value: "warm" } satisfies Reply);

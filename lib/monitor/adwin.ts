@@ -31,6 +31,7 @@ const rules: DetectorRules<ADWINOptions> = {
  */
 export class ADWIN extends DriftDetectorBase<ADWINOptions> {
   static readonly defaults = defaults;
+  static readonly rules = rules;
   private window: number[] = [];
   private tick = 0;
 

@@ -25,6 +25,7 @@ const rules: DetectorRules<DDMOptions> = {
  */
 export class DDM extends DriftDetectorBase<DDMOptions> {
   static readonly defaults = defaults;
+  static readonly rules = rules;
   warningDetected = false;
   private n = 0;
   private p = 0;

@@ -34,6 +34,7 @@ const rules: DetectorRules<KSWINOptions> = {
  */
 export class KSWIN extends DriftDetectorBase<KSWINOptions> {
   static readonly defaults = defaults;
+  static readonly rules = rules;
   /** The last test's p-value (0 before the window first fills, as River's). */
   pValue = 0;
   private window: number[] = [];

@@ -29,6 +29,7 @@ const rules: DetectorRules<PageHinkleyOptions> = {
  */
 export class PageHinkley extends DriftDetectorBase<PageHinkleyOptions> {
   static readonly defaults = defaults;
+  static readonly rules = rules;
   private n = 0;
   private mean = 0;
   private sumUp = 0;

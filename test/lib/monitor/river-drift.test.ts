@@ -143,3 +143,16 @@ out = {"s1": s1, "s2": s2}
     expect(detections(ph, jump)).toHaveLength(1);
   });
 });
+
+describe("detector options are declared once per class", () => {
+  it("every rule refuses a value outside it, naming the option (the conformance idea of scikit-learn's check_param_validation)", () => {
+    const bad: Record<string, unknown> = { delta: -1, clock: 0, minWindowLength: 0, gracePeriod: -1, warmStart: -1, warningThreshold: 0, driftThreshold: 0, minInstances: 0, threshold: 0, alpha: 2, mode: "sideways", windowSize: 1, statSize: 0, randomState: -1 };
+    const classes = [ADWIN, DDM, PageHinkley, KSWIN] as const;
+    for (const C of classes) {
+      expect(Object.keys(C.rules).sort()).toEqual(Object.keys(C.defaults).sort());
+      for (const name of Object.keys(C.rules)) {
+        expect(() => new (C as unknown as new (o: object) => unknown)({ [name]: bad[name] }), `${C.name}.${name}`).toThrow(`The '${name}' parameter of ${C.name} must be`);
+      }
+    }
+  });
+});
