@@ -47,9 +47,10 @@ let kernelInfo: Record<string, unknown> | undefined;
 /** Forwarded shutdown requests, by msg_id, with the timer that answers them if the main thread does not. */
 const pendingShutdowns = new Map<string, NodeJS.Timeout>();
 
-function publish(msgType: string, content: Record<string, unknown>, parent: Partial<Message["header"]>, metadata: Record<string, unknown> = {}, topic?: Buffer): Promise<void> {
+function publish(msgType: string, content: Record<string, unknown>, parent: Partial<Message["header"]>, metadata: Record<string, unknown> = {}, topic?: Buffer, buffers?: Uint8Array[]): Promise<void> {
   const header = makeHeader(msgType, data.session);
-  return send.iopub.send(encode({ identities: [topic ?? Buffer.from(msgType)], header, parent_header: parent, metadata, content }, signer));
+  const frames = buffers?.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return send.iopub.send(encode({ identities: [topic ?? Buffer.from(msgType)], header, parent_header: parent, metadata, content, ...(frames ? { buffers: frames } : {}) }, signer));
 }
 
 function reply(identities: Buffer[], parent: Message["header"], msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}): Promise<void> {
@@ -159,7 +160,7 @@ function closeSockets(): Promise<void> {
 port.on("message", (m: ToIo) => {
   switch (m.kind) {
     case "publish":
-      void publish(m.msgType, m.content, m.parent, m.metadata);
+      void publish(m.msgType, m.content, m.parent, m.metadata, undefined, m.buffers);
       break;
     case "reply": {
       const timer = pendingShutdowns.get(m.parent.msg_id);

@@ -12,6 +12,7 @@ import type { ExecuteRequest, Interpreter, OutputContext } from "./types.js";
 import { BadMessageError, decode, encode, makeHeader, Signer, type Message } from "./wire.js";
 import { History, type HistoryQuery } from "../history.js";
 import { MemoryKeeper } from "../memory.js";
+import { setStdinChannel, StdinChannel } from "../stdin.js";
 
 type Log = (line: string) => void;
 const TRACE = Boolean(process.env["MLSD_TRACE"]);
@@ -33,9 +34,10 @@ export class KernelServer {
   private readonly signer: Signer;
   private readonly session = crypto.randomUUID();
   private readonly shell = new zmq.Router();
-  private readonly stdin = new zmq.Router();
+  /** stdin lives on its own thread (stdin-thread.ts), so a synchronous prompt() can wait for its reply. */
+  private readonly stdin: StdinChannel;
   private readonly io: IoThread;
-  private readonly send: Record<"shell" | "stdin", SerialSender>;
+  private readonly send: Record<"shell", SerialSender>;
   private readonly queue: Message[] = [];
   private draining = false;
   private executionCount = 0;
@@ -55,8 +57,8 @@ export class KernelServer {
     const onError = (err: unknown) => this.log(`send failed: ${(err as Error).message}`);
     this.send = {
       shell: new SerialSender(this.shell, onError),
-      stdin: new SerialSender(this.stdin, onError),
     };
+    this.stdin = new StdinChannel(conn, this.session, this.log);
     this.io = new IoThread(
       { conn, session: this.session, interruptState: options.interruptState, shutdownGraceMs: options.shutdownGraceMs ?? 5000 },
       { control: (msg) => void this.handleControl(msg), interrupt: () => interpreter.interrupt(), log: this.log },
@@ -64,7 +66,8 @@ export class KernelServer {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.shell.bind(endpoint(this.conn, "shell")), this.stdin.bind(endpoint(this.conn, "stdin")), this.io.start()]);
+    await Promise.all([this.shell.bind(endpoint(this.conn, "shell")), this.stdin.start(), this.io.start()]);
+    setStdinChannel(this.stdin);
     void this.listen(this.shell, (msg) => this.enqueue(msg));
     this.publish("status", { execution_state: "starting" }, undefined);
     void this.refreshKernelInfo();
@@ -88,14 +91,15 @@ export class KernelServer {
   }
 
   /** Publishes an iopub message whose parent is `parent` (a request, or none). */
-  publish(msgType: string, content: Record<string, unknown>, parent: Message | undefined, metadata: Record<string, unknown> = {}): void {
-    this.io.publish(msgType, content, parent, metadata);
+  publish(msgType: string, content: Record<string, unknown>, parent: Message | undefined, metadata: Record<string, unknown> = {}, buffers?: Uint8Array[]): void {
+    this.io.publish(msgType, content, parent, metadata, buffers);
   }
 
   async close(): Promise<void> {
     await Promise.all(Object.values(this.send).map((s) => s.flush()));
-    for (const s of [this.shell, this.stdin]) s.close();
-    await this.io.close();
+    this.shell.close();
+    setStdinChannel(undefined);
+    await Promise.all([this.stdin.close(), this.io.close()]);
   }
 
   private async listen(socket: zmq.Router, handle: (msg: Message) => void): Promise<void> {
@@ -171,14 +175,16 @@ export class KernelServer {
         return this.reply("shell", msg, "is_complete_reply", { ...(await this.interpreter.isComplete(String(c["code"] ?? ""))) });
       case "history_request":
         return this.reply("shell", msg, "history_reply", { status: "ok", history: this.history.query(c as unknown as HistoryQuery) });
-      case "comm_info_request":
-        return this.reply("shell", msg, "comm_info_reply", { status: "ok", comms: {} });
+      case "comm_info_request": {
+        const target = typeof c["target_name"] === "string" ? c["target_name"] : undefined;
+        return this.reply("shell", msg, "comm_info_reply", { status: "ok", comms: this.interpreter.commInfo?.(target) ?? {} });
+      }
       case "comm_open":
-        // No comm targets yet: close it at once so the frontend does not wait on it.
-        this.publish("comm_close", { comm_id: c["comm_id"], data: {} }, msg);
-        return;
       case "comm_msg":
       case "comm_close":
+        if (this.interpreter.comm) return this.interpreter.comm(msg, this.context(msg, this.executionCount));
+        // No comm support: close an open at once so the frontend does not wait on it.
+        if (type === "comm_open") this.publish("comm_close", { comm_id: c["comm_id"], data: {} }, msg);
         return;
       case "shutdown_request":
         return this.shutdown(msg, "shell");
@@ -214,6 +220,11 @@ export class KernelServer {
     this.onShutdown(restart);
   }
 
+  /** Where output produced while serving `msg` goes: iopub, with `msg` as parent. */
+  private context(msg: Message, executionCount: number): OutputContext {
+    return { parent: msg, executionCount, publish: (type, content, buffers) => this.publish(type, content, msg, {}, buffers) };
+  }
+
   private async execute(msg: Message): Promise<void> {
     const c = msg.content;
     const request: ExecuteRequest = {
@@ -234,11 +245,7 @@ export class KernelServer {
     if (!request.silent) this.publish("execute_input", { code: request.code, execution_count: executionCount }, msg);
     if (counts) this.history.record(executionCount, request.code);
 
-    const ctx: OutputContext = {
-      parent: msg,
-      executionCount,
-      publish: (type, content) => this.publish(type, content, msg),
-    };
+    const ctx = this.context(msg, executionCount);
     const started = performance.now();
     const outcome = await this.interpreter.execute(request, ctx);
     if (TRACE) this.log(`trace: queued ${(started - receivedAt).toFixed(2)} ms, execute ${(performance.now() - started).toFixed(2)} ms`);
