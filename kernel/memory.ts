@@ -8,6 +8,7 @@
  * collection runs on that thread's isolate, then malloc_trim (for the whole process). It needs the native
  * addon (native/interrupt/); without it, nothing is released early.
  */
+import { writeSync } from "node:fs";
 import { getHeapStatistics } from "node:v8";
 import { loadInterruptAddon } from "./interrupt.js";
 
@@ -19,6 +20,7 @@ export interface MemoryKeeperOptions {
 }
 
 const MiB = 1024 * 1024;
+const TRACE = Boolean(process.env["MLSD_TRACE"]);
 /** This isolate's committed heap: what its garbage costs in resident memory. */
 const heapBytes = () => getHeapStatistics().total_physical_size;
 
@@ -56,8 +58,12 @@ export class MemoryKeeper {
 
   private releaseNow(): void {
     clearTimeout(this.idle);
+    const t = performance.now();
+    const before = heapBytes();
     this.release!();
     this.releases++;
     this.baseline = heapBytes();
+    // fd 2 directly: on the main thread process.stderr is redirected into the cell's output.
+    if (TRACE) writeSync(2, `mlsd trace: memory release ${this.releases}: heap ${(before / MiB).toFixed(0)} -> ${(this.baseline / MiB).toFixed(0)} MiB in ${(performance.now() - t).toFixed(1)} ms\n`);
   }
 }
