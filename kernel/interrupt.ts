@@ -42,19 +42,11 @@ export class InterruptGuard {
 
   constructor() {
     const [addon, why] = loadInterruptAddon();
-    this.addon = addon;
-    this.unavailable = why;
-    if (addon) {
-      // Node's own clearAsyncIdStack (what it runs after an uncaught exception a handler caught): the addon
-      // calls it after terminating a timer callback, whose `finally` (emitAfter) never ran.
-      // process.binding warns (DEP0111) on stderr, which a cell's output would show: silenced for this call.
-      const proc = process as unknown as { noDeprecation: boolean; binding(name: string): { clearAsyncIdStack?: () => void } };
-      const quiet = proc.noDeprecation;
-      proc.noDeprecation = true;
-      const asyncWrap = proc.binding("async_wrap");
-      proc.noDeprecation = quiet;
-      addon.arm(this.state.buffer as SharedArrayBuffer, CELL_PREFIX, asyncWrap.clearAsyncIdStack);
-    }
+    const clear = addon && nodeClearAsyncIdStack();
+    // Without Node's clearAsyncIdStack, terminating a timer callback would abort the process: no addon then.
+    this.addon = clear ? addon : undefined;
+    this.unavailable = addon && !clear ? "process.binding('async_wrap').clearAsyncIdStack is not available in this Node.js" : why;
+    if (this.addon && clear) this.addon.arm(this.state.buffer as SharedArrayBuffer, CELL_PREFIX, clear);
   }
 
   /** True when busy code after an `await` can be interrupted. */
@@ -79,6 +71,26 @@ export class InterruptGuard {
   /** How many busy cells were terminated so far. */
   get terminations(): number {
     return Atomics.load(this.state, Slot.terminated);
+  }
+}
+
+/**
+ * Node's own clearAsyncIdStack (what it runs after an uncaught exception a handler caught): the addon calls
+ * it after terminating a timer callback, whose `finally` (emitAfter) never ran. Undefined where Node no
+ * longer exposes it.
+ */
+function nodeClearAsyncIdStack(): (() => void) | undefined {
+  // process.binding warns (DEP0111) on stderr, which a cell's output would show: silenced for this call.
+  const proc = process as unknown as { noDeprecation: boolean; binding?(name: string): { clearAsyncIdStack?: () => void } };
+  const quiet = proc.noDeprecation;
+  proc.noDeprecation = true;
+  try {
+    const clear = proc.binding?.("async_wrap").clearAsyncIdStack;
+    return typeof clear === "function" ? clear : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    proc.noDeprecation = quiet;
   }
 }
 

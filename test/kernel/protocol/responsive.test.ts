@@ -232,6 +232,7 @@ describe("kernel: shutdown and restart during a busy cell", () => {
       expect(ms).toBeGreaterThan(4000); // the I/O thread waited its grace period for the main thread...
       await exited(k); // ...then ended the process
       expect(k.stderr).toMatch(/did not answer shutdown_request within 5000 ms/);
+      expect(k.stderr).toMatch(/busy code after an await cannot be interrupted \(MLSD_NATIVE=0\)/);
     } finally {
       await k.shutdown();
     }
