@@ -13,7 +13,7 @@ import * as zmq from "zeromq";
 import type { ExecuteResult, KernelClient } from "../../../dist/kernel/client.js";
 import { endpoint } from "../../../dist/kernel/protocol/connection.js";
 import { decode, Signer } from "../../../dist/kernel/protocol/wire.js";
-import { run, startKernel } from "../../helpers/kernel.js";
+import { run, startKernel, summarise } from "../../helpers/kernel.js";
 
 const fixtures = resolve("test/kernel/protocol/fixtures");
 const addonBuilt = existsSync(join("native", "build", "mlsd_interrupt.node"));
@@ -124,12 +124,16 @@ describe("kernel: responsive while a cell is busy", () => {
 
   it.skipIf(!withAddon)("interrupts a long synchronous call inside a library, called after an await", async () => {
     expect((await run(k, 'import { spin } from "./spin.cjs";\nspin(1)')).status).toBe("ok");
-    const busy = await startBusy(k, 'await new Promise((ok) => setTimeout(ok, 10));\ndisplay("busy");\nspin(-1)');
+    const busy = await startBusy(k, 'console.log("before the spin");\nawait new Promise((ok) => setTimeout(ok, 10));\ndisplay("busy");\nspin(-1)');
     k.interrupt();
-    const r = await reply(busy.done);
-    expect(r["ename"]).toBe("KeyboardInterrupt");
-    expect(r["evalue"]).toBe("The cell was interrupted; the kernel and its variables are kept.");
-    expect((await run(k, "[kept, typeof spin]")).result?.["text/plain"]).toBe("[ 41, 'function' ]");
+    const done = await busy.done;
+    if (done instanceof Error) throw done;
+    expect(done.reply.content["ename"]).toBe("KeyboardInterrupt");
+    expect(done.reply.content["evalue"]).toBe("The cell was interrupted; the kernel and its variables are kept.");
+    expect(summarise(done).stdout).toContain("before the spin"); // output written before the interrupt still arrives
+    const after = await run(k, 'console.log("after"); [kept, typeof spin]');
+    expect(after.result?.["text/plain"]).toBe("[ 41, 'function' ]");
+    expect(after.stdout).toBe("after\n");
   });
 
   it("interrupts the synchronous part of a cell by interrupt_request too", async () => {
