@@ -1,20 +1,31 @@
 /**
- * Every notebook runs clean through the kernel (`mlsd run`), and every exported pipeline runs as a script
- * (`mlsd export` + tsx) and prints what the notebook's exported cells printed.
+ * Every curated notebook, end to end:
+ * - it runs clean through the kernel (`mlsd run`), and the run, cleaned (`mlsd clean`), is the committed file
+ *   byte for byte: committed outputs are reproducible (cells tagged `nbval-ignore-output`, nbval's tag for
+ *   measured timings, keep their committed outputs);
+ * - its exported pipeline (`mlsd export`) runs as a script in a project of its own outside the checkout, with
+ *   mlsd installed there as a dependency (`npm install <checkout>`) and no `"type": "module"`, and prints what
+ *   the notebook's exported cells printed;
+ * - `mlsd export --test` writes it as a vitest file, and vitest runs all of them in that project.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanNotebook } from "../../dist/kernel/clean.js";
 import { isExported } from "../../dist/kernel/export.js";
-import type { Notebook, Output } from "../../dist/kernel/notebook.js";
+import { readNotebook, type Output } from "../../dist/kernel/notebook.js";
 
+const checkout = resolve(".");
 const out = mkdtempSync(join(tmpdir(), "mlsd-notebooks-"));
-const pipelines = join("test", ".pipelines");
-mkdirSync(pipelines, { recursive: true });
+const project = mkdtempSync(join(tmpdir(), "mlsd-project-"));
 const env = { ...process.env, MLSD_HISTORY_FILE: "" };
+// A vitest started from inside a vitest worker must not take the worker's settings for its own.
+const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_ENV" && k !== "TEST"));
+const tsx = join(checkout, "node_modules", "tsx", "dist", "cli.mjs");
 const notebooks = readdirSync("notebooks").filter((f) => f.endsWith(".ipynb")).sort();
+const generatedTests: string[] = [];
 
 /** What a reader sees printed: stdout streams and the text of displays and results, in order. */
 function printed(outputs: Output[]): string {
@@ -27,29 +38,60 @@ function printed(outputs: Output[]): string {
     .join("");
 }
 
-describe("notebooks", () => {
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+beforeAll(() => {
+  // A user's own project: CommonJS by default (no "type"), mlsd installed from this checkout as npm does it.
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-pipelines", version: "1.0.0", private: true }, null, 2));
+  const install = spawnSync("npm", ["install", checkout, "--offline", "--no-audit", "--no-fund"], { cwd: project, encoding: "utf8", env: childEnv, timeout: 120_000 });
+  expect(install.status, install.stderr).toBe(0);
+  expect((JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["mlsd"]).toMatch(/^file:/);
+}, 120_000);
 
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(project, { recursive: true, force: true });
+});
+
+describe("notebooks", () => {
   for (const name of notebooks) {
-    it(`${name} runs top to bottom through the kernel; its exported pipeline, if any, prints the same and passes its checks`, () => {
+    it(`${name} runs top to bottom, reproduces its committed outputs, and its exported pipeline runs in another project`, () => {
       const run = spawnSync(process.execPath, ["dist/kernel/cli.js", "run", join("notebooks", name), "--out", out], { encoding: "utf8", env, timeout: 600_000 });
       expect(run.stderr, `mlsd run ${name}`).not.toMatch(/failed:/);
       expect(run.status).toBe(0);
-      const nb = JSON.parse(readFileSync(join(out, name), "utf8")) as Notebook;
+      const nb = readNotebook(join(out, name));
       const errors = nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "error").map(() => c.id));
       expect(errors, `cells with errors in ${name}`).toEqual([]);
       const text = JSON.stringify(nb.cells.map((c) => c.outputs ?? []));
       expect(text, `${name} prints its tfjs backend`).toMatch(/tfjs backend: (tensorflow|webgpu|wasm|cpu)/);
 
+      // Run again + clean = the committed file (mlsd clean's rules; nbval-ignore-output cells keep theirs).
+      const committedText = readFileSync(join("notebooks", name), "utf8");
+      const rerun = cleanNotebook(nb, readNotebook(join("notebooks", name))).text;
+      if (rerun !== committedText) writeFileSync(join(out, `${name}.cleaned`), rerun);
+      expect(rerun === committedText, `${name}: the cleaned run differs from the committed file (written to ${join(out, `${name}.cleaned`)}; tag cells with measured outputs nbval-ignore-output)`).toBe(true);
+
       if (!nb.cells.some(isExported)) return;
-      const script = join(pipelines, name.replace(/\.ipynb$/, ".ts"));
+      const base = name.replace(/\.ipynb$/, "");
+      const script = join(project, `${base}.mts`);
       const exp = spawnSync(process.execPath, ["dist/kernel/cli.js", "export", join("notebooks", name), "-o", script], { encoding: "utf8" });
       expect(exp.status, exp.stderr).toBe(0);
-      const res = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", script], { encoding: "utf8", env, timeout: 600_000 });
+      const res = spawnSync(process.execPath, [tsx, script], { cwd: project, encoding: "utf8", env: childEnv, timeout: 600_000 });
       expect(res.stderr).toBe("");
       expect(res.status).toBe(0);
       const fromNotebook = nb.cells.filter(isExported).map((c) => printed(c.outputs ?? [])).join("");
       expect(res.stdout).toBe(fromNotebook);
+      const testFile = join(project, `${base}.test.mts`);
+      const expTest = spawnSync(process.execPath, ["dist/kernel/cli.js", "export", join("notebooks", name), "--test", "-o", testFile], { encoding: "utf8" });
+      expect(expTest.status, expTest.stderr).toBe(0);
+      generatedTests.push(`${base}.test.mts`);
     }, 900_000);
   }
+
+  it("the generated vitest files pass under vitest in that project", () => {
+    expect(generatedTests.length, "notebooks with exported pipelines").toBeGreaterThanOrEqual(12);
+    const vitest = join(checkout, "node_modules", "vitest", "vitest.mjs");
+    const res = spawnSync(process.execPath, [vitest, "run", "--root", project, "--reporter=verbose", "--maxWorkers=1", ...generatedTests], { cwd: project, encoding: "utf8", env: childEnv, timeout: 1_500_000 });
+    expect(res.status, `${res.stdout.slice(-4000)}\n${res.stderr.slice(-4000)}`).toBe(0);
+    for (const file of generatedTests) expect(res.stdout).toContain(`${file.replace(/\.test\.mts$/, "")}.ipynb: the exported pipeline runs and its checks pass`);
+    expect(res.stdout).toMatch(new RegExp(`Tests\\s+\\S*${generatedTests.length} passed`));
+  }, 1_500_000);
 });
