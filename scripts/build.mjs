@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -47,7 +47,9 @@ if (upToDate) {
   process.stderr.write(`build: dist/ is up to date (${Math.round(performance.now() - started)} ms to check)\n`);
 } else {
   // --incremental keeps tsc's own record in dist/, so a changed file re-checks what depends on it, not everything.
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  // The tsc npm scripts find on PATH (node_modules/.bin), as `tsc -p` in the former build script did.
+  const bin = join(root, "node_modules", ".bin", "tsc");
+  const tsc = existsSync(bin) ? realpathSync(bin) : join(root, "node_modules", "typescript", "bin", "tsc");
   const res = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--incremental", "--tsBuildInfoFile", join(root, "dist", ".tsbuildinfo")], { stdio: "inherit" });
   if (res.status !== 0) process.exit(res.status ?? 1);
   // The fingerprint from before tsc ran: a file edited during the build makes the next build run again.
