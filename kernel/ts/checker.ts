@@ -118,6 +118,8 @@ export class CellChecker {
   private readonly options: TS.CompilerOptions;
   private readonly virtual = new Map<string, string>();
   private readonly diskCache = new Map<string, TS.SourceFile | undefined>();
+  /** Paths found missing during the current check (see makeHost's memo). */
+  private readonly missing = new Set<string>();
   private readonly localCache = new Map<string, { mtime: number; sf: TS.SourceFile | undefined }>();
   private readonly virtualCache = new Map<string, { text: string; sf: TS.SourceFile }>();
   private readonly host: TS.CompilerHost;
@@ -440,6 +442,7 @@ export class CellChecker {
   }
 
   private rebuild(cellText: string, roots: string[]): TS.Program {
+    this.missing.clear();
     this.virtual.set(this.cellFile, cellText);
     this.program = this.ts.createProgram({ rootNames: roots, options: this.options, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
     return this.program;
@@ -495,10 +498,15 @@ export class CellChecker {
     const memo = <T>(fn: (p: string) => T): ((p: string) => T) => {
       const cache = new Map<string, T>();
       return (p) => {
-        if (!this.isStable(p)) return fn(p);
         if (cache.has(p)) return cache.get(p)!;
+        const stable = this.isStable(p) || p.endsWith("/package.json") || p.endsWith("/node_modules");
+        if (!stable) return fn(p);
+        if (this.missing.has(p)) return undefined as T;
         const v = fn(p);
-        cache.set(p, v);
+        // What exists is remembered; what does not, for one check only: a package installed after a failed
+        // import is found by the next cell.
+        if (v !== undefined && v !== false) cache.set(p, v);
+        else this.missing.add(p);
         return v;
       };
     };
@@ -532,11 +540,16 @@ export class CellChecker {
         // Deno's npm:name@version is the package installed near the notebook; tslab's module is mlsd's own.
         let spec = parseNpmSpecifier(lit.text)?.bare ?? lit.text;
         if (spec === "tslab") spec = tslabTypes;
-        // Relative imports skip the resolution cache, so a file created after a failed import is found.
+        // The notebook's relative imports skip the resolution cache, so a file created after a failed import is
+        // found; packages' and mlsd's own files (which do not change) keep it.
         const relativeSpec = spec.startsWith(".") || spec.startsWith("/");
-        const first = ts.resolveModuleName(spec, containingFile, options, host, relativeSpec ? undefined : cache, redirected);
+        const uncached = relativeSpec && !this.isStable(containingFile) && spec !== tslabTypes && (containingFile === this.cellFile || !this.virtual.has(containingFile));
+        const first = ts.resolveModuleName(spec, containingFile, options, host, uncached ? undefined : cache, redirected);
         if (first.resolvedModule || relativeSpec || !containingFile.startsWith(this.cwd)) return first;
-        return ts.resolveModuleName(spec, fallbackFrom, options, host, cache, redirected);
+        const fallback = ts.resolveModuleName(spec, fallbackFrom, options, host, cache, redirected);
+        if (fallback.resolvedModule) return fallback;
+        // Still missing: ask again without the cache, which remembers failures (the package may be installed now).
+        return ts.resolveModuleName(spec, containingFile, options, host, undefined, redirected);
       });
     return host;
   }
