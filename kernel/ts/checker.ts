@@ -58,30 +58,45 @@ interface CellDecls {
   shadows: Set<string>;
 }
 
-/** Globals every cell sees: mlsd's display helpers, the JSX factory, and the Deno global (compat/deno.ts). */
-function prelude(packageRoot: string): string {
+/**
+ * The other kernels' globals: Deno's (compat/deno.ts) and the JSX factory (compat/jsx.ts). A file of their own,
+ * part of a cell's program only when the cell (or a declaration it uses) mentions them or has JSX: their types
+ * cost about 2 ms a cell.
+ */
+function compatPrelude(packageRoot: string): string {
   const compat = (name: string) => JSON.stringify(join(packageRoot, "dist", "kernel", "compat", `${name}.js`));
   return [
-    'import type * as __mlsd_display from "mlsd/display";',
     `import type * as __mlsd_deno from ${compat("deno")};`,
     `import type * as __mlsd_jsx_types from ${compat("jsx")};`,
-    `import type * as __mlsd_stdin from ${JSON.stringify(join(packageRoot, "dist", "kernel", "stdin.js"))};`,
     "declare global {",
-    "  const display: typeof __mlsd_display.display;",
-    "  const clearOutput: typeof __mlsd_display.clearOutput;",
-    "  const progress: typeof __mlsd_display.progress;",
     "  const Deno: __mlsd_deno.DenoGlobal;",
     "  const __mlsd_jsx: typeof __mlsd_jsx_types.jsx;",
-    // Browser input over the stdin channel (kernel/stdin.ts); functions, so they merge with lib.dom's.
-    "  function prompt(message?: string, _default?: string): string | null;",
-    "  function confirm(message?: string): boolean;",
-    "  function alert(message?: any): void;",
-    "  const input: typeof __mlsd_stdin.input;",
     "  namespace JSX {",
     "    interface IntrinsicElements { [element: string]: Record<string, unknown> }",
     "    interface Element extends __mlsd_jsx_types.JsxElement {}",
     "    interface ElementChildrenAttribute { children: {} }",
     "  }",
+    "}",
+    "export {};",
+  ].join("\n");
+}
+
+const COMPAT_NAMES = ["Deno", "JSX", "__mlsd_jsx"];
+
+/** Globals every cell sees: mlsd's display helpers and browser-style input. */
+function prelude(packageRoot: string): string {
+  return [
+    'import type * as __mlsd_display from "mlsd/display";',
+    `import type * as __mlsd_stdin from ${JSON.stringify(join(packageRoot, "dist", "kernel", "stdin.js"))};`,
+    "declare global {",
+    "  const display: typeof __mlsd_display.display;",
+    "  const clearOutput: typeof __mlsd_display.clearOutput;",
+    "  const progress: typeof __mlsd_display.progress;",
+    // Browser input over the stdin channel (kernel/stdin.ts); functions, so they merge with lib.dom's.
+    "  function prompt(message?: string, _default?: string): string | null;",
+    "  function confirm(message?: string): boolean;",
+    "  function alert(message?: any): void;",
+    "  const input: typeof __mlsd_stdin.input;",
     "}",
     "export {};",
   ].join("\n");
@@ -115,6 +130,9 @@ export class CellChecker {
   private cellFile: string;
   readonly profile: CheckProfile;
   private readonly preludeFile: string;
+  private readonly compatFile: string;
+  /** Whether the cell being checked may hold JSX (a `<`) or import a local module (which may be .tsx). */
+  private cellHasAngle = false;
   private readonly options: TS.CompilerOptions;
   private readonly virtual = new Map<string, string>();
   private readonly diskCache = new Map<string, TS.SourceFile | undefined>();
@@ -172,6 +190,8 @@ export class CellChecker {
     };
     this.ignored = new Set([...IGNORED, ...(this.profile.name === "loose" ? LOOSE_IGNORED : [])]);
     this.virtual.set(this.preludeFile, prelude(packageRoot));
+    this.compatFile = join(cwd, "__mlsd_compat__.d.ts");
+    this.virtual.set(this.compatFile, compatPrelude(packageRoot));
     this.host = this.makeHost();
   }
 
@@ -181,6 +201,8 @@ export class CellChecker {
 
   /** .ts, or .tsx when the cell only parses with JSX; JavaScript cells (.js) parse JSX as they are. */
   private chooseCellFile(code: string): void {
+    // JSX in the cell, or a local module (which may be .tsx) imported: the JSX types are needed.
+    this.cellHasAngle = code.includes("<") || /(?:from|import|require)\s*\(?\s*["']\.{1,2}\//.test(code);
     let file = this.cellPath("js");
     if (this.profile.language === "typescript") {
       file = this.cellPath("ts");
@@ -438,6 +460,8 @@ export class CellChecker {
       pending.push(...this.cells.get(owner)!.refs);
     }
     for (const id of included) roots.push(this.declPath(id));
+    const mentionsCompat = (names: Set<string>) => COMPAT_NAMES.some((n) => names.has(n));
+    if (this.cellHasAngle || mentionsCompat(mentioned) || [...included].some((id) => mentionsCompat(this.cells.get(id)!.refs) || this.cells.get(id)!.imports.some((i) => i.specifier.startsWith(".")))) roots.push(this.compatFile);
     return roots;
   }
 
