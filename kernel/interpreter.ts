@@ -172,16 +172,26 @@ export class TypeScriptInterpreter implements Interpreter {
     // IPython runs the code before a trailing `name?` line, then shows the help.
     const trailing = HELP_LAST_LINE.exec(request.code);
     const code = trailing ? request.code.slice(0, trailing.index) : request.code;
+    // Armed before the type check: an interrupt that arrives while the cell is still being checked (slow on a
+    // loaded machine) must stop this cell, not be lost and leave it to run.
+    let interruptedBy: Error | undefined;
+    const interrupted = new Promise<never>((_, reject) => {
+      this.interruptCurrent = (err) => {
+        interruptedBy = err;
+        reject(err);
+      };
+    });
+    interrupted.catch(() => undefined);
     const t0 = performance.now();
     const check = await this.types.check(code);
     const t1 = performance.now();
+    if (interruptedBy) return runtimeErrorOutcome(interruptedBy, this.positions);
     if (check.diagnostics.length > 0) return typeErrorOutcome(code, check.diagnostics, ctx.executionCount);
     const { script } = check;
     const hasResult = check.hasResult && !trailing;
     if (check.positions) this.positions.set(`cell[${ctx.executionCount}]`, new CellPositions({ script, ...check.positions }));
     let value: unknown;
     try {
-      const interrupted = new Promise<never>((_, reject) => (this.interruptCurrent = reject));
       this.interrupts.cellStarted();
       let promise: Promise<{ value: unknown } | undefined>;
       try {

@@ -124,6 +124,18 @@ describe("kernel: cells", () => {
     expect((await waiting).reply.content["ename"]).toBe("KeyboardInterrupt");
   });
 
+  it("interrupts a cell whose interrupt arrives while it is still being type-checked", async () => {
+    // On a loaded machine the check can outlast the client's wait; the interrupt must not be lost
+    // (ipykernel interrupts whatever the kernel is doing for that request).
+    // execute_input is published just before the type check starts: interrupt at once.
+    const waiting = k.execute("const neverSettles: Promise<void> = new Promise(() => {}); await neverSettles", {
+      onOutput: (m) => m.header.msg_type === "execute_input" && k.interrupt(),
+    });
+    expect((await waiting).reply.content["ename"]).toBe("KeyboardInterrupt");
+    const after = await run(k, "1 + 1");
+    expect(after.result?.["text/plain"]).toBe("2");
+  });
+
   it("completes and inspects from TypeScript's types", async () => {
     const c = await k.request("complete_request", { code: "Math.lo", cursor_pos: 7 });
     expect(c.content["matches"]).toEqual(["log", "log10", "log1p", "log2"]);
