@@ -108,7 +108,8 @@ class CommManager {
   }
 }
 
-const manager = new CommManager();
+// One manager per process, even if this module is loaded twice under different URLs (see frontend.ts).
+const manager = ((globalThis as Record<symbol, unknown>)[Symbol.for("mlsd.widgets.comms")] ??= new CommManager()) as CommManager;
 
 /** Installs (or removes) the kernel's transport. */
 export function setCommTransport(transport: CommTransport | undefined): void {

@@ -12,33 +12,44 @@ export const FRONTEND_VERSION = "~2.1.4";
 /** The module the models and views live in, on that frontend. */
 export const WIDGET_MODULE = "jupyter-js-widgets";
 
-let frontend: { validated: boolean; version: string } | undefined;
+// Kept on globalThis: a cell may load this module under another URL than the kernel did (the loader's
+// re-read of files changed on disk), and both copies must agree on the frontend.
+const shared = ((globalThis as Record<symbol, unknown>)[Symbol.for("mlsd.widgets.frontend")] ??= { frontend: undefined }) as { frontend: Frontend | undefined; registered?: boolean };
 
-/** The frontend that answered the version check, if any. */
-export function widgetFrontend(): { validated: boolean; version: string } | undefined {
-  return frontend;
+/** A widget frontend that opened the version comm; `validated` is its answer, undefined until it comes. */
+export interface Frontend {
+  validated: boolean | undefined;
+  version: string;
 }
 
-/** True when a frontend that renders widgets is connected; false in headless runs. */
+/** The frontend that opened the version check, if any. */
+export function widgetFrontend(): Frontend | undefined {
+  return shared.frontend;
+}
+
+/**
+ * True when a frontend that renders widgets is connected; false in headless runs. As in ipywidgets 6, a
+ * frontend counts from its version comm's opening: its answer is queued behind cells a "Run All" already sent,
+ * and only a refusal (validated: false) turns widgets back to their static view.
+ */
 export function widgetsLive(): boolean {
-  return frontend?.validated === true;
+  return shared.frontend !== undefined && shared.frontend.validated !== false;
 }
 
 /** For tests and the kernel's restart: forget the frontend. */
-export function resetWidgetFrontend(value?: { validated: boolean; version: string }): void {
-  frontend = value;
+export function resetWidgetFrontend(value?: Frontend): void {
+  shared.frontend = value;
 }
-
-let registered = false;
 
 /** Registers the kernel-side widget comm targets (the kernel calls this at start). */
 export function registerWidgetTargets(): void {
-  if (registered) return;
-  registered = true;
+  if (shared.registered) return;
+  shared.registered = true;
   registerCommTarget("jupyter.widget.version", (comm) => {
+    shared.frontend = { validated: undefined, version: "" };
     comm.onMsg((msg) => {
       const data = msg.content.data;
-      frontend = { validated: data["validated"] === true, version: String(data["frontend_version"] ?? "") };
+      shared.frontend = { validated: data["validated"] === true, version: String(data["frontend_version"] ?? "") };
     });
     comm.send({ version: FRONTEND_VERSION });
   });

@@ -100,5 +100,7 @@ export async function interact<C extends Record<string, Abbreviation>>(fn: (valu
       return values;
     },
     update,
+    // As a cell's last expression it shows one line, not its widgets' internals (ipywidgets shows the function).
+    [Symbol.for("Jupyter.display")]: () => ({ "text/plain": `interact(${Object.keys(made).join(", ")})` }),
   };
 }
