@@ -153,6 +153,7 @@ program
       process.stdout.write(`mlsd serve: ${describeBackend(await useBackend())}\n`);
     }
     const model = await loadSavedModel(opts.model);
+    if (model.executionProviders) process.stdout.write(`mlsd serve: ONNX Runtime (onnxruntime-node), execution providers ${model.executionProviders.join(", ")}\n`);
     const running = await serve(model, { port: opts.port, host: opts.host, maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxQueueDelayMs, maxQueueSize: opts.maxQueueSize });
     process.stdout.write(`mlsd serve: ${opts.model} (version ${model.manifest.version}) on ${running.url}\n`);
     // SIGTERM (as an orchestrator sends) and Ctrl-C: stop taking requests, answer those in flight, exit.
@@ -173,7 +174,9 @@ program
   .option("--chunk-rows <n>", "rows per chunk", intOption("--chunk-rows", 1), 100_000)
   .action(async (opts: { model: string; input: string; output: string; chunkRows: number }) => {
     const { loadSavedModel, batchPredict } = await import("../lib/deploy/index.js");
-    const { rows, chunks } = await batchPredict(await loadSavedModel(opts.model), { input: opts.input, output: opts.output, chunkRows: opts.chunkRows });
+    const model = await loadSavedModel(opts.model);
+    if (model.executionProviders) process.stdout.write(`mlsd predict: ONNX Runtime (onnxruntime-node), execution providers ${model.executionProviders.join(", ")}\n`);
+    const { rows, chunks } = await batchPredict(model, { input: opts.input, output: opts.output, chunkRows: opts.chunkRows });
     process.stdout.write(`mlsd predict: ${rows} rows in ${chunks} chunks -> ${opts.output}\n`);
   });
 

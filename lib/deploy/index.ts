@@ -5,3 +5,5 @@ export { ServerMetrics, Histogram } from "./metrics.js";
 export { batchPredict, type BatchPredictOptions } from "./batch-predict.js";
 export { edgeVsCloud, type EdgeCloudInput, type EdgeCloudEstimate } from "./edge-cloud.js";
 export { quantizeInt8, toFloat16Weights, prune, distill, type CompressedModel, type DistillOptions } from "./compress.js";
+export { toOnnx, onnxGraph, floorFloat32 } from "./onnx/export.js";
+export { loadOnnx, onnxProviders } from "./onnx/runtime.js";

@@ -9,6 +9,8 @@ import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
 import { loadModel as loadEstimator } from "../core/serialize.js";
 import { BaseClassifier, BaseRegressor } from "../core/supervised.js";
+import { toOnnx } from "./onnx/export.js";
+import { loadOnnx } from "./onnx/runtime.js";
 
 export interface InputField {
   name: string;
@@ -22,7 +24,7 @@ export interface InputField {
 export interface Manifest {
   format: "mlsd-deploy";
   version: string;
-  kind: "estimator" | "tfjs";
+  kind: "estimator" | "tfjs" | "onnx";
   inputs: InputField[];
   /** What predictions mean, e.g. ["probability of delay"]. */
   outputs: string[];
@@ -32,6 +34,8 @@ export interface Manifest {
 
 export interface LoadedModel {
   manifest: Manifest;
+  /** For ONNX models: the onnxruntime-node execution providers the session runs on (e.g. ["cpu"]). */
+  executionProviders?: string[];
   /** Predictions for rows already validated against the manifest: one output vector per row. */
   predict(rows: number[][]): Promise<number[][]>;
 }
@@ -41,15 +45,21 @@ type Estimator = { toJSON(): unknown; predictProba?: (X: number[][]) => unknown;
 /**
  * @example await saveModel(model, "models/delay/1", { version: "1", inputs: [{ name: "hour", type: "number" }], outputs: ["p(delay)"] })
  */
-export async function saveModel(model: Estimator | tf.LayersModel, dir: string, meta: Omit<Manifest, "format" | "kind" | "createdAt">): Promise<Manifest> {
+export async function saveModel(model: Estimator | tf.LayersModel, dir: string, options: Omit<Manifest, "format" | "kind" | "createdAt"> & { format?: "mlsd" | "onnx" }): Promise<Manifest> {
+  const { format = "mlsd", ...meta } = options ?? ({} as typeof options);
+  if (format !== "mlsd" && format !== "onnx") throw new InputError(`saveModel: 'format' must be "mlsd" or "onnx"; got ${JSON.stringify(format)}.`);
   if (!meta || !Array.isArray(meta.inputs) || meta.inputs.length === 0) throw new InputError("saveModel: 'inputs' must describe at least one input field.");
   if (existsSync(dir)) throw new InputError(`saveModel: '${dir}' exists; versions are never overwritten, choose a new folder.`);
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp);
   try {
-    const kind: Manifest["kind"] = model instanceof tf.LayersModel ? "tfjs" : "estimator";
-    if (model instanceof tf.LayersModel) {
+    const kind: Manifest["kind"] = format === "onnx" ? "onnx" : model instanceof tf.LayersModel ? "tfjs" : "estimator";
+    const manifest: Manifest = { format: "mlsd-deploy", kind, createdAt: new Date().toISOString(), ...meta };
+    if (format === "onnx") {
+      // The manifest also rides inside the ONNX file (metadata_props), so the file alone still says what it takes.
+      writeFileSync(join(tmp, "model.onnx"), toOnnx(model, { "mlsd.manifest": JSON.stringify(manifest) }));
+    } else if (model instanceof tf.LayersModel) {
       await model.save(
         tf.io.withSaveHandler(async (artifacts) => {
           writeFileSync(join(tmp, "weights.bin"), Buffer.from(artifacts.weightData as ArrayBuffer));
@@ -61,7 +71,6 @@ export async function saveModel(model: Estimator | tf.LayersModel, dir: string, 
       if (typeof (model as Estimator).toJSON !== "function") throw new InputError("saveModel: the model must be an mlsd estimator (with toJSON) or a tfjs LayersModel.");
       writeFileSync(join(tmp, "model.json"), JSON.stringify(model));
     }
-    const manifest: Manifest = { format: "mlsd-deploy", kind, createdAt: new Date().toISOString(), ...meta };
     writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     renameSync(tmp, dir);
     return manifest;
@@ -97,6 +106,7 @@ export async function loadSavedModel(dir: string): Promise<LoadedModel> {
       },
     };
   }
+  if (manifest.kind === "onnx") return loadOnnx(dir, manifest);
   await import("../ensemble/index.js"); // registers every estimator class with loadModel
   const est = loadEstimator(readFileSync(join(dir, "model.json"), "utf8"));
   if (est instanceof BaseClassifier) return { manifest, predict: async (rows) => est.predictProba(rows) };
