@@ -137,7 +137,7 @@ export class CellChecker {
   private readonly virtual = new Map<string, string>();
   private readonly diskCache = new Map<string, TS.SourceFile | undefined>();
   /** Paths found missing during the current check (see makeHost's memo). */
-  private readonly missing = new Set<string>();
+  private readonly missing: Set<string>[] = [];
   private readonly localCache = new Map<string, { mtime: number; sf: TS.SourceFile | undefined }>();
   private readonly virtualCache = new Map<string, { text: string; sf: TS.SourceFile }>();
   private readonly host: TS.CompilerHost;
@@ -466,7 +466,7 @@ export class CellChecker {
   }
 
   private rebuild(cellText: string, roots: string[]): TS.Program {
-    this.missing.clear();
+    for (const set of this.missing) set.clear();
     this.virtual.set(this.cellFile, cellText);
     this.program = this.ts.createProgram({ rootNames: roots, options: this.options, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
     return this.program;
@@ -521,16 +521,19 @@ export class CellChecker {
     // every cell re-stats and re-reads package.json scopes for all ~800 declaration files (25 ms a cell).
     const memo = <T>(fn: (p: string) => T): ((p: string) => T) => {
       const cache = new Map<string, T>();
+      // Each question its own: a path that is not a file may be a directory.
+      const missing = new Set<string>();
+      this.missing.push(missing);
       return (p) => {
         if (cache.has(p)) return cache.get(p)!;
         const stable = this.isStable(p) || p.endsWith("/package.json") || p.endsWith("/node_modules");
         if (!stable) return fn(p);
-        if (this.missing.has(p)) return undefined as T;
+        if (missing.has(p)) return undefined as T;
         const v = fn(p);
         // What exists is remembered; what does not, for one check only: a package installed after a failed
         // import is found by the next cell.
         if (v !== undefined && v !== false) cache.set(p, v);
-        else this.missing.add(p);
+        else missing.add(p);
         return v;
       };
     };

@@ -39,6 +39,9 @@ describe("CellChecker", () => {
     // The imported types are real, not any: misuse is caught in a later cell, and callbacks get typed parameters.
     expect(checker.check("const s: string = tf.zeros([2]).shape.length").diagnostics[0]).toMatchObject({ code: 2322 });
     ok('import { Random } from "mlsd/core"');
+    // A path found missing as a file may still be a directory or have a real path: each question its own answer.
+    ok('import * as Plot from "mlsd/plot"');
+    ok("typeof Plot.dot");
     ok("const rng = new Random(1)");
     expect(checker.check("const u: string = rng.random()").diagnostics[0]).toMatchObject({ code: 2322 });
     ok("[1, 2].map((i) => new Random(i).random()).filter((v) => v > 0.5)");
