@@ -6,10 +6,12 @@ export interface AllReduceBenchArgs {
   values: number;
   repeats: number;
   options: AllReduceOptions;
+  /** Reduce a buffer from `collectives.alloc` (in place on the threads' shared memory) instead of a private one. */
+  alloc?: boolean;
 }
 
 export default async function worker(ctx: WorkerContext<AllReduceBenchArgs>): Promise<number[]> {
-  const buf = new Float32Array(ctx.args.values).fill(ctx.rank + 1);
+  const buf = (ctx.args.alloc ? ctx.collectives.alloc(ctx.args.values) : new Float32Array(ctx.args.values)).fill(ctx.rank + 1);
   // V8 optimises the reduction loop after it has run a few times.
   for (let r = 0; r < 3; r++) await ctx.collectives.allReduce(buf, ctx.args.options);
   const times: number[] = [];

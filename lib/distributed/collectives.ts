@@ -1,6 +1,7 @@
 /**
  * Collectives run by every rank of a job over a `Transport`, in place on each rank's own buffer: ring
- * all-reduce (reduce-scatter then all-gather, bucket by bucket, as Horovod and PyTorch DDP do it), all-reduce
+ * all-reduce (reduce-scatter then all-gather, bucket by bucket, as Horovod and PyTorch DDP do it; between
+ * threads that share memory, the same two phases in place on it, see shared-memory.ts), all-reduce
  * through parameter servers, broadcast and barrier. Every rank must call the same collectives in the same
  * order, as MPI requires; each call gets its own message tag.
  */
@@ -48,17 +49,36 @@ export class Collectives {
     return this.transport.size;
   }
 
+  /**
+   * A Float32Array of `length` zeros that the ranks' all-reduce reads where it lies (in the threads' shared
+   * memory, as MPI_Alloc_mem gives memory MPI reaches directly); a plain Float32Array on other transports.
+   * @example const grads = ctx.collectives.alloc(model.size); await ctx.collectives.allReduce(grads)
+   */
+  alloc(length: number): Float32Array {
+    return this.transport.shared ? this.transport.shared.alloc(length) : new Float32Array(length);
+  }
+
   /** Sums (or averages) `buf` over all ranks, in place; every rank ends with the same values. */
   async allReduce(buf: Float32Array, options: AllReduceOptions = {}): Promise<CollectiveStats> {
     if (!(buf instanceof Float32Array)) throw new InputError(`allReduce: 'buf' must be a Float32Array; got ${Object.prototype.toString.call(buf)}.`);
     const algorithm = options.algorithm ?? "ring";
     const tag = this.seq++;
     let stats: CollectiveStats;
-    if (algorithm === "ring") stats = await this.ring(buf, tag, options.bucketBytes ?? 25 * 2 ** 20);
+    if (algorithm === "ring" && this.transport.shared) stats = this.sharedRing(buf);
+    else if (algorithm === "ring") stats = await this.ring(buf, tag, options.bucketBytes ?? 25 * 2 ** 20);
     else if (algorithm === "parameter-server") stats = await this.parameterServer(buf, tag, options.servers ?? 1);
     else throw new InputError(`allReduce: 'algorithm' must be "ring" or "parameter-server"; got ${JSON.stringify(algorithm)}.`);
     if (options.average ?? true) for (let k = 0; k < buf.length; k++) buf[k]! /= this.size;
     return stats;
+  }
+
+  /** Reduce-scatter and all-gather in place on shared memory: each rank reads 2 (N - 1) / N of the buffer from its peers. */
+  private sharedRing(buf: Float32Array): CollectiveStats {
+    this.transport.shared!.allReduce(buf);
+    const N = this.size;
+    const chunks = chunkBounds(0, buf.length, N);
+    const [a, z] = chunks[this.rank]!;
+    return { bytesSent: N === 1 ? 0 : ((N - 1) * (z - a) + (buf.length - (z - a))) * 4, steps: N === 1 ? 0 : 2 };
   }
 
   private async ring(buf: Float32Array, tag: number, bucketBytes: number): Promise<CollectiveStats> {

@@ -8,6 +8,7 @@ export { toFloat16, toBFloat16, castArray, GradScaler, type GradScalerOptions } 
 export { ringAllReduce, parameterServerAllReduce, chunkBounds, type AllReduceResult } from "./allreduce.js";
 export { trainDataParallel, type DataParallelOptions, type DataParallelReport } from "./data-parallel.js";
 export { ThreadTransport, ZmqTransport, Mailbox, threadPorts, type Transport } from "./transport.js";
+export { SharedGroup, sharedMemory } from "./shared-memory.js";
 export { Collectives, type AllReduceOptions, type CollectiveStats } from "./collectives.js";
 export { launch, type LaunchOptions, type WorkerContext, type WorkerFunction } from "./launch.js";
 export { measureAllReduce, type AllReduceTiming } from "./measure-allreduce.js";

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import type { Collectives } from "./collectives.js";
+import { sharedMemory } from "./shared-memory.js";
 import { threadPorts, type Transport } from "./transport.js";
 
 /** What a worker function receives on every rank. */
@@ -28,7 +29,7 @@ export type WorkerFunction<A = unknown, R = unknown> = (ctx: WorkerContext<A>) =
 
 export interface LaunchOptions<A> {
   workers: number;
-  /** "threads": worker threads, messages through MessagePorts; "tcp": child processes over ZeroMQ. */
+  /** "threads": worker threads, messages through MessagePorts and all-reduce on shared memory; "tcp": child processes over ZeroMQ. */
   transport?: "threads" | "tcp";
   /** The same for every rank, or a function of the rank (each rank's shard, say). */
   args?: A | ((rank: number) => A);
@@ -105,11 +106,13 @@ function gather<R>(N: number, stopAll: () => void) {
 
 function runThreads<R>(main: string, url: string, N: number, argsOf: (r: number) => unknown): Promise<R[]> {
   const ports = threadPorts(N);
+  // One memory for the whole job: the threads' all-reduce sums in place on it.
+  const memory = sharedMemory();
   const threads: Worker[] = [];
   const g = gather<R>(N, () => threads.forEach((t) => void t.terminate()));
   for (let rank = 0; rank < N; rank++) {
     const own = ports[rank]!.filter((p): p is NonNullable<typeof p> => p !== null);
-    const t = new Worker(main, { workerData: { entry: url, rank, size: N, args: argsOf(rank), ports: ports[rank] }, transferList: own });
+    const t = new Worker(main, { workerData: { entry: url, rank, size: N, args: argsOf(rank), ports: ports[rank], memory }, transferList: own });
     threads.push(t);
     t.on("message", (m: RankMessage) => {
       if (m.type === "done") g.ok(rank, m.result as R);

@@ -18,13 +18,14 @@ export interface AllReduceTiming {
 }
 
 /**
+ * `alloc: true` reduces a buffer from `collectives.alloc` (on threads: in place on the shared memory).
  * @example await measureAllReduce({ workers: 4, bytes: 16 * 2 ** 20 }) // { ms, algorithmGBps, busGBps, ... }
  */
-export async function measureAllReduce(o: { workers: number; bytes: number; transport?: "threads" | "tcp"; repeats?: number; options?: AllReduceOptions }): Promise<AllReduceTiming> {
+export async function measureAllReduce(o: { workers: number; bytes: number; transport?: "threads" | "tcp"; repeats?: number; options?: AllReduceOptions; alloc?: boolean }): Promise<AllReduceTiming> {
   if (!(Number.isInteger(o.bytes) && o.bytes >= 4 && o.bytes % 4 === 0)) throw new InputError(`measureAllReduce: 'bytes' must be a positive multiple of 4 (float32 values); got ${o.bytes}.`);
   const repeats = o.repeats ?? 5;
   const transport = o.transport ?? "threads";
-  const times = await launch<number[], AllReduceBenchArgs>(new URL("./allreduce-bench-worker.js", import.meta.url), { workers: o.workers, transport, args: { values: o.bytes / 4, repeats, options: o.options ?? {} } });
+  const times = await launch<number[], AllReduceBenchArgs>(new URL("./allreduce-bench-worker.js", import.meta.url), { workers: o.workers, transport, args: { values: o.bytes / 4, repeats, options: o.options ?? {}, alloc: o.alloc ?? false } });
   const slowest = Array.from({ length: repeats }, (_, r) => Math.max(...times.map((t) => t[r]!))).sort((a, b) => a - b);
   const ms = slowest[Math.floor(repeats / 2)]!;
   const algorithmGBps = o.bytes / (ms / 1e3) / 1e9;

@@ -6,6 +6,7 @@
  */
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
+import type { SharedGroup } from "./shared-memory.js";
 
 export interface Transport {
   /** This worker's index, 0 to size - 1. */
@@ -18,6 +19,8 @@ export interface Transport {
   recv(from: number, tag: number): Promise<Float32Array>;
   /** Hands back a received message the caller has finished with, for the transport to reuse (optional). */
   recycle?(data: Float32Array): void;
+  /** Memory every rank can read (threads of one process): collectives then reduce in place instead of messaging. */
+  readonly shared?: SharedGroup;
   close(): Promise<void>;
 }
 
@@ -86,12 +89,13 @@ interface PortMessage {
 }
 
 /**
- * The transport of worker threads: one MessagePort per peer (a full mesh made by `threadPorts`).
- * @example const t = new ThreadTransport(rank, size, workerData.ports)
+ * The transport of worker threads: one MessagePort per peer (a full mesh made by `threadPorts`), and, when
+ * given, the job's shared memory, over which `Collectives` all-reduces in place.
+ * @example const t = new ThreadTransport(rank, size, workerData.ports, new SharedGroup(workerData.memory, rank, size))
  */
 export class ThreadTransport implements Transport {
   private readonly box = new Mailbox();
-  constructor(readonly rank: number, readonly size: number, private readonly ports: (MessagePort | null)[]) {
+  constructor(readonly rank: number, readonly size: number, private readonly ports: (MessagePort | null)[], readonly shared?: SharedGroup) {
     ports.forEach((port, from) => {
       if (!port) return;
       port.on("message", (m: PortMessage) => this.box.deliver(from, m.tag, m.data));

@@ -7,6 +7,8 @@ import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { Collectives } from "./collectives.js";
 import type { RankMessage, WorkerFunction } from "./launch.js";
+import { SharedGroup } from "./shared-memory.js";
+import type { WasmMemory } from "./simd-kernels.js";
 import { ThreadTransport, ZmqTransport, type Transport } from "./transport.js";
 
 /** Imports the worker module and runs its function on this rank. */
@@ -28,12 +30,15 @@ export async function runRank(entry: string, transport: Transport, args: unknown
 const failure = (err: unknown): RankMessage => ({ type: "failed", message: (err as Error)?.message ?? String(err), ...((err as Error)?.stack ? { stack: (err as Error).stack! } : {}) });
 
 async function asThread(): Promise<void> {
-  const { entry, rank, size, args, ports } = workerData as { entry: string; rank: number; size: number; args: unknown; ports: (MessagePort | null)[] };
+  const { entry, rank, size, args, ports, memory } = workerData as { entry: string; rank: number; size: number; args: unknown; ports: (MessagePort | null)[]; memory: WasmMemory };
+  const shared = new SharedGroup(memory, rank, size);
   try {
-    const result = await runRank(entry, new ThreadTransport(rank, size, ports), args);
+    const result = await runRank(entry, new ThreadTransport(rank, size, ports, shared), args);
     parentPort!.postMessage({ type: "done", result } satisfies RankMessage);
   } catch (err) {
     parentPort!.postMessage(failure(err));
+    // After the report, so that the job's error names this rank, not a peer left waiting in a collective.
+    shared.leave();
   }
 }
 

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { launch, ringAllReduce, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
+import { launch, parameterServerAllReduce, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
 import { binaryCrossentropy } from "../../../dist/lib/loss/index.js";
 import { tinyProblem } from "../../helpers/tiny-mlp.js";
 
@@ -42,24 +42,35 @@ function checkAll(results: Out[], N: number, lens: number[]): void {
   for (const r of results) expect(Array.from(r.root)).toEqual([N - 1, 42]);
 }
 
+/** The rank-order float32 sum, divided by N: what the threads' shared-memory all-reduce must give, bit for bit. */
+function rankOrderMean(len: number, N: number): number[] {
+  const bufs = Array.from({ length: N }, (_, r) => Float32Array.from({ length: len }, (_, k) => Math.sin(1 + r * 7919 + k * 0.37) * (r + 1)));
+  return Array.from(parameterServerAllReduce(bufs).results[0]!);
+}
+
 describe("collectives on worker threads", () => {
   const lens = [1, 2, 7, 1001, 4099];
-  it("ring all-reduce averages correctly for 1 to 8 workers, odd sizes and uneven buckets", async () => {
+  it("all-reduce on shared memory averages correctly for 1 to 8 workers and odd sizes, private or alloc'd buffers", async () => {
     for (let N = 1; N <= 8; N++) {
       const results = await launch<Out>(WORKER, { workers: N, args: { lens, options: { bucketBytes: 1204 } } });
       checkAll(results, N, lens);
+      // Buffers from collectives.alloc are reduced where they lie, to the same bits.
+      const inPlace = await launch<Out>(WORKER, { workers: N, args: { lens, options: {}, alloc: true } });
+      checkAll(inPlace, N, lens);
+      lens.forEach((_, j) => expect(Array.from(inPlace[0]!.out[j]!.buf)).toEqual(Array.from(results[0]!.out[j]!.buf)));
       // Each rank sends 2 (N - 1)/N of the buffer, up to the rounding of chunks and buckets.
       const big = results.map((r) => r.out[4]!.stats.bytesSent);
       const ideal = (2 * (N - 1) * 4099 * 4) / N;
       big.forEach((b) => expect(Math.abs(b - ideal)).toBeLessThanOrEqual(2 * (N - 1) * 4 * Math.ceil((4099 * 4) / 1204)));
-      // The same numbers as the in-process simulation of the same ring.
-      const sim = ringAllReduce(
-        Array.from({ length: N }, (_, r) => Float32Array.from({ length: 1001 }, (_, k) => Math.sin(1 + r * 7919 + k * 0.37) * (r + 1))),
-        { bucketBytes: 1204 },
-      );
-      expect(Array.from(results[0]!.out[3]!.buf)).toEqual(Array.from(sim.results[0]!));
+      // A deterministic order: each value summed by one rank in rank order 0..N-1 with float32 rounding, as the
+      // parameter server's simulation sums (odd lengths exercise the 4-wide SIMD body and its scalar tail).
+      for (const j of [0, 2, 3, 4]) expect(Array.from(results[0]!.out[j]!.buf)).toEqual(rankOrderMean(lens[j]!, N));
     }
   }, 120_000);
+
+  it("a rank that fails while its peers wait in an all-reduce stops the job with its rank named, instead of hanging", async () => {
+    for (const N of [2, 4]) await expect(launch(WORKER, { workers: N, args: { lens: [4099, 4099, 4099], options: {}, failOn: N - 1, failAfter: 1 } })).rejects.toThrow(`rank ${N - 1} of ${N} failed: planned failure on rank ${N - 1}`);
+  }, 60_000);
 
   it("parameter servers give the same averages, and a failing rank stops the job with its rank named", async () => {
     for (const [N, servers] of [[3, 1], [5, 2], [4, 4]] as const) checkAll(await launch<Out>(WORKER, { workers: N, args: { lens, options: { algorithm: "parameter-server", servers } } }), N, lens);
