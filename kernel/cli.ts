@@ -137,14 +137,15 @@ program
 
 program
   .command("serve")
-  .description("serve a saved model over HTTP with dynamic batching (POST /predict, GET /healthz, /readyz, /metrics)")
+  .description("serve a saved model over HTTP with dynamic batching (POST /predict, the Open Inference Protocol's /v2 routes, GET /healthz, /readyz, /metrics)")
   .requiredOption("--model <dir>", "a folder written by saveModel (manifest.json and the model)")
   .option("--port <port>", "port to listen on", intOption("--port", 0), 8080)
   .option("--host <host>", "address to bind (default 127.0.0.1: this machine only)", "127.0.0.1")
   .option("--max-batch-size <n>", "instances per model call", intOption("--max-batch-size", 1), 32)
   .option("--max-queue-delay-ms <ms>", "longest wait for a batch to fill", intOption("--max-queue-delay-ms", 0), 5)
   .option("--max-queue-size <n>", "instances allowed to wait before answering 429", intOption("--max-queue-size", 1), 1024)
-  .action(async (opts: { model: string; port: number; host: string; maxBatchSize: number; maxQueueDelayMs: number; maxQueueSize: number }) => {
+  .option("--model-name <name>", "the model's name in the Open Inference Protocol routes (/v2/models/<name>/infer)", "model")
+  .action(async (opts: { model: string; port: number; host: string; maxBatchSize: number; maxQueueDelayMs: number; maxQueueSize: number; modelName: string }) => {
     const { loadSavedModel, readManifest, serve } = await import("../lib/deploy/index.js");
     // A tfjs model runs on the backend the kernel would choose (MLSD_BACKEND overrides), named in the log;
     // estimators need no tfjs at all.
@@ -154,7 +155,7 @@ program
     }
     const model = await loadSavedModel(opts.model);
     if (model.executionProviders) process.stdout.write(`mlsd serve: ONNX Runtime (onnxruntime-node), execution providers ${model.executionProviders.join(", ")}\n`);
-    const running = await serve(model, { port: opts.port, host: opts.host, maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxQueueDelayMs, maxQueueSize: opts.maxQueueSize });
+    const running = await serve(model, { port: opts.port, host: opts.host, maxBatchSize: opts.maxBatchSize, maxQueueDelayMs: opts.maxQueueDelayMs, maxQueueSize: opts.maxQueueSize, modelName: opts.modelName });
     process.stdout.write(`mlsd serve: ${opts.model} (version ${model.manifest.version}) on ${running.url}\n`);
     // SIGTERM (as an orchestrator sends) and Ctrl-C: stop taking requests, answer those in flight, exit.
     const stop = (signal: string) => {

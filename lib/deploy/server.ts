@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { InputError } from "../core/errors.js";
 import { ServerMetrics } from "./metrics.js";
 import { toRow, type LoadedModel } from "./model-store.js";
+import { inferResponse, inferRows, routeV2 } from "./oip.js";
 
 export interface ServeOptions {
   port?: number;
@@ -21,6 +22,8 @@ export interface ServeOptions {
   maxQueueSize?: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** The model's name in the Open Inference Protocol's /v2/models/{name} routes (default "model"). */
+  modelName?: string;
 }
 
 interface Pending {
@@ -125,28 +128,12 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
     if (req.method === "GET" && url === "/healthz") return send(res, 200, { status: "ok" }, started);
     if (req.method === "GET" && url === "/readyz") return send(res, draining ? 503 : 200, { ready: !draining }, started);
     if (req.method === "GET" && url === "/metrics") return send(res, 200, metrics.render(), started, "text/plain; version=0.0.4");
+    if (url === "/v2" || url.startsWith("/v2/")) return handleV2(req, res, url, started);
     if (url !== "/predict") return send(res, 404, { error: `no route ${req.method} ${url}; use POST /predict, GET /healthz, /readyz or /metrics` }, started);
     if (req.method !== "POST") return send(res, 405, { error: "use POST for /predict" }, started);
     if (draining) return send(res, 503, { error: "the server is shutting down" }, started);
-    // Refuse what announces itself too big before reading it, and close that connection: its unread body
-    // would otherwise be parsed as the next request.
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > maxBody) return send(res, 413, { error: `request body of ${declared} bytes is over the limit of ${maxBody}` }, started, "application/json", true);
-    const chunks: Buffer[] = [];
-    let received = 0;
-    try {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        received += chunk.length;
-        if (received > maxBody) return send(res, 413, { error: `request body over ${maxBody} bytes` }, started, "application/json", true);
-        chunks.push(chunk);
-      }
-    } catch {
-      // The client went away mid-body: nothing to answer, nothing queued.
-      metrics.countResponse(499);
-      return;
-    }
-    // Decoded once, whole: a multi-byte character may be split between chunks.
-    const body = Buffer.concat(chunks).toString("utf8");
+    const body = await readBody(req, res, started);
+    if (body === undefined) return;
     let rows: number[][];
     try {
       const parsed = JSON.parse(body) as { instances?: unknown };
@@ -168,6 +155,52 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
     } catch (err) {
       send(res, 500, { error: `prediction failed: ${(err as Error).message}` }, started);
     }
+  };
+
+  // The Open Inference Protocol: the same validation, queue, 429, body limit and metrics as /predict.
+  const modelName = options.modelName ?? "model";
+  const handleV2 = async (req: IncomingMessage, res: ServerResponse, url: string, started: number) => {
+    const route = routeV2(req.method ?? "GET", url, modelName, model, !draining);
+    if ("status" in route) return send(res, route.status, route.body, started);
+    if (draining) return send(res, 503, { error: "the server is shutting down" }, started);
+    const body = await readBody(req, res, started);
+    if (body === undefined) return;
+    let parsed: ReturnType<typeof inferRows>;
+    try {
+      parsed = inferRows(JSON.parse(body), model.manifest.inputs);
+      if (parsed.rows.length === 0) throw new InputError("the request holds no rows (the batch dimension is 0)");
+    } catch (err) {
+      return send(res, 400, { error: err instanceof SyntaxError ? `the body is not JSON: ${err.message}` : (err as Error).message }, started);
+    }
+    if (queued + parsed.rows.length > maxQueue) return send(res, 429, { error: `queue full (${queued} instances waiting, limit ${maxQueue}); retry later` }, started);
+    try {
+      send(res, 200, inferResponse(modelName, model, parsed.request, await enqueue(parsed.rows)), started);
+    } catch (err) {
+      send(res, 500, { error: `prediction failed: ${(err as Error).message}` }, started);
+    }
+  };
+
+  /** The request body as text, or undefined when it was refused (413) or the client left. */
+  const readBody = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<string | undefined> => {
+    // Refuse what announces itself too big before reading it, and close that connection: its unread body
+    // would otherwise be parsed as the next request.
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > maxBody) return void send(res, 413, { error: `request body of ${declared} bytes is over the limit of ${maxBody}` }, started, "application/json", true);
+    const chunks: Buffer[] = [];
+    let received = 0;
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > maxBody) return void send(res, 413, { error: `request body over ${maxBody} bytes` }, started, "application/json", true);
+        chunks.push(chunk);
+      }
+    } catch {
+      // The client went away mid-body: nothing to answer, nothing queued.
+      metrics.countResponse(499);
+      return;
+    }
+    // Decoded once, whole: a multi-byte character may be split between chunks.
+    return Buffer.concat(chunks).toString("utf8");
   };
 
   const server = createHttpServer((req, res) => {
