@@ -182,3 +182,52 @@ describe("saveModel(..., { format: 'onnx' }) and ONNX Runtime as the serving run
     }
   });
 });
+
+describe("mlsd serve and mlsd predict with an ONNX model", () => {
+  it("report ONNX Runtime's execution providers; serve answers /v2 infer with mlsd's probabilities; predict scores a CSV", async () => {
+    const { spawn, execFileSync } = await import("node:child_process");
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { saveModel } = await import("../../../lib/deploy/index.js");
+    const { readTable } = await import("../../../lib/data/index.js");
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-onnx-cli-"));
+    try {
+      const { train, yTrain, test } = data(3, 4);
+      const model = new RandomForestClassifier({ nEstimators: 5, randomState: 0 }).fit(train, yTrain);
+      const inputs = ["a", "b", "c", "e"].map((name) => ({ name, type: "number" as const }));
+      await saveModel(model, join(dir, "rf"), { format: "onnx", version: "3", inputs, outputs: ["p(0)", "p(1)", "p(2)"] });
+      const child = spawn(process.execPath, ["dist/kernel/cli.js", "serve", "--model", join(dir, "rf"), "--port", "0", "--model-name", "rf"], { stdio: ["ignore", "pipe", "pipe"] });
+      let log = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => {
+          log += String(d);
+          const m = /on (http:\/\/\S+)/.exec(log);
+          if (m) resolve(m[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`mlsd serve exited early with ${code}`)));
+      });
+      try {
+        expect(log).toContain("ONNX Runtime (onnxruntime-node), execution providers cpu");
+        const r = await fetch(`${url}/v2/models/rf/infer`, { method: "POST", body: JSON.stringify({ inputs: [{ name: "input", shape: [3, 4], datatype: "FP32", data: test.slice(0, 3) }] }) });
+        expect(r.status).toBe(200);
+        const body = (await r.json()) as { outputs: { data: number[]; shape: number[] }[] };
+        expect(body.outputs[0]!.shape).toEqual([3, 3]);
+        expectClose(body.outputs[0]!.data, probaRows(model.predictProba(test.slice(0, 3)) as number[][], 3));
+        expect(((await (await fetch(`${url}/v2/models/rf`)).json()) as { platform: string }).platform).toBe("onnxruntime_onnx");
+      } finally {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      const csv = join(dir, "in.csv");
+      writeFileSync(csv, `a,b,c,e\n${test.slice(0, 10).map((r) => r.join(",")).join("\n")}\n`);
+      const out = execFileSync(process.execPath, ["dist/kernel/cli.js", "predict", "--model", join(dir, "rf"), "--input", csv, "--output", join(dir, "out.parquet")], { encoding: "utf8" });
+      expect(out).toContain("mlsd predict: ONNX Runtime (onnxruntime-node), execution providers cpu");
+      expect(out).toContain("10 rows in 1 chunks");
+      expect((await readTable(join(dir, "out.parquet"))).numRows).toBe(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
