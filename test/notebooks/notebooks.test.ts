@@ -9,7 +9,7 @@
  * - `mlsd export --test` writes it as a vitest file, and vitest runs all of them in that project.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +44,14 @@ beforeAll(() => {
   const install = spawnSync("npm", ["install", checkout, "--offline", "--no-audit", "--no-fund"], { cwd: project, encoding: "utf8", env: childEnv, timeout: 120_000 });
   expect(install.status, install.stderr).toBe(0);
   expect((JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["mlsd"]).toMatch(/^file:/);
+  // Pipelines import some of mlsd's dependencies directly (@tensorflow/tfjs, apache-arrow). Installed from a
+  // tarball (npm pack), npm puts them at the project's top level; linked from a folder it does not, so they are
+  // placed there as the tarball install would, from the checkout's node_modules (no registry needed).
+  const deps = Object.keys((JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string> }).dependencies);
+  for (const dep of deps) {
+    mkdirSync(join(project, "node_modules", dep, ".."), { recursive: true });
+    symlinkSync(join(checkout, "node_modules", dep), join(project, "node_modules", dep));
+  }
 }, 120_000);
 
 afterAll(() => {
@@ -66,8 +74,9 @@ describe("notebooks", () => {
       // Run again + clean = the committed file (mlsd clean's rules; nbval-ignore-output cells keep theirs).
       const committedText = readFileSync(join("notebooks", name), "utf8");
       const rerun = cleanNotebook(nb, readNotebook(join("notebooks", name))).text;
-      if (rerun !== committedText) writeFileSync(join(out, `${name}.cleaned`), rerun);
-      expect(rerun === committedText, `${name}: the cleaned run differs from the committed file (written to ${join(out, `${name}.cleaned`)}; tag cells with measured outputs nbval-ignore-output)`).toBe(true);
+      const kept = join("test", ".artifacts", `${name}.cleaned`);
+      if (rerun !== committedText) mkdirSync(join("test", ".artifacts"), { recursive: true }), writeFileSync(kept, rerun);
+      expect(rerun === committedText, `${name}: the cleaned run differs from the committed file (kept as ${kept}; tag cells with measured outputs nbval-ignore-output)`).toBe(true);
 
       if (!nb.cells.some(isExported)) return;
       const base = name.replace(/\.ipynb$/, "");
