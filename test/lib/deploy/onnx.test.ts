@@ -3,6 +3,7 @@
  * exactly and its probabilities / regression values within 1e-5 (the inputs are float32, as in skl2onnx's
  * converted scikit-learn models, so the rows are float32 values).
  */
+import { execFileSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -185,7 +186,7 @@ describe("saveModel(..., { format: 'onnx' }) and ONNX Runtime as the serving run
 
 describe("mlsd serve and mlsd predict with an ONNX model", () => {
   it("report ONNX Runtime's execution providers; serve answers /v2 infer with mlsd's probabilities; predict scores a CSV", async () => {
-    const { spawn, execFileSync } = await import("node:child_process");
+    const { spawn } = await import("node:child_process");
     const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
@@ -226,6 +227,42 @@ describe("mlsd serve and mlsd predict with an ONNX model", () => {
       expect(out).toContain("mlsd predict: ONNX Runtime (onnxruntime-node), execution providers cpu");
       expect(out).toContain("10 rows in 1 chunks");
       expect((await readTable(join(dir, "out.parquet"))).numRows).toBe(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("onnx.checker (the onnx Python package, Debian's python3-onnx) accepts every exported model", () => {
+  let hasOnnx = false;
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import onnx"], { stdio: "ignore" });
+    hasOnnx = true;
+  } catch {
+    // reported by the skip below
+  }
+  it.skipIf(!hasOnnx)("check_model(full_check=True) on trees, boosting, logistic regression and a dense network (skipped without python3-onnx)", async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-onnx-check-"));
+    try {
+      const { train, yTrain } = data(3, 9);
+      const models: unknown[] = [
+        new RandomForestClassifier({ nEstimators: 3, randomState: 0 }).fit(train, yTrain),
+        new HistGradientBoostingClassifier({ maxIter: 5, randomState: 0 }).fit(train, yTrain.map((v) => v % 2)),
+        new HistGradientBoostingRegressor({ maxIter: 5 }).fit(train, yTrain),
+        new LogisticRegression().fit(train, yTrain),
+        tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: "tanh", inputShape: [d] }), tf.layers.dense({ units: 1 })] }),
+      ];
+      const paths = models.map((m, i) => {
+        const p = join(dir, `m${i}.onnx`);
+        writeFileSync(p, toOnnx(m));
+        return p;
+      });
+      const script = "import onnx, sys\nfor p in sys.argv[1:]:\n    m = onnx.load(p)\n    onnx.checker.check_model(m, full_check=True)\n    print(m.graph.node[0].op_type)";
+      const out = execFileSync("/usr/bin/python3", ["-c", script, ...paths], { encoding: "utf8" });
+      expect(out.trim().split("\n")).toEqual(["TreeEnsembleRegressor", "TreeEnsembleRegressor", "TreeEnsembleRegressor", "MatMul", "MatMul"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
