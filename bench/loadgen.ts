@@ -61,4 +61,4 @@ await Promise.all(Array.from({ length: concurrency }, connection));
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
-process.stdout.write(`${JSON.stringify({ concurrency, answered: latencies.length, seconds, throughput: latencies.length / seconds, p50: q(0.5), p90: q(0.9), p99: q(0.99), statuses })}\n`);
+process.stdout.write(`${JSON.stringify({ concurrency, answered: latencies.length, seconds, throughput: latencies.length / seconds, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), statuses })}\n`);

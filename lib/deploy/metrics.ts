@@ -25,6 +25,9 @@ export class Histogram {
 export class ServerMetrics {
   readonly latency = new Histogram("mlsd_request_latency_seconds", "Time from request to response.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   readonly batchSize = new Histogram("mlsd_batch_size", "Instances per model call.", [1, 2, 4, 8, 16, 32, 64, 128, 256]);
+  /** Queueing against compute (perf_analyzer's split): how long each request waited for its batch, and each model call. */
+  readonly queueTime = new Histogram("mlsd_queue_seconds", "Time a request waited in the queue before its batch ran.", [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1]);
+  readonly computeTime = new Histogram("mlsd_compute_seconds", "Time of one model call (a batch).", [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1]);
   readonly requests = new Map<number, number>();
   queueDepth = 0;
 
@@ -34,6 +37,6 @@ export class ServerMetrics {
 
   render(): string {
     const req = ["# HELP mlsd_requests_total Responses by status code.", "# TYPE mlsd_requests_total counter", ...[...this.requests].map(([code, n]) => `mlsd_requests_total{code="${code}"} ${n}`)];
-    return `${[this.latency.render(), this.batchSize.render(), ...req, "# HELP mlsd_queue_depth Instances waiting for a batch.", "# TYPE mlsd_queue_depth gauge", `mlsd_queue_depth ${this.queueDepth}`].join("\n")}\n`;
+    return `${[this.latency.render(), this.batchSize.render(), this.queueTime.render(), this.computeTime.render(), ...req, "# HELP mlsd_queue_depth Instances waiting for a batch.", "# TYPE mlsd_queue_depth gauge", `mlsd_queue_depth ${this.queueDepth}`].join("\n")}\n`;
   }
 }

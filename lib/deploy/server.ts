@@ -28,6 +28,8 @@ export interface ServeOptions {
 
 interface Pending {
   rows: number[][];
+  /** performance.now() when queued, for the queueing time. */
+  at: number;
   resolve: (out: number[][]) => void;
   reject: (err: Error) => void;
 }
@@ -84,8 +86,11 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
         queued -= size;
         metrics.queueDepth = queued;
         metrics.batchSize.observe(size);
+        const start = performance.now();
+        for (const p of batch) metrics.queueTime.observe((start - p.at) / 1000);
         try {
           const out = await model.predict(batch.flatMap((p) => p.rows));
+          metrics.computeTime.observe((performance.now() - start) / 1000);
           let o = 0;
           for (const p of batch) {
             p.resolve(out.slice(o, o + p.rows.length));
@@ -105,7 +110,7 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
 
   const enqueue = (rows: number[][]) =>
     new Promise<number[][]>((resolve, reject) => {
-      queue.push({ rows, resolve, reject });
+      queue.push({ rows, at: performance.now(), resolve, reject });
       queued += rows.length;
       metrics.queueDepth = queued;
       if (queued >= maxBatch) void flush();
