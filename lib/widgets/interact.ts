@@ -50,8 +50,8 @@ export function widgetFromAbbreviation(name: string, a: Abbreviation): ValueWidg
     const [min, max, step] = a as number[];
     const integer = a.every((x) => isInt(x as number));
     const s = step ?? (integer ? 1 : (max! - min!) / 100);
-    // ipywidgets starts in the middle, on a step.
-    const mid = min! + Math.round((max! - min!) / 2 / s) * s;
+    // ipywidgets starts in the middle, rounded down to a step (_get_min_max_value).
+    const mid = min! + Math.trunc((max! - min!) / 2 / s) * s;
     const value = integer ? Math.round(mid) : Number(mid.toPrecision(12));
     return (integer ? new IntSlider({ value, min: min!, max: max!, step: s, description: name }) : new FloatSlider({ value, min: min!, max: max!, step: s, description: name })) as ValueWidget<unknown>;
   }

@@ -95,7 +95,9 @@ export class Widget<S extends State = State> {
       msg_throttle: 1,
       ...state,
     } as S;
-    if (hasCommTransport()) {
+    // Only where a widget frontend listens: headless clients (nbclient) expect other message shapes, and
+    // nothing would render the model anyway. Without a comm the widget still works in the kernel.
+    if (hasCommTransport() && widgetsLive()) {
       const { state: json, keys, buffers } = splitBuffers(this.encode(this.state));
       this.comm = new Comm("jupyter.widget", json);
       // ipywidgets 6 sends binary state as a second message (comm_open carried no buffers then).

@@ -158,6 +158,9 @@ describe("kernel: input, comms and widgets", () => {
   });
 
   it("a widget's state update from the frontend (ipywidgets 6 backbone sync) reaches observe; a binary value arrives as a DataView", async () => {
+    // Widgets open comms once a widget frontend has opened its version comm, as Notebook's does on connect.
+    await fe.done(fe.send("comm_open", { comm_id: "version0", target_name: "jupyter.widget.version", data: {} }), false);
+    await fe.done(fe.send("comm_msg", { comm_id: "version0", data: { validated: true, frontend_version: "2.1.4" } }), false);
     const setup = fe.execute(
       [
         'import { IntSlider, Widget } from "mlsd/widgets";',
