@@ -89,7 +89,7 @@ describe("kernel: input, comms and widgets", () => {
     await fe.until(() => fe.inputRequests.length > 0);
     fe.inputRequests.shift();
     await k.controlRequest("interrupt_request");
-    const first = await fe.done(sync, true, 15_000);
+    const first = await fe.done(sync, true, 60_000);
     expect(first.reply?.content["status"]).toBe("error");
     expect(String(errorOf(first.iopub)?.["ename"])).toMatch(/KeyboardInterrupt|Error/);
 
@@ -97,13 +97,13 @@ describe("kernel: input, comms and widgets", () => {
     await fe.until(() => fe.inputRequests.length > 0);
     fe.inputRequests.shift();
     await k.controlRequest("interrupt_request");
-    const second = await fe.done(pending, true, 15_000);
+    const second = await fe.done(pending, true, 60_000);
     expect(errorOf(second.iopub)?.["ename"]).toBe("KeyboardInterrupt");
 
     const after = fe.execute("console.log(kept * 6)");
     await fe.done(after);
     expect(fe.stdout(after)).toBe("42\n");
-  });
+  }, 150_000);
 
   it("comms both ways: frontend opens to a registered target, messages with binary buffers, close; comm_info filters by target", async () => {
     const setup = fe.execute(
