@@ -1,0 +1,2 @@
+/** Privacy: a Rényi-DP accountant for the sampled Gaussian mechanism (DP-SGD's privacy analysis). */
+export { computeRdp, getPrivacySpent, dpSgdEpsilon, logErfc, DEFAULT_ORDERS } from "./rdp.js";
