@@ -1,2 +1,3 @@
 /** Privacy: a Rényi-DP accountant for the sampled Gaussian mechanism (DP-SGD's privacy analysis). */
 export { computeRdp, getPrivacySpent, dpSgdEpsilon, logErfc, DEFAULT_ORDERS } from "./rdp.js";
+export { secureAggregate, type SecureAggregationResult } from "./secure-aggregation.js";
