@@ -135,6 +135,16 @@ describe("refusals and the threshold rounding", () => {
     const conv = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] }), tf.layers.dropout({ rate: 0.1 })] });
     expect(() => toOnnx(conv)).toThrow(/Dropout; only Dense layers/);
   });
+  it("a split between adjacent float32 values decides as mlsd's (the midpoint threshold rounded down, not to nearest)", async () => {
+    const ulp = 2 ** -23;
+    const lo = 1 + ulp;
+    const hi = 1 + 2 * ulp; // the midpoint 1 + 1.5 ulp rounds to nearest (even) as hi, which would send hi left
+    const X = [[lo], [lo], [hi], [hi]];
+    const tree = new DecisionTreeClassifier().fit(X, [0, 0, 1, 1]);
+    const out = await run(toOnnx(tree), [[lo], [hi]]);
+    expect(Array.from(tree.predict([[lo], [hi]]))).toEqual([0, 1]);
+    expect(Array.from(out.label!.data as BigInt64Array, Number)).toEqual([0, 1]);
+  });
   it("floorFloat32 gives the largest float32 not above x", () => {
     expect(floorFloat32(0.1)).toBe(Math.fround(0.1) > 0.1 ? 0.09999999403953552 : Math.fround(0.1));
     expect(floorFloat32(0.1)).toBeLessThanOrEqual(0.1);
