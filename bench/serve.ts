@@ -13,6 +13,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -113,7 +114,8 @@ const sweep = ["| runtime | concurrency | requests/s | p50 (ms) | p95 (ms) | p99
 for (const runtime of ["estimator", "onnx"]) {
   await withServer(join(dir, `hgb-${runtime}`), ["--max-batch-size", "64", "--max-queue-delay-ms", "0"], async (url) => {
     for (const c of sweepLevels) {
-      const scrape = async () => fetch(`${url}/metrics`).then((r) => r.text());
+      // A fresh connection per scrape: a pooled keep-alive socket may be closed by the server while loadgen runs.
+      const scrape = () => new Promise<string>((resolve, reject) => get(`${url}/metrics`, { agent: false }, (res) => { let t = ""; res.on("data", (b: Buffer) => (t += String(b))); res.on("end", () => resolve(t)); }).on("error", reject));
       load(url, c); // warm-up level, then the measured one between two scrapes
       const before = await scrape();
       const r = load(url, c);
