@@ -1,3 +1,4 @@
 /** Privacy: a Rényi-DP accountant for the sampled Gaussian mechanism (DP-SGD's privacy analysis). */
 export { computeRdp, getPrivacySpent, dpSgdEpsilon, logErfc, DEFAULT_ORDERS } from "./rdp.js";
 export { secureAggregate, type SecureAggregationResult } from "./secure-aggregation.js";
+export { splitClients, federatedAveraging, centralisedAccuracy, type FederatedOptions, type FederatedRound } from "./federated.js";
