@@ -1,4 +1,5 @@
-/** Privacy: a Rényi-DP accountant for the sampled Gaussian mechanism (DP-SGD's privacy analysis). */
+/** Privacy: a Rényi-DP accountant for the sampled Gaussian mechanism, DP-SGD on tfjs models, federated averaging and secure aggregation. */
 export { computeRdp, getPrivacySpent, dpSgdEpsilon, logErfc, DEFAULT_ORDERS } from "./rdp.js";
 export { secureAggregate, type SecureAggregationResult } from "./secure-aggregation.js";
 export { splitClients, federatedAveraging, centralisedAccuracy, type FederatedOptions, type FederatedRound } from "./federated.js";
+export { trainDpSgd, type DpSgdOptions } from "./dp-sgd.js";
