@@ -9,7 +9,7 @@ const y = Array.from(g.y);
 const model = (seed: number) => tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [4], kernelInitializer: tf.initializers.glorotUniform({ seed }) })] });
 const accuracy = (m: tf.LayersModel) => {
   const pred = tf.tidy(() => (m.predict(tf.tensor2d(X)) as tf.Tensor).argMax(1).dataSync());
-  return pred.reduce((a, p, i) => a + (p === y[i] ? 1 : 0), 0) / y.length;
+  return Array.from(pred).reduce((a: number, p: number, i: number) => a + (p === y[i] ? 1 : 0), 0) / y.length;
 };
 
 // Abadi et al. (2016), "Deep Learning with Differential Privacy"; lots sampled and noise scaled as Opacus does.
