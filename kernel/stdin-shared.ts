@@ -32,7 +32,7 @@ export function newInputBuffer(): Int32Array {
 export function writeReply(shared: Int32Array, state: number, value: string): void {
   const bytes = new Uint8Array(shared.buffer, HEADER_BYTES, MAX_REPLY_BYTES);
   const { written } = new TextEncoder().encodeInto(value, bytes);
-  Atomics.store(shared, InputSlot.length, written);
+  Atomics.store(shared, InputSlot.length, written ?? 0); // optional in older lib typings
   Atomics.store(shared, InputSlot.state, state);
   Atomics.notify(shared, InputSlot.state);
 }
