@@ -1,5 +1,5 @@
 /** Shared foundations: the estimator contract, seeded randomness, input validation, parameter rules, the model registry, errors. */
-export { Random, checkRandomState, type RandomState } from "./random.js";
+export { Random, checkRandomState, type RandomState, type RandomSnapshot } from "./random.js";
 export { checkArray, checkLabels, restoreMatrix, restoreLabels, classCounts, type DenseMatrix, type MatrixLike, type LabelsLike, type Label, type CheckedMatrix, type CheckedLabels, type Tensor2DLike, type ArrowTableLike } from "./validation.js";
 export { validateParams, invalidValue, satisfiesRule, type Rule, type RuleSpec, type Rules, type RulesFor } from "./params.js";
 export { NotFittedError, InvalidParameterError, InputError } from "./errors.js";

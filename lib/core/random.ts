@@ -4,6 +4,14 @@ import { randomBytes } from "node:crypto";
 /** What `randomState` options accept: a seed, a generator to share, or null / nothing (fresh entropy, scikit-learn's None). */
 export type RandomState = number | Random | null | undefined;
 
+/** A generator's position in its stream, as plain JSON data (Python's `random.getstate()`). */
+export interface RandomSnapshot {
+  /** xoshiro128**'s four 32-bit state words. */
+  s: [number, number, number, number];
+  /** The second normal of the last polar-method pair, when one is waiting. */
+  spare?: number;
+}
+
 /**
  * xoshiro128** (Blackman and Vigna): small state, fast 32-bit arithmetic, passes BigCrush.
  * @example const rng = new Random(42); rng.random(); rng.randint(10);
@@ -100,6 +108,27 @@ export class Random {
       a[j] = t;
     }
     return a;
+  }
+
+  /**
+   * The generator's state, to save and resume the stream exactly (Python's `random.getstate`).
+   * @example const snap = rng.getState(); const a = rng.random(); new Random(0).setState(snap).random() === a // true
+   */
+  getState(): RandomSnapshot {
+    // The XORs leave some words as signed 32-bit values; saved unsigned, the same bits.
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], ...(this.spare === undefined ? {} : { spare: this.spare }) };
+  }
+
+  /** Continues from a state `getState` gave (Python's `random.setstate`); a malformed one is refused. */
+  setState(state: RandomSnapshot): this {
+    const words = (state as Partial<RandomSnapshot> | null)?.s;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || words.every((w) => w === 0)) {
+      throw new RangeError(`Random.setState: state.s must be four 32-bit unsigned integers, not all zero; got ${JSON.stringify(words)}`);
+    }
+    if (state.spare !== undefined && !Number.isFinite(state.spare)) throw new RangeError(`Random.setState: state.spare must be a finite number; got ${String(state.spare)}`);
+    [this.s0, this.s1, this.s2, this.s3] = words;
+    this.spare = state.spare;
+    return this;
   }
 
   /** A new generator seeded from this one (for independent streams, e.g. one per estimator in an ensemble). */

@@ -1,5 +1,7 @@
 /** ADWIN, adaptive windowing (Bifet and Gavaldà 2007), with River's parameters and defaults. */
-import { DriftDetectorBase, type DetectorRules, type Resolved } from "./drift-detector.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
+import { DriftDetectorBase } from "./drift-detector.js";
 
 export interface ADWINOptions {
   /** Confidence of the cut test: smaller is more conservative. */
@@ -12,13 +14,13 @@ export interface ADWINOptions {
   gracePeriod?: number;
 }
 
-const defaults: Resolved<ADWINOptions> = { delta: 0.002, clock: 32, minWindowLength: 5, gracePeriod: 10 };
-const rules: DetectorRules<ADWINOptions> = {
+const DEFAULTS = { delta: 0.002, clock: 32, minWindowLength: 5, gracePeriod: 10 } as const satisfies Required<ADWINOptions>;
+const RULES = {
   delta: { kind: "float", min: 0, max: 1, minExclusive: true, maxExclusive: true },
   clock: { kind: "int", min: 1 },
   minWindowLength: { kind: "int", min: 1 },
   gracePeriod: { kind: "int", min: 0 },
-};
+} as const satisfies RulesFor<ADWINOptions>;
 
 /**
  * Keeps the longest recent window whose two parts, at every split, have means within a bound set by `delta`;
@@ -30,13 +32,17 @@ const rules: DetectorRules<ADWINOptions> = {
  * for (const [i, x] of stream.entries()) if (adwin.update(x).driftDetected) console.log(`change at ${i}`);
  */
 export class ADWIN extends DriftDetectorBase<ADWINOptions> {
-  static readonly defaults = defaults;
-  static readonly rules = rules;
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   private window: number[] = [];
   private tick = 0;
 
   constructor(options: ADWINOptions = {}) {
-    super(options, defaults, rules);
+    super(options);
     this.resetState();
   }
 
@@ -64,6 +70,15 @@ export class ADWIN extends DriftDetectorBase<ADWINOptions> {
   protected resetState(): void {
     this.window = [];
     this.tick = 0;
+  }
+
+  protected getDetectorState(): Record<string, unknown> {
+    return { window: Float64Array.from(this.window), tick: this.tick };
+  }
+
+  protected setDetectorState(state: Record<string, unknown>): void {
+    this.window = Array.from(state.window as Float64Array);
+    this.tick = state.tick as number;
   }
 
   protected step(x: number): boolean {
@@ -104,3 +119,5 @@ export class ADWIN extends DriftDetectorBase<ADWINOptions> {
     return -1;
   }
 }
+
+registerModel("ADWIN", ADWIN, { testParams: (): OptionsOf<typeof ADWIN> => ({ delta: 0.01, clock: 8 }) });

@@ -1,6 +1,8 @@
 /** DDM, the drift detection method of Gama et al. (2004), with River's parameters and defaults. */
 import { InputError } from "../core/errors.js";
-import { DriftDetectorBase, type DetectorRules, type Resolved } from "./drift-detector.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
+import { DriftDetectorBase } from "./drift-detector.js";
 
 export interface DDMOptions {
   /** Items before any alarm (River's warm_start). */
@@ -9,12 +11,12 @@ export interface DDMOptions {
   driftThreshold?: number;
 }
 
-const defaults: Resolved<DDMOptions> = { warmStart: 30, warningThreshold: 2, driftThreshold: 3 };
-const rules: DetectorRules<DDMOptions> = {
+const DEFAULTS = { warmStart: 30, warningThreshold: 2, driftThreshold: 3 } as const satisfies Required<DDMOptions>;
+const RULES = {
   warmStart: { kind: "int", min: 0 },
   warningThreshold: { kind: "float", min: 0, minExclusive: true },
   driftThreshold: { kind: "float", min: 0, minExclusive: true },
-};
+} as const satisfies RulesFor<DDMOptions>;
 
 /**
  * DDM on a stream of 0/1 errors: an alarm when the error rate plus its standard deviation rises
@@ -24,8 +26,12 @@ const rules: DetectorRules<DDMOptions> = {
  * for (const err of errors) if (ddm.update(err).driftDetected) console.log("drift");
  */
 export class DDM extends DriftDetectorBase<DDMOptions> {
-  static readonly defaults = defaults;
-  static readonly rules = rules;
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   warningDetected = false;
   private n = 0;
   private p = 0;
@@ -34,7 +40,7 @@ export class DDM extends DriftDetectorBase<DDMOptions> {
   private psMin = Infinity;
 
   constructor(options: DDMOptions = {}) {
-    super(options, defaults, rules);
+    super(options);
     this.resetState();
   }
 
@@ -47,6 +53,22 @@ export class DDM extends DriftDetectorBase<DDMOptions> {
     this.p = 0;
     this.pMin = this.sMin = this.psMin = Infinity;
     this.warningDetected = false;
+  }
+
+  protected getDetectorState(): Record<string, unknown> {
+    // The minima start at Infinity, which JSON cannot hold: null stands for it.
+    const finite = (v: number) => (Number.isFinite(v) ? v : null);
+    return { n: this.n, p: this.p, pMin: finite(this.pMin), sMin: finite(this.sMin), psMin: finite(this.psMin), warningDetected: this.warningDetected };
+  }
+
+  protected setDetectorState(state: Record<string, unknown>): void {
+    const read = (v: unknown) => (v === null ? Infinity : (v as number));
+    this.n = state.n as number;
+    this.p = state.p as number;
+    this.pMin = read(state.pMin);
+    this.sMin = read(state.sMin);
+    this.psMin = read(state.psMin);
+    this.warningDetected = state.warningDetected === true;
   }
 
   protected step(x: number): boolean {
@@ -66,3 +88,5 @@ export class DDM extends DriftDetectorBase<DDMOptions> {
     return false;
   }
 }
+
+registerModel("DDM", DDM, { testParams: (): OptionsOf<typeof DDM> => ({ warmStart: 20 }) });

@@ -1,8 +1,10 @@
 /** KSWIN, Kolmogorov–Smirnov windowing (Raab et al. 2020), with River's parameters and defaults. */
-import { InvalidParameterError } from "../core/errors.js";
-import { checkRandomState, Random, type RandomState } from "../core/random.js";
+import { InputError, InvalidParameterError } from "../core/errors.js";
+import type { RulesFor } from "../core/params.js";
+import { checkRandomState, Random, type RandomSnapshot, type RandomState } from "../core/random.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
 import { ks2Samp } from "./ks.js";
-import { DriftDetectorBase, type DetectorRules, type Resolved } from "./drift-detector.js";
+import { DriftDetectorBase } from "./drift-detector.js";
 
 export interface KSWINOptions {
   /** Significance of the KS test; River advises below 0.01. */
@@ -10,17 +12,17 @@ export interface KSWINOptions {
   windowSize?: number;
   /** Size of the recent part tested against a sample of the older part. */
   statSize?: number;
-  /** A seed (each reset reseeds with it, as River's), a shared generator, or nothing (fresh entropy). */
+  /** A seed (each reset reseeds with it, as River's), a shared generator, or null / nothing (fresh entropy, River's seed=None). */
   randomState?: RandomState;
 }
 
-const defaults: Resolved<KSWINOptions> = { alpha: 0.005, windowSize: 100, statSize: 30, randomState: undefined };
-const rules: DetectorRules<KSWINOptions> = {
+const DEFAULTS = { alpha: 0.005, windowSize: 100, statSize: 30, randomState: null } as const satisfies Required<KSWINOptions>;
+const RULES = {
   alpha: { kind: "float", min: 0, max: 1, minExclusive: true, maxExclusive: true },
   windowSize: { kind: "int", min: 2 },
   statSize: { kind: "int", min: 1 },
   randomState: { kind: "randomState" },
-};
+} as const satisfies RulesFor<KSWINOptions>;
 
 /**
  * Once `windowSize` values are in, every update compares the newest `statSize` values with `statSize` drawn
@@ -28,24 +30,36 @@ const rules: DetectorRules<KSWINOptions> = {
  * statistic exceeds 0.1, and the next update starts again from an empty window (River's reset). The draw
  * follows Python's `random.sample`, so with a Mersenne Twister it picks what River picks. It tests at every
  * step, so at alpha 0.005 a long stationary stream still sees occasional false alarms; lower alpha for fewer.
+ * Its JSON holds the generator's position, so a saved and loaded KSWIN draws, and alarms, as the original would
+ * have (a shared generator is saved by value: the loaded detector draws from its own copy).
  * @example
  * const kswin = new KSWIN({ alpha: 1e-4, randomState: 42 });
  * for (const [i, x] of stream.entries()) if (kswin.update(x).driftDetected) console.log(`change at ${i}`);
  */
 export class KSWIN extends DriftDetectorBase<KSWINOptions> {
-  static readonly defaults = defaults;
-  static readonly rules = rules;
+  get rules() {
+    return RULES;
+  }
+  get defaults(): Required<KSWINOptions> {
+    return DEFAULTS;
+  }
   /** The last test's p-value (0 before the window first fills, as River's). */
   pValue = 0;
   private window: number[] = [];
   private rng!: Random;
 
   constructor(options: KSWINOptions = {}) {
-    super(options, defaults, rules);
-    if (this.params.windowSize < 2 * this.params.statSize) {
-      throw new InvalidParameterError(`KSWIN: windowSize must be at least twice statSize, so the older part can supply statSize values; got windowSize ${this.params.windowSize}, statSize ${this.params.statSize}.`);
-    }
+    super(options);
     this.resetState();
+  }
+
+  /** The rules, then the one check across options (River's KSWIN asserts the same). */
+  protected override validate(): Required<KSWINOptions> {
+    const params = super.validate();
+    if (params.windowSize < 2 * params.statSize) {
+      throw new InvalidParameterError(`KSWIN: windowSize must be at least twice statSize, so the older part can supply statSize values; got windowSize ${params.windowSize}, statSize ${params.statSize}.`);
+    }
+    return params;
   }
 
   protected resetState(): void {
@@ -54,6 +68,20 @@ export class KSWIN extends DriftDetectorBase<KSWINOptions> {
     const seed = this.params.randomState;
     // A seed reseeds (River's random.Random(self.seed)); a shared generator carries on.
     if (this.rng === undefined || typeof seed === "number") this.rng = checkRandomState(seed);
+  }
+
+  protected getDetectorState(): Record<string, unknown> {
+    // Only the library's own generator can be restored; a subclass may draw from a state it does not expose.
+    if (Object.getPrototypeOf(this.rng) !== Random.prototype) {
+      throw new InputError(`KSWIN cannot save its randomState, a ${this.rng.constructor.name}: only a seed, null or an mlsd Random can be saved and resumed.`);
+    }
+    return { window: Float64Array.from(this.window), pValue: this.pValue, rng: this.rng.getState() };
+  }
+
+  protected setDetectorState(state: Record<string, unknown>): void {
+    this.window = Array.from(state.window as Float64Array);
+    this.pValue = state.pValue as number;
+    this.rng = new Random(0).setState(state.rng as RandomSnapshot);
   }
 
   protected step(x: number): boolean {
@@ -101,3 +129,5 @@ function pythonSample(rng: Random, n: number, k: number): number[] {
   }
   return out;
 }
+
+registerModel("KSWIN", KSWIN, { testParams: (): OptionsOf<typeof KSWIN> => ({ alpha: 0.001, windowSize: 60, statSize: 20, randomState: 0 }) });

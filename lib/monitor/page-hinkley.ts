@@ -1,5 +1,7 @@
 /** The Page–Hinkley test (Page 1954) with River's parameters and defaults. */
-import { DriftDetectorBase, type DetectorRules, type Resolved } from "./drift-detector.js";
+import type { RulesFor } from "../core/params.js";
+import { registerModel, type OptionsOf } from "../core/serialize.js";
+import { DriftDetectorBase } from "./drift-detector.js";
 
 export interface PageHinkleyOptions {
   minInstances?: number;
@@ -10,14 +12,14 @@ export interface PageHinkleyOptions {
   mode?: "up" | "down" | "both";
 }
 
-const defaults: Resolved<PageHinkleyOptions> = { minInstances: 30, delta: 0.005, threshold: 50, alpha: 1 - 0.0001, mode: "both" };
-const rules: DetectorRules<PageHinkleyOptions> = {
+const DEFAULTS = { minInstances: 30, delta: 0.005, threshold: 50, alpha: 1 - 0.0001, mode: "both" } as const satisfies Required<PageHinkleyOptions>;
+const RULES = {
   minInstances: { kind: "int", min: 1 },
   delta: { kind: "float", min: 0 },
   threshold: { kind: "float", min: 0, minExclusive: true },
   alpha: { kind: "float", min: 0, max: 1, minExclusive: true },
   mode: { kind: "enum", values: ["up", "down", "both"] },
-};
+} as const satisfies RulesFor<PageHinkleyOptions>;
 
 /**
  * Cumulative deviations of x from its running mean (minus `delta`, with forgetting `alpha`); an alarm when
@@ -28,8 +30,12 @@ const rules: DetectorRules<PageHinkleyOptions> = {
  * ph.update(0.1).driftDetected // false
  */
 export class PageHinkley extends DriftDetectorBase<PageHinkleyOptions> {
-  static readonly defaults = defaults;
-  static readonly rules = rules;
+  get rules() {
+    return RULES;
+  }
+  get defaults() {
+    return DEFAULTS;
+  }
   private n = 0;
   private mean = 0;
   private sumUp = 0;
@@ -38,7 +44,7 @@ export class PageHinkley extends DriftDetectorBase<PageHinkleyOptions> {
   private maxDown = -1;
 
   constructor(options: PageHinkleyOptions = {}) {
-    super(options, defaults, rules);
+    super(options);
     this.resetState();
   }
 
@@ -49,6 +55,20 @@ export class PageHinkley extends DriftDetectorBase<PageHinkleyOptions> {
     this.minUp = Infinity;
     // River starts the decrease extreme at -1, not -infinity; kept, so alarms fall where River's do.
     this.maxDown = -1;
+  }
+
+  protected getDetectorState(): Record<string, unknown> {
+    // minUp starts at Infinity, which JSON cannot hold: null stands for it.
+    return { n: this.n, mean: this.mean, sumUp: this.sumUp, minUp: Number.isFinite(this.minUp) ? this.minUp : null, sumDown: this.sumDown, maxDown: this.maxDown };
+  }
+
+  protected setDetectorState(state: Record<string, unknown>): void {
+    this.n = state.n as number;
+    this.mean = state.mean as number;
+    this.sumUp = state.sumUp as number;
+    this.minUp = state.minUp === null ? Infinity : (state.minUp as number);
+    this.sumDown = state.sumDown as number;
+    this.maxDown = state.maxDown as number;
   }
 
   protected step(x: number): boolean {
@@ -66,3 +86,5 @@ export class PageHinkley extends DriftDetectorBase<PageHinkleyOptions> {
     return (mode !== "down" && up) || (mode !== "up" && down);
   }
 }
+
+registerModel("PageHinkley", PageHinkley, { testParams: (): OptionsOf<typeof PageHinkley> => ({ minInstances: 20, threshold: 20 }) });

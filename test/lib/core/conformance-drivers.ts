@@ -2,6 +2,7 @@
 import { BaseClassifier, BaseRegressor, type BaseEstimator } from "../../../lib/core/index.js";
 import { BaseSampler } from "../../../lib/imbalance/index.js";
 import { LabelModel, MajorityLabelVoter } from "../../../lib/labeling/index.js";
+import { DDM, DriftDetectorBase } from "../../../lib/monitor/index.js";
 import { NearestNeighbors } from "../../../lib/neighbors/index.js";
 import { RecursiveLeastSquares, SGDClassifier, SGDRegressor } from "../../../lib/online/index.js";
 
@@ -14,6 +15,10 @@ export interface Problem {
   targets: number[];
   /** X in another kind, for the input-kind check (default: rows). */
   X?: unknown;
+  /** A univariate stream with planted changes, for drift detectors. */
+  stream: number[];
+  /** 0/1 errors whose rate jumps, for error-rate detectors (DDM). */
+  errors: number[];
 }
 
 export interface Driver {
@@ -30,6 +35,11 @@ export interface Driver {
   needsFit: boolean;
   /** The input kinds it takes (default: all four). */
   inputKinds?: string[];
+  /**
+   * A streaming detector (River's checks): it reads a stream, not a matrix, so the input-kind, NotFittedError
+   * (it answers from its first value) and sample-weight checks do not apply.
+   */
+  stream?: boolean;
 }
 
 /** Three labeling functions' votes from the true classes: one right, one abstaining on class 2, one noisy. */
@@ -38,6 +48,10 @@ export function votes(p: Problem): number[][] {
 }
 
 const X = (p: Problem) => (p.X ?? p.rows) as number[][];
+
+/** The stream a detector reads: errors for DDM, values otherwise; `fit` feeds its first half, `output` the rest. */
+const streamOf = (m: BaseEstimator<object>, p: Problem) => (m instanceof DDM ? p.errors : p.stream);
+const half = (p: Problem) => p.stream.length / 2;
 
 export const drivers: Driver[] = [
   {
@@ -108,5 +122,21 @@ export const drivers: Driver[] = [
     kindOut: () => undefined,
     needsFit: true,
     inputKinds: ["array"],
+  },
+  {
+    accepts: (m) => m instanceof DriftDetectorBase,
+    // What update returns after the first half, so "fit returns this" checks update's return.
+    fit: (m, p) => streamOf(m, p).slice(0, half(p)).reduce((d: DriftDetectorBase<object>, v) => d.update(v), m as DriftDetectorBase<object>),
+    // The alarms on the second half, and the state it ends in (so a JSON round trip must restore all of it).
+    output: (m, _X, p) => {
+      const d = m as DriftDetectorBase<object>;
+      const alarms = streamOf(m, p).slice(half(p)).flatMap((v, i) => (d.update(v).driftDetected ? [half(p) + i] : []));
+      return { alarms, state: (JSON.parse(JSON.stringify(d)) as { state: unknown }).state };
+    },
+    outputName: "update",
+    matrixOf: () => undefined,
+    kindOut: () => undefined,
+    needsFit: false,
+    stream: true,
   },
 ];

@@ -3,6 +3,9 @@
  * and River's check_estimator in spirit): every registered class, built with its test parameters, goes through
  * the same checks. A new estimator joins by calling `registerModel`.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { tableFromArrays, Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
@@ -12,6 +15,7 @@ import "../../../lib/imbalance/index.js";
 import "../../../lib/online/index.js";
 import "../../../lib/neighbors/index.js";
 import "../../../lib/labeling/index.js";
+import { DriftDetectorBase } from "../../../lib/monitor/index.js";
 import { drivers, type Driver, type Problem } from "./conformance-drivers.js";
 
 // Small data (CI runs on two cores): three Gaussian classes of 36, 18 and 12 samples in 4 dimensions.
@@ -26,11 +30,17 @@ for (const [c, n] of [[0, 36], [1, 18], [2, 12]] as const) {
   }
 }
 const order = rng.shuffle(Array.from(codes.keys()));
+const targets = order.map((i) => rows[i]![0]! * 2 - rows[i]![1]! + 0.1 * rng.normal());
+// For the drift detectors: four segments of 250, the mean jumping 0, 3, 0, 3 (unit noise); errors at 10 %, 60 %, 10 %, 60 %.
+const stream = [0, 3, 0, 3].flatMap((mean) => Array.from({ length: 250 }, () => mean + rng.normal()));
+const errors = [0.1, 0.6, 0.1, 0.6].flatMap((rate) => Array.from({ length: 250 }, () => (rng.random() < rate ? 1 : 0)));
 const problem: Problem = {
   rows: order.map((i) => rows[i]!),
   labels: order.map((i) => ["ant", "bee", "cat"][codes[i]!]!),
   codes: Int32Array.from(order, (i) => codes[i]!),
-  targets: order.map((i) => rows[i]![0]! * 2 - rows[i]![1]! + 0.1 * rng.normal()),
+  targets,
+  stream,
+  errors,
 };
 
 /** The same matrix in each accepted kind. */
@@ -101,8 +111,18 @@ export const CHECKS = [
 describe("the registry", () => {
   it("holds every estimator class of the library", () => {
     const names = entries.map((e) => e.name);
-    for (const expected of ["DecisionTreeRegressor", "BaggingRegressor", "DummyRegressor", "RandomForestRegressor", "LogisticRegression", "SMOTE", "RandomUnderSampler", "SGDClassifier", "RecursiveLeastSquares", "NearestNeighbors", "LabelModel"]) expect(names).toContain(expected);
-    expect(entries.length).toBeGreaterThanOrEqual(33);
+    for (const expected of ["DecisionTreeRegressor", "BaggingRegressor", "DummyRegressor", "RandomForestRegressor", "LogisticRegression", "SMOTE", "RandomUnderSampler", "SGDClassifier", "RecursiveLeastSquares", "NearestNeighbors", "LabelModel", "ADWIN", "KSWIN", "PageHinkley", "DDM"]) expect(names).toContain(expected);
+    expect(entries.length).toBeGreaterThanOrEqual(37);
+  });
+
+  it("drift detectors fire on the suite's stream in both halves, so their checks compare real alarms", () => {
+    for (const entry of entries.filter((e) => driverOf(make(e)).stream)) {
+      const d = make(entry) as DriftDetectorBase<object>;
+      const s = entry.name === "DDM" ? problem.errors : problem.stream;
+      const alarms = s.flatMap((v, i) => (d.update(v).driftDetected ? [i] : []));
+      expect(alarms.some((i) => i < 500), `${entry.name} alarms ${JSON.stringify(alarms)}`).toBe(true);
+      expect(alarms.some((i) => i >= 500), `${entry.name} alarms ${JSON.stringify(alarms)}`).toBe(true);
+    }
   });
 });
 
@@ -137,8 +157,8 @@ describe.each(entries.map((e) => [e.name, e] as const))("%s", (name, entry) => {
     for (const [param, spec] of Object.entries(m.rules)) {
       const bad = invalidValue(spec);
       expect(bad, `a value the rule for '${param}' refuses`).toBeDefined();
-      const broken = make(entry, { [param]: bad!.value });
-      expect(() => driver.fit(broken, problem), `'${param}' = ${String(bad!.value)}`).toThrow(new RegExp(`'${param}'`));
+      // Built inside the check: an estimator refuses at fit (scikit-learn), a detector when built (River).
+      expect(() => driver.fit(make(entry, { [param]: bad!.value }), problem), `'${param}' = ${String(bad!.value)}`).toThrow(new RegExp(`'${param}'`));
     }
     expect(() => driver.fit(make(entry, { notAParameter: 1 }), problem)).toThrow(InvalidParameterError);
   });
@@ -162,6 +182,7 @@ describe.each(entries.map((e) => [e.name, e] as const))("%s", (name, entry) => {
   });
 
   it(CHECKS[6], () => {
+    if (driver.stream) return;
     const reference = rounded(driver.output(driver.fit(make(entry), problem), problem.rows, problem));
     for (const [kind, X] of Object.entries(kinds(problem.rows)).filter(([k]) => !driver.inputKinds || driver.inputKinds.includes(k))) {
       const fitted = driver.fit(make(entry), { ...problem, X });
@@ -173,7 +194,7 @@ describe.each(entries.map((e) => [e.name, e] as const))("%s", (name, entry) => {
   });
 
   it(CHECKS[7], () => {
-    if (!driver.needsFit || entry.tags.stateless) return;
+    if (driver.stream || !driver.needsFit || entry.tags.stateless) return;
     expect(() => driver.output(make(entry), problem.rows, problem)).toThrow(NotFittedError);
     expect(() => driver.output(make(entry), problem.rows, problem)).toThrow(new RegExp(`This ${name} instance is not fitted yet. Call 'fit'`));
   });
@@ -190,10 +211,10 @@ describe.each(entries.map((e) => [e.name, e] as const))("%s", (name, entry) => {
 
   it(CHECKS[9], () => {
     const how = entry.tags.sampleWeightEquivalence;
-    if (!how || !driver.fitWeighted) return;
+    if (driver.stream || !how || !driver.fitWeighted) return;
     const w = problem.rows.map((_, i) => (i % 3) + 1);
     const repeat = <T,>(a: readonly T[]) => a.flatMap((v, i) => Array.from({ length: w[i]! }, () => v));
-    const repeated: Problem = { rows: repeat(problem.rows), labels: repeat(problem.labels), codes: Int32Array.from(repeat(Array.from(problem.codes))), targets: repeat(problem.targets) };
+    const repeated: Problem = { ...problem, rows: repeat(problem.rows), labels: repeat(problem.labels), codes: Int32Array.from(repeat(Array.from(problem.codes))), targets: repeat(problem.targets) };
     const a = plain(driver.output(driver.fitWeighted(make(entry), problem, w), problem.rows, problem));
     const b = plain(driver.output(driver.fit(make(entry), repeated), problem.rows, repeated));
     if (how === "exact") expect(a).toEqual(b);
@@ -208,6 +229,17 @@ describe.each(entries.map((e) => [e.name, e] as const))("%s", (name, entry) => {
 
 describe("specific contract points", () => {
   const { rows: X, labels } = problem;
+  it("package.json's sideEffects names exactly the modules that register a model when imported (so bundlers keep them)", () => {
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    const registering = readdirSync(join(root, "lib"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && /^registerModel\(/m.test(readFileSync(join(root, "lib", f), "utf8")))
+      .map((f) => `./dist/lib/${f.replace(/\\/g, "/").replace(/\.ts$/, ".js")}`)
+      .sort();
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { sideEffects: string[] };
+    expect(registering).toContain("./dist/lib/monitor/kswin.js");
+    expect([...pkg.sideEffects].sort(), "every module calling registerModel at top level is listed in package.json's sideEffects").toEqual(registering);
+  });
+
   it("messages name the option and the value, as scikit-learn's do", async () => {
     const E = await import("../../../lib/ensemble/index.js");
     expect(() => new E.RandomForestClassifier({ nEstimators: 0 }).fit(X, labels)).toThrow("The 'nEstimators' parameter of RandomForestClassifier must be an integer >= 1. Got 0 instead.");

@@ -149,8 +149,9 @@ describe("detector options are declared once per class", () => {
     const bad: Record<string, unknown> = { delta: -1, clock: 0, minWindowLength: 0, gracePeriod: -1, warmStart: -1, warningThreshold: 0, driftThreshold: 0, minInstances: 0, threshold: 0, alpha: 2, mode: "sideways", windowSize: 1, statSize: 0, randomState: -1 };
     const classes = [ADWIN, DDM, PageHinkley, KSWIN] as const;
     for (const C of classes) {
-      expect(Object.keys(C.rules).sort()).toEqual(Object.keys(C.defaults).sort());
-      for (const name of Object.keys(C.rules)) {
+      const d = new C();
+      expect(Object.keys(d.rules).sort()).toEqual(Object.keys(d.defaults).sort());
+      for (const name of Object.keys(d.rules)) {
         expect(() => new (C as unknown as new (o: object) => unknown)({ [name]: bad[name] }), `${C.name}.${name}`).toThrow(`The '${name}' parameter of ${C.name} must be`);
       }
     }
