@@ -17,6 +17,7 @@ rows.push("", `One-column Parquet read against the one-column CSV read: ${(csv.o
 const access = rowVsColumnAccess(2_000_000, 20);
 rows.push("", `Summing one column of a 2,000,000 x 20 float64 matrix: row-major ${access.rowMajorMs.toFixed(1)} ms, column-major ${access.columnMajorMs.toFixed(1)} ms (${(access.rowMajorMs / access.columnMajorMs).toFixed(1)}x).`);
 const oltp = await oltpVsOlap({ rows: 200_000, operations: 2_000 });
-rows.push("", "| workload (200,000 rows) | operations | row store, JS Map (ms) | DuckDB (ms) | DuckDB / row store |", "|---|---:|---:|---:|---:|");
-for (const o of oltp) rows.push(`| ${o.workload} | ${o.operations} | ${o.rowStoreMs.toFixed(2)} | ${o.duckdbMs.toFixed(2)} | ${(o.duckdbMs / o.rowStoreMs).toFixed(1)} |`);
+rows.push("", `OLTP/OLAP on ${oltp.engines.map((e) => `${e.name} ${e.version}`).join(" and ")}${oltp.notes.length ? ` (${oltp.notes.join("; ")})` : ""}:`);
+rows.push("", "| workload (200,000 rows) | operations | SQLite (ms) | DuckDB (ms) | DuckDB / SQLite |", "|---|---:|---:|---:|---:|");
+for (const o of oltp) rows.push(`| ${o.workload} | ${o.operations} | ${o.sqliteMs?.toFixed(2) ?? "n/a"} | ${o.duckdbMs.toFixed(2)} | ${o.sqliteMs ? (o.duckdbMs / o.sqliteMs).toFixed(2) : "n/a"} |`);
 process.stdout.write(`${rows.join("\n")}\n`);

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: TypeScript to dist/ (incremental), then the native kernels (scripts/build-native.mjs, which
- * skips itself when its sources are unchanged). When no input of the TypeScript build changed since the last
+ * skips itself when its sources are unchanged), with SQLite's addon (scripts/build-sqlite.mjs, the same) beside tsc. When no input of the TypeScript build changed since the last
  * successful one, tsc is not started at all, so `npm start` on an unchanged tree goes straight to Jupyter.
  *   node scripts/build.mjs [--force]
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, dirname } from "node:path";
@@ -41,6 +41,10 @@ function fingerprint(files) {
 }
 
 const started = performance.now();
+// SQLite's addon (scripts/build-sqlite.mjs, ~45 s of C from scratch, nothing when unchanged) compiles beside tsc,
+// which uses one core: on two cores the two overlap.
+const sqlite = spawn(process.execPath, [join(root, "scripts", "build-sqlite.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
+const sqliteDone = new Promise((done) => sqlite.on("close", (code) => done(code ?? 1)));
 const before = fingerprint(inputs());
 const upToDate = !force && existsSync(stampFile) && readFileSync(stampFile, "utf8") === before && existsSync(join(root, "dist", "kernel", "cli.js"));
 if (upToDate) {
@@ -51,9 +55,12 @@ if (upToDate) {
   const bin = join(root, "node_modules", ".bin", "tsc");
   const tsc = existsSync(bin) ? realpathSync(bin) : join(root, "node_modules", "typescript", "bin", "tsc");
   const res = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--incremental", "--tsBuildInfoFile", join(root, "dist", ".tsbuildinfo")], { stdio: "inherit" });
-  if (res.status !== 0) process.exit(res.status ?? 1);
+  if (res.status !== 0) process.exit((await sqliteDone, res.status ?? 1));
   // The fingerprint from before tsc ran: a file edited during the build makes the next build run again.
   writeFileSync(stampFile, before);
 }
 const native = spawnSync(process.execPath, [join(root, "scripts", "build-native.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
-process.exit(native.status ?? 1);
+// The optional MPI binding (native/mpi/build.mjs): says so and exits 0 when there is no MPI library.
+spawnSync(process.execPath, [join(root, "native", "mpi", "build.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
+const sqliteStatus = await sqliteDone;
+process.exit(native.status || sqliteStatus);

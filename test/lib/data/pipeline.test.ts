@@ -1,7 +1,7 @@
-/** One feature pipeline over a batch and over a stream gives identical features; OLTP against OLAP workloads. */
+/** One feature pipeline over a batch and over a stream gives identical features. */
 import { describe, expect, it } from "vitest";
 import { loadFlights } from "../../../datasets/loaders.js";
-import { featurePipeline, oltpVsOlap, rowsOf } from "../../../lib/data/index.js";
+import { featurePipeline, rowsOf } from "../../../lib/data/index.js";
 
 type Flight = { delay: number; distance: number; time: number };
 
@@ -33,14 +33,5 @@ describe("featurePipeline", () => {
     expect(() => featurePipeline({})).toThrow("define at least one feature");
     expect(() => featurePipeline({ x: { rolling: { key: () => 1, value: () => 1, window: 0, agg: "mean" } } })).toThrow("feature 'x': window must be an integer >= 1; got 0.");
     expect(() => featurePipeline({ x: 3 as never })).toThrow("feature 'x' must be a function of the record");
-  });
-});
-
-describe("oltpVsOlap", () => {
-  it("times inserts, point reads and an aggregate on both stores", async () => {
-    const res = await oltpVsOlap({ rows: 20_000, operations: 200 });
-    expect(res.map((r) => r.workload)).toEqual(["single-row inserts", "point reads", "full-table aggregate"]);
-    for (const r of res) expect(r.rowStoreMs >= 0 && r.duckdbMs > 0).toBe(true);
-    await expect(oltpVsOlap({ rows: 10, operations: 20 })).rejects.toThrow("1 <= operations <= rows");
   });
 });
