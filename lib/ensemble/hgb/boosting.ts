@@ -75,18 +75,21 @@ export interface BoostingState {
   validationScore: Float64Array;
 }
 
-/** Runs gradient boosting; `stratify` (class codes) makes the validation split stratified. */
-export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k: number, sampleWeight: Float64Array | undefined, o: HistGradientBoostingOptions): BoostingState {
+/**
+ * Runs gradient boosting with the estimator's resolved options (`getParams()`: its declared defaults filled in,
+ * so no default lives here); classification makes the validation split stratified.
+ */
+export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k: number, sampleWeight: Float64Array | undefined, o: Readonly<Required<HistGradientBoostingOptions>>): BoostingState {
   const rng = checkRandomState(o.randomState);
   const n = X.rows;
   const d = X.cols;
-  const es = o.earlyStopping === undefined || o.earlyStopping === "auto" ? n > 10_000 : o.earlyStopping;
+  const es = o.earlyStopping === "auto" ? n > 10_000 : o.earlyStopping;
   const trees = kind === "multinomial" ? k : 1;
 
   let train = { X, y, w: sampleWeight ?? null };
   let val: typeof train | null = null;
   if (es) {
-    const { train: ti, test: vi } = trainTestSplitIndices(n, { testSize: o.validationFraction ?? 0.1, stratify: kind === "squared_error" ? undefined : y, randomState: rng.nextUint32() });
+    const { train: ti, test: vi } = trainTestSplitIndices(n, { testSize: o.validationFraction, stratify: kind === "squared_error" ? undefined : y, randomState: rng.nextUint32() });
     const pick = (idx: Int32Array) => ({
       X: subMatrix(X, idx, null),
       y: kind === "squared_error" ? Float64Array.from(idx, (i) => y[i]!) : Int32Array.from(idx, (i) => y[i]!),
@@ -96,7 +99,7 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     val = pick(vi);
   }
   const nt = train.X.rows;
-  const maxBins = o.maxBins ?? 255;
+  const maxBins = o.maxBins;
   const mapper = fitBinMapper(train.X, maxBins, rng);
   const binned = transformBins(train.X, mapper);
   const binnedVal = val ? transformBins(val.X, mapper) : null;
@@ -110,7 +113,8 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   const constantHessian = kind === "squared_error" && !train.w;
   const g = Array.from({ length: trees }, () => new Float32Array(nt));
   const h = Array.from({ length: trees }, () => (constantHessian ? null : new Float32Array(nt)));
-  const maxLeafNodes = o.maxLeafNodes === null ? Infinity : (o.maxLeafNodes ?? 31);
+  // null is scikit-learn's None: no limit.
+  const maxLeafNodes = o.maxLeafNodes === null ? Infinity : o.maxLeafNodes;
   // Native kernels when built (threads of their own); else JavaScript worker threads for large data. Live
   // histograms never exceed the splittable leaves plus two children; unlimited trees stay on one thread.
   const kernels = nativeKernels();
@@ -137,11 +141,11 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   }
   const params = {
     maxLeafNodes,
-    maxDepth: o.maxDepth ?? Infinity,
-    minSamplesLeaf: o.minSamplesLeaf ?? 20,
-    l2: o.l2Regularization ?? 0,
+    maxDepth: o.maxDepth === null ? Infinity : o.maxDepth,
+    minSamplesLeaf: o.minSamplesLeaf,
+    l2: o.l2Regularization,
     minHessianToSplit: 1e-3,
-    shrinkage: o.learningRate ?? 0.1,
+    shrinkage: o.learningRate,
     constantHessian: constantHessian ? 1 : NaN,
     threads: kernels ? nativeThreads() : 1,
   };
@@ -155,9 +159,7 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
   };
   if (es) score();
   const predictors: HistTree[][] = [];
-  const maxIter = o.maxIter ?? 100;
-  const nIterNoChange = o.nIterNoChange ?? 10;
-  const tol = o.tol ?? 1e-7;
+  const { maxIter, nIterNoChange, tol } = o;
   try {
   for (let it = 0; it < maxIter; it++) {
     gradients(kind, raw, train.y, trees, train.w, g, h);
