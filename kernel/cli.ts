@@ -183,12 +183,14 @@ program
 
 program
   .command("worker")
-  .description("run one rank of a distributed job over TCP: start one per machine, each with every rank's address")
+  .description("run one rank of a distributed job: over TCP, one per machine, each with every rank's address; or under mpirun/srun (no --peers), rank and size from MPI")
   .argument("<module>", "the worker module: its default export is called with the rank's context (rank, size, collectives, args)")
-  .requiredOption("--rank <r>", "this worker's rank, 0 to N - 1", intOption("--rank", 0))
-  .requiredOption("--peers <endpoints>", "every rank's address in rank order, comma-separated (tcp://host:port); this rank binds its own")
+  .option("--rank <r>", "this worker's rank, 0 to N - 1 (TCP)", intOption("--rank", 0))
+  .option("--peers <endpoints>", "every rank's address in rank order, comma-separated (tcp://host:port); this rank binds its own. Without it, under an MPI launcher, MPI is the transport")
   .option("--args <json>", "arguments for the worker function, as JSON", "null")
-  .action(async (module: string, opts: { rank: number; peers: string; args: string }) => {
+  .action(async (module: string, opts: { rank?: number; peers?: string; args: string }) => {
+    if (opts.peers === undefined) return mpiWorker(module, opts.args);
+    if (opts.rank === undefined) throw new Error("--rank is required with --peers");
     const peers = opts.peers.split(",").map((p) => p.trim());
     if (opts.rank >= peers.length) throw new Error(`--rank must be below the ${peers.length} peers given; got '${opts.rank}'`);
     const bad = peers.find((p) => !/^tcp:\/\/[^:]+:\d+$/.test(p));
@@ -206,6 +208,21 @@ program
     // Typed arrays as plain arrays, so the result reads as JSON.
     process.stdout.write(`${JSON.stringify(result, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v))}\n`);
   });
+
+/** `mlsd worker MODULE` under mpirun or srun: rank and size from MPI; each rank prints its result as JSON. */
+async function mpiWorker(module: string, argsJson: string): Promise<void> {
+  const [{ runMpiWorker }, { underMpiLauncher }, { pathToFileURL }, { resolve }, { existsSync }] = await Promise.all([import("../lib/distributed/mpi-main.js"), import("../lib/distributed/mpi.js"), import("node:url"), import("node:path"), import("node:fs")]);
+  if (!underMpiLauncher()) throw new Error("--peers is required unless the worker runs under an MPI launcher (mpirun -np N mlsd worker MODULE, or srun)");
+  if (!existsSync(resolve(module))) throw new Error(`the worker module '${module}' does not exist`);
+  let args: unknown;
+  try {
+    args = JSON.parse(argsJson);
+  } catch (err) {
+    throw new Error(`--args must be JSON; got '${argsJson}' (${(err as Error).message})`);
+  }
+  const result = await runMpiWorker(pathToFileURL(resolve(module)).href, args);
+  process.stdout.write(`${JSON.stringify(result, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v))}\n`);
+}
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`mlsd: ${err.message}\n`);

@@ -2,22 +2,24 @@
  * Collectives run by every rank of a job over a `Transport`, in place on each rank's own buffer: ring
  * all-reduce (reduce-scatter then all-gather, bucket by bucket, as Horovod and PyTorch DDP do it; between
  * threads that share memory, the same two phases in place on it, see shared-memory.ts), all-reduce
- * through parameter servers, broadcast and barrier. Every rank must call the same collectives in the same
- * order, as MPI requires; each call gets its own message tag.
+ * through parameter servers, broadcast and barrier. On a transport with its own collectives (MPI), those do
+ * the work by default: MPI_Allreduce, MPI_Bcast, MPI_Barrier. Every rank must call the same collectives in the
+ * same order, as MPI requires; each call gets its own message tag.
  */
 import { InputError } from "../core/errors.js";
 import { chunkBounds } from "./allreduce.js";
 import type { Transport } from "./transport.js";
 
 export interface CollectiveStats {
-  /** Bytes this rank sent. */
+  /** Bytes this rank sent (NaN for "mpi": the MPI library picks its algorithm and does not say). */
   bytesSent: number;
-  /** Sequential communication steps this rank took. */
+  /** Sequential communication steps this rank took (NaN for "mpi"). */
   steps: number;
 }
 
 export interface AllReduceOptions {
-  algorithm?: "ring" | "parameter-server";
+  /** "mpi": the MPI library's own MPI_Allreduce, the default on the mpi transport (elsewhere "ring"). */
+  algorithm?: "ring" | "parameter-server" | "mpi";
   /** Ring: gradients are reduced in buckets of this many bytes (DDP's default is 25 MiB). */
   bucketBytes?: number;
   /** Parameter server: how many ranks (0 to servers - 1) each own a shard. */
@@ -61,13 +63,18 @@ export class Collectives {
   /** Sums (or averages) `buf` over all ranks, in place; every rank ends with the same values. */
   async allReduce(buf: Float32Array, options: AllReduceOptions = {}): Promise<CollectiveStats> {
     if (!(buf instanceof Float32Array)) throw new InputError(`allReduce: 'buf' must be a Float32Array; got ${Object.prototype.toString.call(buf)}.`);
-    const algorithm = options.algorithm ?? "ring";
+    const native = this.transport.native;
+    const algorithm = options.algorithm ?? (native ? "mpi" : "ring");
     const tag = this.seq++;
     let stats: CollectiveStats;
-    if (algorithm === "ring" && this.transport.shared) stats = this.sharedRing(buf);
+    if (algorithm === "mpi") {
+      if (!native) throw new InputError(`allReduce: 'algorithm' "mpi" needs the mpi transport (launch with transport: "mpi", or mpirun ... mlsd worker); this job's transport has no MPI.`);
+      await native.allReduce(buf);
+      stats = { bytesSent: NaN, steps: NaN };
+    } else if (algorithm === "ring" && this.transport.shared) stats = this.sharedRing(buf);
     else if (algorithm === "ring") stats = await this.ring(buf, tag, options.bucketBytes ?? 25 * 2 ** 20);
     else if (algorithm === "parameter-server") stats = await this.parameterServer(buf, tag, options.servers ?? 1);
-    else throw new InputError(`allReduce: 'algorithm' must be "ring" or "parameter-server"; got ${JSON.stringify(algorithm)}.`);
+    else throw new InputError(`allReduce: 'algorithm' must be "ring", "parameter-server" or "mpi"; got ${JSON.stringify(algorithm)}.`);
     if (options.average ?? true) for (let k = 0; k < buf.length; k++) buf[k]! /= this.size;
     return stats;
   }
@@ -156,6 +163,7 @@ export class Collectives {
     const { transport: t, size: N, rank: r } = this;
     if (!(Number.isInteger(root) && root >= 0 && root < N)) throw new InputError(`broadcast: 'root' must be a rank in [0, ${N}); got ${root}.`);
     const tag = this.seq++;
+    if (t.native) return t.native.broadcast(buf, root);
     if (r === root) await Promise.all(Array.from({ length: N }, (_, w) => (w === r ? undefined : t.send(w, tag, buf))));
     else buf.set(await t.recv(root, tag));
   }
@@ -164,6 +172,7 @@ export class Collectives {
   async barrier(): Promise<void> {
     const { transport: t, size: N, rank: r } = this;
     const tag = this.seq++;
+    if (t.native) return t.native.barrier();
     const empty = new Float32Array(0);
     if (r === 0) {
       for (let w = 1; w < N; w++) await t.recv(w, tag);

@@ -1,13 +1,15 @@
 /**
  * Distributed training: memory arithmetic, mixed precision emulation with loss scaling, gradient all-reduce
- * (simulated in one process, or between real workers over threads or TCP), data-parallel training, gradient
+ * (simulated in one process, or between real workers over threads, TCP or MPI), data-parallel training, gradient
  * checkpointing, and a simulator of scaling past this machine.
  */
 export { trainingMemory, gib, BYTES, type Dtype, type MemoryEstimate, type MemoryOptions } from "./memory.js";
 export { toFloat16, toBFloat16, castArray, GradScaler, type GradScalerOptions } from "./precision.js";
 export { ringAllReduce, parameterServerAllReduce, chunkBounds, type AllReduceResult } from "./allreduce.js";
 export { trainDataParallel, type DataParallelOptions, type DataParallelReport } from "./data-parallel.js";
-export { ThreadTransport, ZmqTransport, Mailbox, threadPorts, type Transport } from "./transport.js";
+export { ThreadTransport, ZmqTransport, Mailbox, threadPorts, type Transport, type NativeCollectives } from "./transport.js";
+export { MpiTransport, mpiAvailable, mpiStatus, underMpiLauncher, type MpiOpenOptions } from "./mpi.js";
+export { runMpiWorker } from "./mpi-main.js";
 export { SharedGroup, sharedMemory } from "./shared-memory.js";
 export { Collectives, type AllReduceOptions, type CollectiveStats } from "./collectives.js";
 export { launch, type LaunchOptions, type WorkerContext, type WorkerFunction } from "./launch.js";

@@ -1,15 +1,21 @@
 /**
  * Starts the ranks of a job and collects what each returns, as `torchrun` and `horovodrun` do: the same worker
  * function runs on every rank, on worker threads of this process or on child processes that talk over TCP
- * (ZeroMQ). On several machines, start `mlsd worker` on each with the list of every rank's address instead.
- * If any rank fails, the others are stopped and the error names the rank.
+ * (ZeroMQ), or on processes started by `mpirun` that talk through MPI. On several machines, start
+ * `mlsd worker` on each with the list of every rank's address, or `mpirun`/`srun ... mlsd worker` on a
+ * cluster. If any rank fails, the others are stopped and the error names the rank.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deserialize, serialize } from "node:v8";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import type { Collectives } from "./collectives.js";
+import type { MpiJob, MpiReport } from "./mpi-main.js";
+import { defaultMpiTimeoutMs, mpiAvailable, mpiStatus } from "./mpi.js";
 import { sharedMemory } from "./shared-memory.js";
 import { threadPorts, type Transport } from "./transport.js";
 
@@ -29,22 +35,27 @@ export type WorkerFunction<A = unknown, R = unknown> = (ctx: WorkerContext<A>) =
 
 export interface LaunchOptions<A> {
   workers: number;
-  /** "threads": worker threads, messages through MessagePorts and all-reduce on shared memory; "tcp": child processes over ZeroMQ. */
-  transport?: "threads" | "tcp";
+  /**
+   * "threads": worker threads, messages through MessagePorts and all-reduce on shared memory; "tcp": child
+   * processes over ZeroMQ; "mpi": processes started by `mpirun` (the MPI binding must be built), collectives by MPI.
+   */
+  transport?: "threads" | "tcp" | "mpi";
   /** The same for every rank, or a function of the rank (each rank's shard, say). */
   args?: A | ((rank: number) => A);
   /** Address the tcp ranks bind (default 127.0.0.1). */
   host?: string;
+  /** mpi: more arguments for mpirun, before the program (`["--hostfile", "hosts"]`); the command is $MPIRUN or mpirun. */
+  mpirunArgs?: string[];
+  /** mpi: how long a rank waits in one collective before it fails and ends the job (default: MLSD_MPI_TIMEOUT or 300 s). */
+  timeoutMs?: number;
 }
 
 /** Messages from a rank to the launcher. */
 export type RankMessage = { type: "bound"; endpoint: string } | { type: "done"; result: unknown } | { type: "failed"; message: string; stack?: string };
 
-const MAIN = new URL("./worker-main.js", import.meta.url);
-
-function workerMain(): string {
-  const path = fileURLToPath(MAIN);
-  if (!existsSync(path)) throw new InputError("launch: the compiled worker entry (worker-main.js) is missing; import mlsd/distributed from the built package (npm run build).");
+function compiled(name: string): string {
+  const path = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  if (!existsSync(path)) throw new InputError(`launch: the compiled worker entry (${name}) is missing; import mlsd/distributed from the built package (npm run build).`);
   return path;
 }
 
@@ -63,10 +74,11 @@ export async function launch<R = unknown, A = unknown>(entry: string | URL, opti
   const N = options.workers;
   if (!(Number.isInteger(N) && N >= 1)) throw new InputError(`launch: 'workers' must be an integer >= 1; got ${N}.`);
   const transport = options.transport ?? "threads";
-  if (transport !== "threads" && transport !== "tcp") throw new InputError(`launch: 'transport' must be "threads" or "tcp"; got ${JSON.stringify(transport)}.`);
+  if (transport !== "threads" && transport !== "tcp" && transport !== "mpi") throw new InputError(`launch: 'transport' must be "threads", "tcp" or "mpi"; got ${JSON.stringify(transport)}.`);
   const url = entryUrl(entry);
-  const main = workerMain();
   const argsOf = (r: number) => (typeof options.args === "function" ? (options.args as (rank: number) => A)(r) : options.args);
+  if (transport === "mpi") return runMpi<R>(compiled("mpi-main.js"), url, N, argsOf, options);
+  const main = compiled("worker-main.js");
   return transport === "threads" ? runThreads<R>(main, url, N, argsOf) : runProcesses<R>(main, url, N, argsOf, options.host ?? "127.0.0.1");
 }
 
@@ -145,4 +157,69 @@ function runProcesses<R>(main: string, url: string, N: number, argsOf: (r: numbe
     child.send({ type: "start", entry: url, rank, size: N, endpoint: `tcp://${host}:*`, args: argsOf(rank) });
   }
   return g.promise;
+}
+
+/** Open MPI's mpirun wants --oversubscribe for more ranks than cores, and --allow-run-as-root as root; MPICH's needs neither. */
+function mpirunFlags(command: string): string[] {
+  const version = spawnSync(command, ["--version"], { encoding: "utf8" });
+  if (version.error) throw new InputError(`launch: transport "mpi" needs ${command} on PATH (Debian: apt-get install openmpi-bin libopenmpi-dev); ${version.error.message}.`);
+  if (!/Open MPI|OpenRTE|PRRTE/i.test(`${version.stdout}${version.stderr}`)) return [];
+  return ["--oversubscribe", ...(process.getuid?.() === 0 ? ["--allow-run-as-root"] : [])];
+}
+
+/**
+ * mpirun -np N node mpi-main.js <folder>: the job and each rank's arguments go in through the folder and
+ * the ranks' reports come back through it (mpirun gives no channel back to this process).
+ */
+async function runMpi<R>(main: string, url: string, N: number, argsOf: (r: number) => unknown, options: LaunchOptions<unknown>): Promise<R[]> {
+  if (!mpiAvailable()) throw new InputError(`launch: transport "mpi" is unavailable: ${mpiStatus()}.`);
+  const command = process.env["MPIRUN"] || "mpirun";
+  const timeoutMs = options.timeoutMs ?? defaultMpiTimeoutMs();
+  if (!(timeoutMs > 0)) throw new InputError(`launch: 'timeoutMs' must be positive; got ${timeoutMs}.`);
+  const flags = mpirunFlags(command);
+  const dir = mkdtempSync(join(tmpdir(), "mlsd-mpi-"));
+  try {
+    writeFileSync(join(dir, "job.bin"), serialize({ entry: url, timeoutMs } satisfies MpiJob));
+    for (let r = 0; r < N; r++) writeFileSync(join(dir, `args-${r}.bin`), serialize(argsOf(r)));
+    const child = spawn(command, [...flags, "-np", String(N), ...(options.mpirunArgs ?? []), process.execPath, main, dir], { stdio: ["ignore", "inherit", "pipe"] });
+    // mpirun's own messages go to stderr: passed on, and their end kept for the error.
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => {
+      process.stderr.write(d);
+      stderr = (stderr + String(d)).slice(-4000);
+    });
+    const how = await new Promise<string>((resolve, reject) => {
+      child.once("error", (err) => reject(new InputError(`launch: could not start ${command}: ${err.message}.`)));
+      child.once("close", (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
+    });
+    const reports = Array.from({ length: N }, (_, r) => {
+      const file = join(dir, `rank-${r}.bin`);
+      return existsSync(file) ? (deserialize(readFileSync(file)) as MpiReport) : undefined;
+    });
+    if (how === "code 0" && reports.every((m) => m?.type === "done")) return reports.map((m) => (m as { result: R }).result);
+    throw mpiFailure(reports, N, how, stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The error of a failed MPI job, naming the rank that caused it: one that failed, else one that died, else one the launcher stopped. */
+function mpiFailure(reports: (MpiReport | undefined)[], N: number, how: string, stderr: string): Error {
+  const tail = stderr.replace(/-{20,}/g, "").replace(/\s+/g, " ").trim().slice(-600);
+  const said = tail ? `; mpirun: ${tail}` : "";
+  const own = reports.findIndex((m) => m?.type === "failed" && !m.stopped);
+  if (own >= 0) {
+    const m = reports[own] as Extract<MpiReport, { type: "failed" }>;
+    const err = new Error(`rank ${own} of ${N} failed: ${m.message}`);
+    if (m.stack) err.stack = `${err.message}\n(rank ${own}) ${m.stack}`;
+    return err;
+  }
+  // Open MPI names a rank that died: "process rank 1 with PID ... exited on signal 9 (Killed)".
+  const named = /process rank (\d+)/.exec(stderr);
+  const silent = reports.findIndex((m) => m === undefined);
+  const dead = named && reports[Number(named[1])] === undefined ? Number(named[1]) : silent;
+  if (dead >= 0) return new Error(`rank ${dead} of ${N} failed: it exited before returning a result (mpirun ended with ${how}${said})`);
+  const stopped = reports.findIndex((m) => m?.type === "failed");
+  if (stopped >= 0) return new Error(`rank ${stopped} of ${N} failed: ${(reports[stopped] as { message: string }).message} (mpirun ended with ${how}${said})`);
+  return new Error(`the MPI job failed: every rank returned, but mpirun ended with ${how}${said}`);
 }

@@ -9,7 +9,7 @@ import { launch } from "./launch.js";
 
 export interface AllReduceTiming {
   workers: number;
-  transport: "threads" | "tcp";
+  transport: "threads" | "tcp" | "mpi";
   bytes: number;
   /** Median over repeats of the slowest rank's time. */
   ms: number;
@@ -21,7 +21,7 @@ export interface AllReduceTiming {
  * `alloc: true` reduces a buffer from `collectives.alloc` (on threads: in place on the shared memory).
  * @example await measureAllReduce({ workers: 4, bytes: 16 * 2 ** 20 }) // { ms, algorithmGBps, busGBps, ... }
  */
-export async function measureAllReduce(o: { workers: number; bytes: number; transport?: "threads" | "tcp"; repeats?: number; options?: AllReduceOptions; alloc?: boolean }): Promise<AllReduceTiming> {
+export async function measureAllReduce(o: { workers: number; bytes: number; transport?: "threads" | "tcp" | "mpi"; repeats?: number; options?: AllReduceOptions; alloc?: boolean }): Promise<AllReduceTiming> {
   if (!(Number.isInteger(o.bytes) && o.bytes >= 4 && o.bytes % 4 === 0)) throw new InputError(`measureAllReduce: 'bytes' must be a positive multiple of 4 (float32 values); got ${o.bytes}.`);
   const repeats = o.repeats ?? 5;
   const transport = o.transport ?? "threads";

@@ -1,7 +1,7 @@
 /**
- * Data-parallel training on real workers: `workers` ranks (threads, or processes over TCP) each hold a replica
+ * Data-parallel training on real workers: `workers` ranks (threads, or processes over TCP or MPI) each hold a replica
  * and a shard of every global batch, and average their gradients by all-reduce every step. The trained weights
- * come back into `model`. The same worker code runs on both transports.
+ * come back into `model`. The same worker code runs on every transport.
  */
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
@@ -12,7 +12,7 @@ import { setFlatWeights, trainableVariables } from "./replica.js";
 
 export interface TrainDistributedOptions {
   workers: number;
-  transport?: "threads" | "tcp";
+  transport?: "threads" | "tcp" | "mpi";
   /** Global batch size, split evenly over the workers (default: all rows). */
   batchSize?: number;
   /** Optimizer steps (default: one pass over the data). */
@@ -27,7 +27,7 @@ export interface TrainDistributedOptions {
 
 export interface TrainDistributedReport {
   workers: number;
-  transport: "threads" | "tcp";
+  transport: "threads" | "tcp" | "mpi";
   /** Mean loss over the global batch, per step (before that step's update). */
   losses: number[];
   /** Wall time of the whole job, including starting the workers. */
@@ -35,6 +35,7 @@ export interface TrainDistributedReport {
   /** Per worker, averaged over workers: time computing gradients and updates, and time in all-reduce. */
   computeMs: number;
   commMs: number;
+  /** Bytes each worker sent per step (NaN with MPI's own all-reduce, whose algorithm MPI picks). */
   bytesSentPerWorker: number;
 }
 

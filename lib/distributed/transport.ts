@@ -2,7 +2,8 @@
  * Point-to-point messages between the ranks of a training job: what collectives (all-reduce, broadcast) are
  * built on, as MPI's send/recv are under Horovod's and Gloo's. Two transports behind one interface: worker
  * threads on one machine (MessagePorts, buffers transferred without copying) and processes on one or several
- * machines over TCP (ZeroMQ PUSH/PULL sockets). Messages between two ranks arrive in the order they were sent.
+ * machines over TCP (ZeroMQ PUSH/PULL sockets); a third, MPI (mpi.ts), brings its own collectives. Messages
+ * between two ranks arrive in the order they were sent.
  */
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
@@ -21,7 +22,22 @@ export interface Transport {
   recycle?(data: Float32Array): void;
   /** Memory every rank can read (threads of one process): collectives then reduce in place instead of messaging. */
   readonly shared?: SharedGroup;
+  /** The transport's own library's collectives (MPI): `Collectives` hands all-reduce, broadcast and barrier to them. */
+  readonly native?: NativeCollectives;
+  /** Once per job: every rank's peers are done with it (after a barrier). */
   close(): Promise<void>;
+  /** Instead of `close` when this rank failed: release what it holds without waiting for peers (optional). */
+  abandon?(): void;
+}
+
+/** Collectives a transport's own library performs (MPI_Allreduce, MPI_Bcast, MPI_Barrier). */
+export interface NativeCollectives {
+  /** The library, as it names itself (MPI_Get_library_version). */
+  readonly library: string;
+  /** Sums `buf` over all ranks, in place. */
+  allReduce(buf: Float32Array): Promise<void>;
+  broadcast(buf: Float32Array, root: number): Promise<void>;
+  barrier(): Promise<void>;
 }
 
 /** Messages waiting for a `recv`, and `recv`s waiting for a message, by (source, tag). */

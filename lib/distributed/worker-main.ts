@@ -1,6 +1,6 @@
 /**
  * The entry of every rank started by `launch` (a worker thread, or a forked process on TCP) and by
- * `mlsd worker`: it opens the transport, imports the worker module, runs its function with the rank's
+ * `mlsd worker` (ranks under mpirun start from mpi-main.ts, which calls `runRank` too): it opens the transport, imports the worker module, runs its function with the rank's
  * context, and reports the result.
  */
 import { pathToFileURL } from "node:url";
@@ -17,17 +17,24 @@ export async function runRank(entry: string, transport: Transport, args: unknown
   const fn = mod.default ?? mod.worker;
   if (typeof fn !== "function") throw new Error(`the worker module '${entry}' exports no function (export default async function (ctx) { ... }, or export const worker)`);
   const collectives = new Collectives(transport);
+  let result: unknown;
   try {
-    const result = await fn({ rank: transport.rank, size: transport.size, args, transport, collectives });
+    result = await fn({ rank: transport.rank, size: transport.size, args, transport, collectives });
     // Nobody leaves while a peer may still need its messages (as MPI_Finalize).
     await collectives.barrier();
-    return result;
-  } finally {
-    await transport.close();
+  } catch (err) {
+    // A failed rank does not wait for its peers (MPI_Finalize would); if the transport cannot part without
+    // them, its entry ends the job (MPI_Abort).
+    if (transport.abandon) transport.abandon();
+    else await transport.close();
+    throw err;
   }
+  await transport.close();
+  return result;
 }
 
-const failure = (err: unknown): RankMessage => ({ type: "failed", message: (err as Error)?.message ?? String(err), ...((err as Error)?.stack ? { stack: (err as Error).stack! } : {}) });
+/** A failure as the launcher reports it. */
+export const failure = (err: unknown): RankMessage => ({ type: "failed", message: (err as Error)?.message ?? String(err), ...((err as Error)?.stack ? { stack: (err as Error).stack! } : {}) });
 
 async function asThread(): Promise<void> {
   const { entry, rank, size, args, ports, memory } = workerData as { entry: string; rank: number; size: number; args: unknown; ports: (MessagePort | null)[]; memory: WasmMemory };
