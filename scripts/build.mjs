@@ -62,7 +62,5 @@ if (upToDate) {
 const native = spawnSync(process.execPath, [join(root, "scripts", "build-native.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
 // The optional MPI binding (native/mpi/build.mjs): says so and exits 0 when there is no MPI library.
 spawnSync(process.execPath, [join(root, "native", "mpi", "build.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
-// The optional MPI binding (native/mpi/build.mjs): says so and exits 0 when there is no MPI library.
-spawnSync(process.execPath, [join(root, "native", "mpi", "build.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
 const sqliteStatus = await sqliteDone;
 process.exit(native.status || sqliteStatus);
