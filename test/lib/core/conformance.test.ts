@@ -15,6 +15,7 @@ import "../../../lib/imbalance/index.js";
 import "../../../lib/online/index.js";
 import "../../../lib/neighbors/index.js";
 import "../../../lib/labeling/index.js";
+import "../../../lib/privacy/index.js";
 import { DriftDetectorBase } from "../../../lib/monitor/index.js";
 import { drivers, type Driver, type Problem } from "./conformance-drivers.js";
 
