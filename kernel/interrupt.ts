@@ -1,17 +1,19 @@
 /**
- * Interrupting a busy cell from outside the main thread. vm's breakOnSigint stops the synchronous part of a
- * cell; Node cannot stop JavaScript that runs later (after an `await`, in a timer the cell started) until it
- * yields. The optional addon native/interrupt/interrupt.cc (built by `npm run build` with a C++ compiler)
- * turns a SIGINT into a V8 interrupt that terminates such code and resumes the event loop, so the kernel and
- * every variable survive. Without the addon, interrupts work as before: everything except busy code after an
- * `await`.
+ * Interrupting a busy cell from outside the main thread. Node cannot stop JavaScript that runs later (after an
+ * `await`, in a timer the cell started) until it yields, and vm's breakOnSigint, which stops a cell's
+ * synchronous part, swaps SIGINT handlers around every run: a signal that lands while they swap back is lost,
+ * and stays pending in Node's watchdog until it stops some later cell. The optional addon
+ * native/interrupt/interrupt.cc (built by `npm run build` with a C++ compiler) turns a SIGINT into a V8
+ * interrupt that terminates the cell's code, in its synchronous part (runGuarded) as after an `await`, and
+ * resumes the event loop, so the kernel and every variable survive; the handlers never change. Without the
+ * addon, breakOnSigint as before: everything except busy code after an `await`, and that race.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "./paths.js";
 
-/** Slots of the shared Int32Array; native/interrupt/interrupt.cc reads the first three. */
+/** Slots of the shared Int32Array; native/interrupt/interrupt.cc reads all but `sigintReady`. */
 export const Slot = {
   /** 1 while a cell executes: the addon terminates nothing else. */
   cellRunning: 0,
@@ -21,11 +23,17 @@ export const Slot = {
   requests: 2,
   /** 1 once the kernel handles SIGINT, so the control thread may send one for interrupt_request. */
   sigintReady: 3,
+  /** The running cell's serial number, 0 between cells. */
+  serial: 4,
+  /** The serial that was running when the addon's handler last saw SIGINT. */
+  signalled: 5,
 } as const;
 
 export interface InterruptAddon {
   arm(shared: SharedArrayBuffer, cellPrefix: string, clearAsyncIdStack?: () => void): void;
   chainSigint(): boolean;
+  /** Calls fn; an interrupt meanwhile terminates it and throws ERR_SCRIPT_EXECUTION_INTERRUPTED instead. */
+  runGuarded<T>(fn: () => T): T;
   /** V8's low-memory collection on the calling thread's isolate, then malloc_trim (see kernel/memory.ts). */
   releaseMemory(): void;
 }
@@ -35,7 +43,8 @@ export const CELL_PREFIX = "cell[";
 
 export class InterruptGuard {
   /** Shared with the control thread, which reads `cellRunning` and `sigintReady`. */
-  readonly state = new Int32Array(new SharedArrayBuffer(4 * 4));
+  readonly state = new Int32Array(new SharedArrayBuffer(6 * 4));
+  private serial = 0;
   private readonly addon: InterruptAddon | undefined;
   /** Why the addon is not in use, or "" when it is. */
   readonly unavailable: string;
@@ -60,12 +69,45 @@ export class InterruptGuard {
     Atomics.store(this.state, Slot.sigintReady, 1);
   }
 
+  /** A cell begins (before its type check): SIGINTs from now on are for it. */
+  cellBegins(): void {
+    this.serial = (this.serial % 0x7fffffff) + 1;
+    Atomics.store(this.state, Slot.serial, this.serial);
+  }
+
+  /** Its code starts running: the addon may terminate it from now on. */
   cellStarted(): void {
     Atomics.store(this.state, Slot.cellRunning, 1);
   }
 
   cellEnded(): void {
     Atomics.store(this.state, Slot.cellRunning, 0);
+    Atomics.store(this.state, Slot.serial, 0);
+  }
+
+  /**
+   * Whether a SIGINT the process listener sees now is meant for the running cell. With the addon, a signal
+   * that arrived during an earlier cell (or between cells) and is only now delivered is not: Jupyter's
+   * Interrupt never reaches further than the cell it was pressed for. Without the addon nothing tells them apart.
+   */
+  sigintIsForRunningCell(): boolean {
+    if (!this.addon) return true;
+    const running = Atomics.load(this.state, Slot.serial);
+    return running !== 0 && Atomics.load(this.state, Slot.signalled) === running;
+  }
+
+  /**
+   * Runs the synchronous part of a cell so that an interrupt can stop it. With the addon, the SIGINT handlers
+   * stay as they are (vm's breakOnSigint swaps them around each run, and a signal landing while they swap
+   * back was lost, then terminated a later cell); without it, breakOnSigint as before.
+   */
+  runCellScript<T>(run: (breakOnSigint: boolean) => T): T {
+    if (this.addon) return this.addon.runGuarded(() => run(false));
+    try {
+      return run(true);
+    } finally {
+      this.watchSigint(); // breakOnSigint swapped the SIGINT handlers around the run
+    }
   }
 
   /** How many busy cells were terminated so far. */

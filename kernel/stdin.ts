@@ -108,7 +108,7 @@ export function setStdinChannel(c: StdinChannel | undefined): void {
 /** The interpreter marks which request cells ask on behalf of; `undefined` once the cell ends. */
 export function setInputContext(ctx: InputContext | undefined): void {
   if (!ctx) {
-    // A prompt ended by breakOnSigint's termination never reached its cleanup: the cell's end does it.
+    // A prompt ended by a termination (an interrupt) never reached its cleanup: the cell's end does it.
     cancelInput();
     waiting = undefined;
   }

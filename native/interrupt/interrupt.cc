@@ -6,6 +6,12 @@
 // interrupt; on the main thread, inside the busy JavaScript, it terminates execution and cancels the
 // termination as soon as the outermost call returns, so the process, its globals and its event loop survive.
 //
+// It also runs the synchronous part of a cell (runGuarded): vm's breakOnSigint swaps SIGINT handlers around
+// every run, and a signal that lands while it swaps back is lost for the kernel and left pending in Node's
+// watchdog, which then terminates some later cell. Here the handlers never change: an interrupt that reaches a
+// guarded call terminates it, and the termination is cancelled at the call's C++ boundary, as Node's own
+// breakOnSigint does, so the kernel's code below it carries on.
+//
 // SIGINT reaches it through a chained signal handler (it posts a semaphore, then calls the handler it
 // replaced, libuv's, so process.on("SIGINT") still fires); a watcher thread turns the semaphore into
 // RequestInterrupt, which is safe from any thread. The interrupt only terminates when the kernel says a cell
@@ -40,6 +46,9 @@ using v8::Value;
 constexpr int kCellRunning = 0;  // 1 while a cell executes, set by the kernel
 constexpr int kTerminated = 1;   // how many times this addon terminated a busy cell
 constexpr int kRequests = 2;     // how many interrupt requests reached the main thread
+constexpr int kSerial = 4;       // the running cell's serial number (0 between cells), set by the kernel
+constexpr int kSignalled = 5;    // the serial that was running when the last SIGINT arrived
+constexpr int kSlots = 6;
 
 Isolate* main_isolate = nullptr;
 // Keeps the shared memory alive; leaked on purpose, like the handles below.
@@ -51,6 +60,9 @@ std::string cell_prefix;
 v8::Global<v8::Function>* clear_async_ids = new v8::Global<v8::Function>();
 v8::Global<v8::Context>* main_context = new v8::Global<v8::Context>();
 bool terminating = false;
+// Nesting depth of runGuarded calls, and whether an interrupt terminated the innermost one.
+int guarded_depth = 0;
+bool guarded_terminated = false;
 
 sem_t sigint_sem;
 std::atomic<bool> watcher_started{false};
@@ -106,6 +118,15 @@ void OnInterrupt(Isolate* isolate, void*) {
   if (shared_slots == nullptr) return;
   shared_slots[kRequests].fetch_add(1);
   if (shared_slots[kCellRunning].load() == 0 || isolate->IsExecutionTerminating()) return;
+  // A signal meant for a cell that has since ended (its V8 interrupt ran late) stops nothing.
+  if (shared_slots[kSignalled].load() != shared_slots[kSerial].load()) return;
+  if (guarded_depth > 0) {
+    // Inside a cell's synchronous part: runGuarded cancels the termination where it called the cell.
+    shared_slots[kTerminated].fetch_add(1);
+    guarded_terminated = true;
+    isolate->TerminateExecution();
+    return;
+  }
   if (!BusyInCellCallback(isolate)) return;
   shared_slots[kTerminated].fetch_add(1);
   terminating = true;
@@ -131,6 +152,8 @@ void* WatchSigint(void*) {
 // Async-signal-safe: sem_post, then whatever handled SIGINT before us.
 void OnSigint(int sig, siginfo_t* info, void* ucontext) {
   int saved = errno;
+  // Lock-free atomics are async-signal-safe: remember which cell this signal is for.
+  if (shared_slots != nullptr) shared_slots[kSignalled].store(shared_slots[kSerial].load());
   sem_post(&sigint_sem);
   errno = saved;
   if (next_action.sa_flags & SA_SIGINFO) {
@@ -145,7 +168,7 @@ void Throw(Isolate* isolate, const char* message) {
   isolate->ThrowException(v8::Exception::Error(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
 }
 
-// arm(shared: SharedArrayBuffer of >= 3 int32, cellPrefix: string, clearAsyncIdStack?: function):
+// arm(shared: SharedArrayBuffer of >= 6 int32, cellPrefix: string, clearAsyncIdStack?: function):
 // called once, on the main thread.
 void Arm(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
@@ -155,7 +178,7 @@ void Arm(const FunctionCallbackInfo<Value>& args) {
   if (args.Length() > 2 && args[2]->IsFunction()) clear_async_ids->Reset(isolate, args[2].As<v8::Function>());
   main_context->Reset(isolate, isolate->GetCurrentContext());
   auto store = args[0].As<v8::SharedArrayBuffer>()->GetBackingStore();
-  if (store->ByteLength() < 3 * sizeof(int32_t)) return Throw(isolate, "arm(shared, cellPrefix): shared must hold at least 3 int32 slots");
+  if (store->ByteLength() < kSlots * sizeof(int32_t)) return Throw(isolate, "arm(shared, cellPrefix): shared must hold at least 6 int32 slots");
   v8::String::Utf8Value prefix(isolate, args[1]);
   cell_prefix = *prefix;
   *shared_store = store;
@@ -193,6 +216,33 @@ void ChainSigint(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(!ours);
 }
 
+// runGuarded(fn): calls fn() on the main thread; an interrupt meanwhile terminates it, and then runGuarded
+// throws an Error with code ERR_SCRIPT_EXECUTION_INTERRUPTED (Node's code for breakOnSigint) instead.
+void RunGuarded(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  if (args.Length() < 1 || !args[0]->IsFunction()) return Throw(isolate, "runGuarded(fn): fn must be a function");
+  Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::TryCatch try_catch(isolate);
+  guarded_depth++;
+  v8::MaybeLocal<Value> result = args[0].As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr);
+  guarded_depth--;
+  bool interrupted = guarded_terminated;
+  guarded_terminated = false;
+  // Also when the call returned before the termination took effect: it must not reach the kernel's code.
+  if (interrupted) isolate->CancelTerminateExecution();
+  if (!result.IsEmpty()) return args.GetReturnValue().Set(result.ToLocalChecked());
+  if (!interrupted) {
+    // The cell's own exception is rethrown; someone else's termination (a worker's shutdown) goes on by itself.
+    if (!try_catch.HasTerminated()) try_catch.ReThrow();
+    return;
+  }
+  Local<v8::String> message = v8::String::NewFromUtf8Literal(isolate, "Script execution was interrupted by `SIGINT`");
+  Local<v8::Object> error = v8::Exception::Error(message).As<v8::Object>();
+  (void)error->Set(context, v8::String::NewFromUtf8Literal(isolate, "code"), v8::String::NewFromUtf8Literal(isolate, "ERR_SCRIPT_EXECUTION_INTERRUPTED"));
+  isolate->ThrowException(error);
+  try_catch.ReThrow();  // out of this TryCatch, to the caller
+}
+
 // releaseMemory(): on the calling thread's isolate, V8's low-memory path: full collections, then the freed
 // pages (old space, the grown young generation) go back to the system. A kernel runs it when idle.
 // glibc keeps freed blocks (V8's compiler zones peak at 100+ MB while TypeScript is optimised) in its arenas:
@@ -210,5 +260,6 @@ void ReleaseMemory(const FunctionCallbackInfo<Value>& args) {
 NODE_MODULE_INIT() {
   NODE_SET_METHOD(exports, "arm", Arm);
   NODE_SET_METHOD(exports, "chainSigint", ChainSigint);
+  NODE_SET_METHOD(exports, "runGuarded", RunGuarded);
   NODE_SET_METHOD(exports, "releaseMemory", ReleaseMemory);
 }

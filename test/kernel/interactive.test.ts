@@ -84,38 +84,46 @@ describe("kernel: input, comms and widgets", () => {
   });
 
   it("an interrupt ends a pending synchronous prompt and a pending await input(); variables survive", async () => {
-    // Under CI's load an interrupt has been seen not to end a pending prompt (once in a full run, never alone):
-    // press it again, as a user would, at most three times; the count is reported so the flake stays visible.
-    const interruptUntilDone = async (msg: Parameters<typeof fe.done>[0]) => {
-      for (let press = 1; ; press++) {
-        await k.controlRequest("interrupt_request");
-        try {
-          const result = await fe.done(msg, true, 20_000);
-          if (press > 1) console.warn(`interrupt needed ${press} presses to end the pending input`);
-          return result;
-        } catch (err) {
-          if (press >= 3) throw err;
-        }
-      }
+    const interruptOnce = async (msg: Parameters<typeof fe.done>[0]) => {
+      await k.controlRequest("interrupt_request");
+      return fe.done(msg, true, 30_000);
     };
     await fe.done(fe.execute("const kept = 7"));
     const sync = fe.execute("prompt('never answered')");
     await fe.until(() => fe.inputRequests.length > 0);
     fe.inputRequests.shift();
-    const first = await interruptUntilDone(sync);
+    const first = await interruptOnce(sync);
     expect(first.reply?.content["status"]).toBe("error");
     expect(String(errorOf(first.iopub)?.["ename"])).toMatch(/KeyboardInterrupt|Error/);
 
     const pending = fe.execute("await input('never answered either')");
     await fe.until(() => fe.inputRequests.length > 0);
     fe.inputRequests.shift();
-    const second = await interruptUntilDone(pending);
+    const second = await interruptOnce(pending);
     expect(errorOf(second.iopub)?.["ename"]).toBe("KeyboardInterrupt");
 
     const after = fe.execute("console.log(kept * 6)");
     await fe.done(after);
     expect(fe.stdout(after)).toBe("42\n");
   }, 150_000);
+
+  it("an interrupt pressed as soon as input is asked is never lost, and never stops a later cell", async () => {
+    // The input_request leaves while the cell's synchronous part is still ending. With vm's breakOnSigint, an
+    // interrupt landing there was lost (it took a second press) and stayed pending in Node's SIGINT watchdog,
+    // which then stopped a later cell before it ran: seen in about one run in three of this loop.
+    for (let i = 0; i < 12; i++) {
+      const code = i % 2 === 0 ? "await input('async')" : "prompt('sync')";
+      const msg = fe.execute(code);
+      await fe.until(() => fe.inputRequests.length > 0);
+      fe.inputRequests.shift();
+      await k.controlRequest("interrupt_request");
+      const { iopub } = await fe.done(msg, true, 10_000);
+      expect(errorOf(iopub)?.["ename"], `round ${i}: ${code}`).toBe("KeyboardInterrupt");
+      const after = fe.execute(`${i} * 2`);
+      const done = await fe.done(after);
+      expect(done.reply?.content["status"], `round ${i}: the cell after the interrupt: ${JSON.stringify(errorOf(done.iopub))}`).toBe("ok");
+    }
+  }, 300_000);
 
   it("comms both ways: frontend opens to a registered target, messages with binary buffers, close; comm_info filters by target", async () => {
     const setup = fe.execute(
@@ -132,7 +140,8 @@ describe("kernel: input, comms and widgets", () => {
         "});",
       ].join("\n"),
     );
-    expect((await fe.done(setup)).reply?.content["status"]).toBe("ok");
+    const setupDone = await fe.done(setup);
+    expect(setupDone.reply?.content["status"], JSON.stringify(errorOf(setupDone.iopub))).toBe("ok");
 
     const open = fe.send("comm_open", { comm_id: "c1", target_name: "test.echo", data: { hello: 1 } });
     await fe.done(open, false);
