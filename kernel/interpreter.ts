@@ -106,7 +106,9 @@ export class TypeScriptInterpreter implements Interpreter {
     this.guardProcess();
     // Libraries loaded later (the wasm backend's Emscripten runtime) add handlers that rethrow and kill the process.
     void this.backend.then(() => this.guardProcess());
-    process.on("SIGINT", () => this.interrupt());
+    process.on("SIGINT", () => {
+      if (this.interrupts.sigintIsForRunningCell()) this.interrupt();
+    });
     this.interrupts.watchSigint();
     // A cell calling process.exit() would take the kernel down with all its state: refuse, and say how to restart.
     process.exit = ((code?: number) => {
@@ -156,6 +158,7 @@ export class TypeScriptInterpreter implements Interpreter {
     this.current = ctx;
     this.output.setTarget(ctx);
     setInputContext({ parent: ctx.parent, allowStdin: request.allow_stdin });
+    this.interrupts.cellBegins();
     try {
       return await this.run(request, ctx);
     } finally {
@@ -193,12 +196,8 @@ export class TypeScriptInterpreter implements Interpreter {
     let value: unknown;
     try {
       this.interrupts.cellStarted();
-      let promise: Promise<{ value: unknown } | undefined>;
-      try {
-        promise = runInThisContext(script, { filename: `cell[${ctx.executionCount}]`, breakOnSigint: true }) as Promise<{ value: unknown } | undefined>;
-      } finally {
-        this.interrupts.watchSigint(); // breakOnSigint swapped the SIGINT handlers around the run
-      }
+      const filename = `cell[${ctx.executionCount}]`;
+      const promise = this.interrupts.runCellScript((breakOnSigint) => runInThisContext(script, { filename, breakOnSigint }) as Promise<{ value: unknown } | undefined>);
       promise.catch(() => undefined); // an interrupted cell may still reject later; that is not "unhandled"
       const result = await Promise.race([promise, interrupted]);
       value = hasResult ? result?.value : undefined;
