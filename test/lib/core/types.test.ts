@@ -6,10 +6,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { tableFromArrays, type Table } from "apache-arrow";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { BaseEstimator, loadModel, type Dense, type RulesFor } from "../../../lib/core/index.js";
+import { BaseEstimator, loadModel, type Dense, type RandomState, type RulesFor } from "../../../lib/core/index.js";
 import { display, type DisplayHandle } from "../../../lib/display/index.js";
 import { DecisionTreeClassifier, HistGradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor } from "../../../lib/ensemble/index.js";
 import { SMOTE } from "../../../lib/imbalance/index.js";
+import { KSWIN } from "../../../lib/monitor/index.js";
 import { SGDRegressor } from "../../../lib/online/index.js";
 
 const X = [[0, 1], [1, 0], [2, 1], [3, 0], [0, 2], [1, 3], [2, 2], [3, 3]];
@@ -73,6 +74,16 @@ describe("typed loadModel (README: JSON.stringify(model) and loadModel(json))", 
     expectTypeOf(again).toEqualTypeOf<DecisionTreeClassifier>();
     expect(again.getDepth()).toBeLessThanOrEqual(2);
     expectTypeOf(loadModel(json)).toEqualTypeOf<BaseEstimator<object>>();
+  });
+
+  it("drift detectors too: a loaded KSWIN is a KSWIN, its options resolved and typed", () => {
+    const kswin = new KSWIN({ alpha: 1e-4, randomState: 3 });
+    for (let i = 0; i < 150; i++) kswin.update(i % 7);
+    const again = loadModel(JSON.stringify(kswin), KSWIN);
+    expectTypeOf(again).toEqualTypeOf<KSWIN>();
+    expectTypeOf(again.getParams().windowSize).toEqualTypeOf<number>();
+    expectTypeOf(again.getParams().randomState).toEqualTypeOf<Exclude<RandomState, undefined>>();
+    expect(again.update(3).pValue).toBe(kswin.update(3).pValue);
   });
 });
 
