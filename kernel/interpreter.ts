@@ -81,6 +81,9 @@ export class TypeScriptInterpreter implements Interpreter {
     // The type service starts once the backend is chosen: on two cores, loading TypeScript alongside tfjs
     // would delay kernel_info; after it, the worker warms up while the user reads the notebook.
     this.types = new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), this.backend, this.profile);
+    // When, since the process started, each half of the start-up was done (what "first cell after ready" waits on).
+    if (TRACE) void this.backend.then(() => realStderrWrite(`mlsd trace: backend ready at ${performance.now().toFixed(0)} ms\n`));
+    if (TRACE) void this.types.ready().then(() => realStderrWrite(`mlsd trace: type service warm at ${performance.now().toFixed(0)} ms\n`));
   }
 
   /** Patches the process for notebook use: output capture, display, crash guards, SIGINT. */
@@ -186,7 +189,13 @@ export class TypeScriptInterpreter implements Interpreter {
     });
     interrupted.catch(() => undefined);
     const t0 = performance.now();
-    const check = await this.types.check(code);
+    let check: Awaited<ReturnType<TypeService["check"]>>;
+    try {
+      check = await this.types.check(code);
+    } catch (err) {
+      // The cell is not run unchecked; it gets an error (and its execute_reply) instead of waiting forever.
+      return { status: "error", ename: "TypeServiceError", evalue: (err as Error).message.split("\n")[0]!, traceback: [(err as Error).message] };
+    }
     const t1 = performance.now();
     if (interruptedBy) return runtimeErrorOutcome(interruptedBy, this.positions);
     if (check.diagnostics.length > 0) return typeErrorOutcome(code, check.diagnostics, ctx.executionCount);

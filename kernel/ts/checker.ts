@@ -12,6 +12,7 @@ import { dirname, join, relative } from "node:path";
 import { notInstalledMessage, packageName, parseNpmSpecifier, tslabModulePath } from "../compat/specifiers.js";
 import { declarationFile, groupDeclarations, identifiersIn, topLevelNames, type ImportBinding } from "./declarations.js";
 import { chooseProfile, LOOSE_IGNORED, type CheckProfile } from "./profile.js";
+import { reusableImports } from "./reuse.js";
 import { completeSpecifier } from "./specifiers.js";
 
 export interface CellDiagnostic {
@@ -110,6 +111,12 @@ function mtimeOf(path: string): number {
   }
 }
 
+/**
+ * How many cells one type checker checks before the next program is built anyway: the checker remembers the
+ * nodes of every cell it checked, so this bounds what a long session of trivial cells keeps alive.
+ */
+const REUSE_LIMIT = 100;
+
 /** Names a cell may not take over: the kernel and Node itself depend on them. */
 const RESERVED = new Set(["process", "console", "globalThis", "global", "Buffer", "require", "module", "exports", "setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "queueMicrotask", "Promise", "Object", "Array", "Function", "Symbol", "Error", "undefined", "NaN", "Infinity", "JSON", "Math", "Reflect"]);
 
@@ -147,6 +154,18 @@ export class CellChecker {
   private nextCell = 1;
   private service: TS.LanguageService | undefined;
   private serviceVersion = 0;
+  /** Bumped whenever a file other than the cell changes in `virtual`: the program's checker is stale then. */
+  private virtualVersion = 0;
+  /** What the current program was built from (see reuseChecker). */
+  private built: { roots: string[]; virtualVersion: number; cellFile: string } | undefined;
+  /** The options TypeScript created the cell's source file with (module format, JSDoc mode). */
+  private cellFileOptions: TS.CreateSourceFileOptions | undefined;
+  /** Cells checked by the current program's checker since it was built; see REUSE_LIMIT. */
+  private reused = 0;
+  /** How many cells were checked by an earlier program's checker (for tests and MLSD_TRACE). */
+  reusedChecks = 0;
+  /** MLSD_CHECKER_REUSE=0 builds a program for every cell (to compare against the fast path). */
+  private readonly reuseAllowed = process.env["MLSD_CHECKER_REUSE"] !== "0";
 
   private readonly ignored: Set<number>;
   private readonly libDir: string;
@@ -246,10 +265,12 @@ export class CellChecker {
     const mentioned = new Set(identifiersIn(ts, parsed));
     const carried = this.carriedImports(mentioned, [...names, ...imports.map((i) => i.local)]);
     const text = `${code}\n;export { ${exported.join(", ")} };\n${carried.map(importText).join("\n")}\n`;
-    const program = this.rebuild(text, this.rootsFor(mentioned));
-    const sf = program.getSourceFile(this.cellFile)!;
+    const roots = this.rootsFor(mentioned);
     const javascript = this.profile.language === "javascript";
-    const raw = [...program.getSyntacticDiagnostics(sf), ...(javascript ? [] : program.getSemanticDiagnostics(sf))];
+    const fast = javascript ? undefined : this.reuseChecker(text, roots);
+    const program = fast?.program ?? this.rebuild(text, roots);
+    const sf = fast?.sf ?? program.getSourceFile(this.cellFile)!;
+    const raw = fast?.diagnostics ?? [...program.getSyntacticDiagnostics(sf), ...(javascript ? [] : program.getSemanticDiagnostics(sf))];
     // Diagnostics past the cell's text belong to the export list appended above, not to the user.
     const diagnostics = raw
       .filter((d) => !this.ignored.has(d.code) && (d.start === undefined || d.start < code.length))
@@ -423,10 +444,11 @@ export class CellChecker {
     const path = this.declPath(id);
     const ownsAny = [...decls.groups.keys(), ...decls.imports.map((i) => i.local)].some(owns);
     if (!ownsAny && decls.sideEffects.length === 0) {
-      this.virtual.delete(path);
+      if (this.virtual.delete(path)) this.virtualVersion++;
       this.cells.delete(id);
       return;
     }
+    this.virtualVersion++;
     this.virtual.set(path, declarationFile(decls.imports, decls.carried, decls.groups, owns, decls.sideEffects, decls.shadows));
   }
 
@@ -469,7 +491,52 @@ export class CellChecker {
     for (const set of this.missing) set.clear();
     this.virtual.set(this.cellFile, cellText);
     this.program = this.ts.createProgram({ rootNames: roots, options: this.options, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
+    this.built = { roots, virtualVersion: this.virtualVersion, cellFile: this.cellFile };
+    this.reused = 0;
     return this.program;
+  }
+
+  /**
+   * Checks the cell with the current program's type checker instead of building a program (reuse.ts says why
+   * that gives the same diagnostics, and which cells cannot). Undefined when the cell needs a program: other
+   * roots (it mentions other cells' names), a declaration file changed (the previous cell declared names), a
+   * local module changed on disk, or an import the program did not resolve for the cell file.
+   */
+  private reuseChecker(cellText: string, roots: string[]): { program: TS.Program; sf: TS.SourceFile; diagnostics: TS.Diagnostic[] } | undefined {
+    const ts = this.ts;
+    const program = this.program;
+    const built = this.built;
+    if (!this.reuseAllowed || !program || !built || !this.cellFileOptions || this.reused >= REUSE_LIMIT) return undefined;
+    if (built.cellFile !== this.cellFile || built.virtualVersion !== this.virtualVersion || roots.length !== built.roots.length || roots.some((r, i) => r !== built.roots[i])) return undefined;
+    const old = program.getSourceFile(this.cellFile);
+    // The previous cell is part of the checker: if it added globals (`declare global`), they are in there.
+    if (!old || !reusableImports(ts, old)) return undefined;
+    for (const [file, { mtime }] of this.localCache) if (mtimeOf(file) !== mtime) return undefined;
+    const sf = ts.createSourceFile(this.cellFile, cellText, this.cellFileOptions, true, this.scriptKind());
+    const specifiers = reusableImports(ts, sf);
+    if (!specifiers) return undefined;
+    const internal = program as unknown as { getResolvedModule(f: TS.SourceFile, name: string, mode: TS.ResolutionMode): { resolvedModule?: TS.ResolvedModuleFull } | undefined };
+    for (const literal of specifiers) {
+      const spec = literal.text;
+      // Relative imports are re-resolved for every cell (a file may have appeared); packages are stable.
+      if (spec.startsWith(".") || spec.startsWith("/")) return undefined;
+      if (!internal.getResolvedModule(old, spec, ts.getModeForUsageLocation(sf, literal, this.options))?.resolvedModule) return undefined;
+    }
+    // Where the program would have put it: module resolution and the emit look the file up by its path.
+    const { path, resolvedPath, originalFileName } = old as unknown as Record<string, string>;
+    // What the program records while collecting a file's imports; the declaration emit reads `imports`.
+    Object.assign(sf, { path, resolvedPath, originalFileName, imports: specifiers, moduleAugmentations: [], ambientModuleNames: [] });
+    const internals = ts as unknown as { bindSourceFile(f: TS.SourceFile, o: TS.CompilerOptions): void };
+    const checker = program.getTypeChecker() as TS.TypeChecker & { getDiagnostics(f: TS.SourceFile): readonly TS.Diagnostic[] };
+    internals.bindSourceFile(sf, this.options);
+    // The checker files diagnostics by file name, which earlier cells share: keep this cell's own.
+    const semantic = checker.getDiagnostics(sf).filter((d) => d.file === sf);
+    const bind = (sf as unknown as { bindDiagnostics: TS.Diagnostic[] }).bindDiagnostics;
+    const parse = (sf as unknown as { parseDiagnostics: TS.Diagnostic[] }).parseDiagnostics;
+    this.reused++;
+    this.reusedChecks++;
+    this.virtual.set(this.cellFile, cellText);
+    return { program, sf, diagnostics: [...parse, ...ts.sortAndDeduplicateDiagnostics([...bind, ...semantic])] };
   }
 
   private toCellDiagnostic(d: TS.Diagnostic, sf: TS.SourceFile, codeLength: number): CellDiagnostic {
@@ -483,6 +550,7 @@ export class CellChecker {
   }
 
   private sourceFile(fileName: string, languageVersion: TS.ScriptTarget | TS.CreateSourceFileOptions): TS.SourceFile | undefined {
+    if (fileName === this.cellFile && typeof languageVersion === "object") this.cellFileOptions = languageVersion;
     const text = this.virtual.get(fileName);
     if (text !== undefined) {
       // Re-use the parsed file while its text is unchanged, so the old program's structure carries over.
@@ -557,6 +625,10 @@ export class CellChecker {
       getDirectories: dirs,
       realpath,
       getModuleResolutionCache: () => cache,
+      // As tsc: JSDoc is parsed only where it can change a type error (JavaScript files). A third of the time
+      // of parsing the libraries went into their doc comments; completion and inspection, which show them,
+      // parse through the language service, which keeps them.
+      jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
     };
     const fallbackFrom = join(this.packageRoot, "__mlsd_cell__.ts");
     // Resolve from the notebook's folder first, then from this package, so `mlsd/...` and the packages

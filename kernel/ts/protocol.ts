@@ -14,6 +14,7 @@ export interface CheckReply {
 
 export type Request =
   | { id: number; op: "check"; code: string }
+  /** One-way: the worker sends no reply. */
   | { id: number; op: "commit"; checkId: number }
   | { id: number; op: "complete"; code: string; offset: number }
   | { id: number; op: "inspect"; code: string; offset: number }

@@ -92,7 +92,19 @@ export class TypeService {
   async check(code: string): Promise<CheckReply & { commit(): void }> {
     const id = this.nextId;
     const reply = await this.call("check", { code });
-    return { ...reply, commit: () => void this.call("commit", { checkId: id }).catch(() => undefined) };
+    return { ...reply, commit: () => this.notify({ id: this.nextId++, op: "commit", checkId: id }) };
+  }
+
+  /**
+   * A request that gets no reply (the worker answers only those that return something): one thread hop per
+   * cell instead of two. Messages stay in order, so the next check sees the commit.
+   */
+  private notify(req: Extract<Request, { op: "commit" }>): void {
+    if (this.inline) {
+      this.inline.handle(req);
+      return;
+    }
+    this.worker?.postMessage(req);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,15 @@ const handler = createHandler(cwd, packageRoot, profile);
 const memory = new MemoryKeeper();
 
 port.on("message", (req: Request) => {
+  if (req.op === "commit") {
+    // One-way (service.ts's notify): nothing waits for it.
+    try {
+      handler.handle(req);
+    } catch (err) {
+      process.stderr.write(`mlsd kernel: type service: commit failed: ${(err as Error).stack ?? String(err)}\n`);
+    }
+    return;
+  }
   let reply: Reply;
   try {
     reply = { id: req.id, ok: true, value: handler.handle(req) };

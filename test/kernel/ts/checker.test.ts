@@ -126,6 +126,77 @@ describe("CellChecker profiles", () => {
   });
 });
 
+describe("CellChecker reusing the previous program's type checker", () => {
+  // The reference is TypeScript itself: the same cells, each checked in a program of its own (what tsc gives).
+  const cells = [
+    "1 + 1",
+    "const s: string = 5",
+    "2 + 2",
+    "Math.max(1, 'a')",
+    "// @ts-expect-error\nconst t: string = 5",
+    "// @ts-expect-error\nconst u: string = 'fine'",
+    "process.env.HOME?.length",
+    "Buffer.from('x').toString('hex').toFixed()",
+    "setTimeout(() => undefined, 'soon')",
+    "const n = 3",
+    "n.toUpperCase()",
+    "n + 1",
+    // Its declaration names a type of another module: the declaration emit asks for the file's imports.
+    'const handle = display("x", { displayId: true })!',
+    'handle.update("y")',
+    "interface Event { kind: string }",
+    "const e: Event = { bubbles: true }",
+    'import * as tf from "@tensorflow/tfjs"',
+    "tf.zeros([2]).shape.length",
+    "const bad: string = tf.zeros([2]).shape.length",
+    // A cell that adds globals is in the next program's checker: the next cell must not see them through it.
+    "declare global { var sharedCount: number }",
+    "sharedCount.toFixed(1)",
+    "const q = (x: number) => x * 2; q('a')",
+    "function f(a, b) { return a + b }\nf(1)",
+    "n.toFixed(1)",
+    "await Promise.resolve(1)",
+    'export { missing } from "not-a-package-anywhere"',
+  ];
+  const dir = mkdtempSync(join(tmpdir(), "mlsd-reuse-"));
+  const run = (reuse: boolean) => {
+    const before = process.env["MLSD_CHECKER_REUSE"];
+    process.env["MLSD_CHECKER_REUSE"] = reuse ? "1" : "0";
+    const c = new CellChecker(ts, dir, resolve("."));
+    if (before === undefined) delete process.env["MLSD_CHECKER_REUSE"];
+    else process.env["MLSD_CHECKER_REUSE"] = before;
+    const results = cells.map((code) => {
+      const r = c.check(code);
+      r.commit();
+      return { code, diagnostics: r.diagnostics, js: r.js, map: r.map };
+    });
+    return { results, reused: c.reusedChecks };
+  };
+
+  it("gives every cell the diagnostics and JavaScript a program of its own gives", () => {
+    const fresh = run(false);
+    const reused = run(true);
+    expect(fresh.reused).toBe(0);
+    // Most of these cells declare nothing and import nothing new: they took the fast path.
+    expect(reused.reused).toBeGreaterThanOrEqual(9);
+    expect(reused.results).toEqual(fresh.results);
+    // And the checks are real: the type errors are there, at their positions.
+    const byCode = new Map(reused.results.map((r) => [r.code, r.diagnostics]));
+    expect(byCode.get("const s: string = 5")).toMatchObject([{ line: 1, column: 7, code: 2322 }]);
+    expect(byCode.get("Math.max(1, 'a')")).toMatchObject([{ code: 2345 }]);
+    expect(byCode.get("// @ts-expect-error\nconst u: string = 'fine'")).toMatchObject([{ line: 1, code: 2578 }]);
+    expect(byCode.get("n.toUpperCase()")).toMatchObject([{ code: 2339 }]);
+    expect(byCode.get("const bad: string = tf.zeros([2]).shape.length")).toMatchObject([{ code: 2322 }]);
+  });
+
+  it("still stops a type error after many trivial cells", () => {
+    const c = new CellChecker(ts, mkdtempSync(join(tmpdir(), "mlsd-reuse-")), resolve("."));
+    for (let i = 0; i < 150; i++) expect(c.check(`${i} + 1`).diagnostics).toEqual([]);
+    expect(c.reusedChecks).toBeGreaterThan(140);
+    expect(c.check("const s: string = 5").diagnostics).toMatchObject([{ line: 1, column: 7, code: 2322 }]);
+  });
+});
+
 describe("isComplete", () => {
   it("classifies code as complete, incomplete with an indent, or invalid", () => {
     expect(isComplete(ts, "let a = 1")).toEqual({ status: "complete" });
