@@ -5,6 +5,7 @@ import { LabelModel, MajorityLabelVoter } from "../../../lib/labeling/index.js";
 import { DDM, DriftDetectorBase } from "../../../lib/monitor/index.js";
 import { NearestNeighbors } from "../../../lib/neighbors/index.js";
 import { RecursiveLeastSquares, SGDClassifier, SGDRegressor } from "../../../lib/online/index.js";
+import { BaseTransformer, ColumnTransformer, FeatureHasher, Pipeline } from "../../../lib/features/index.js";
 
 export interface Problem {
   rows: number[][];
@@ -138,5 +139,26 @@ export const drivers: Driver[] = [
     kindOut: () => undefined,
     needsFit: false,
     stream: true,
+  },
+  {
+    // lib/features' transformers: fit on the training rows (with the targets, which TargetEncoder reads), transform.
+    accepts: (m) => m instanceof BaseTransformer || m instanceof ColumnTransformer || m instanceof Pipeline,
+    fit: (m, p) => (m as BaseTransformer<object>).fit(X(p) as number[][], p.targets),
+    output: (m, Xq) => (m as BaseTransformer<object>).transform(Xq as number[][]),
+    outputName: "transform",
+    matrixOf: (out) => out,
+    kindOut: (kind) => kind,
+    needsFit: true,
+  },
+  {
+    // FeatureHasher hashes samples of name -> value: each row as { f0: x0, f1: x1, ... }.
+    accepts: (m) => m instanceof FeatureHasher,
+    fit: (m) => (m as FeatureHasher).fit(),
+    output: (m, Xq) => (m as FeatureHasher).transform((Xq as number[][]).map((r) => Object.fromEntries(r.map((v, j) => [`f${j}`, v])))),
+    outputName: "transform",
+    matrixOf: (out) => out,
+    kindOut: () => undefined,
+    needsFit: false,
+    inputKinds: ["array"],
   },
 ];

@@ -16,6 +16,7 @@ import "../../../lib/online/index.js";
 import "../../../lib/neighbors/index.js";
 import "../../../lib/labeling/index.js";
 import "../../../lib/privacy/index.js";
+import "../../../lib/features/index.js";
 import { DriftDetectorBase } from "../../../lib/monitor/index.js";
 import { drivers, type Driver, type Problem } from "./conformance-drivers.js";
 

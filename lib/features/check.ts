@@ -1,0 +1,42 @@
+/** Argument checks shared by lib/features: each names the function, the argument and the value it refused. */
+import { InputError } from "../core/errors.js";
+
+/** A value as a message shows it: strings quoted, arrays by length, objects by their keys. */
+export function shown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
+  if (typeof value === "function") return "a function";
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+  if (typeof value === "object" && value !== null) return `an object with keys [${Object.keys(value).slice(0, 5).join(", ")}]`;
+  return String(value);
+}
+
+/** A number within bounds, else an InputError naming `fn`, `name` and the value. */
+export function checkNumber(fn: string, name: string, value: unknown, rule: { min?: number; max?: number; minExclusive?: boolean; integer?: boolean } = {}): number {
+  const ok =
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isInteger(value)) &&
+    (rule.min === undefined || (rule.minExclusive ? value > rule.min : value >= rule.min)) &&
+    (rule.max === undefined || value <= rule.max);
+  if (!ok) {
+    const bounds = [rule.min === undefined ? "" : `${rule.minExclusive ? ">" : ">="} ${rule.min}`, rule.max === undefined ? "" : `<= ${rule.max}`].filter(Boolean).join(" and ");
+    throw new InputError(`${fn}: '${name}' must be ${rule.integer ? "an integer" : "a finite number"}${bounds ? ` ${bounds}` : ""}; got ${shown(value)}.`);
+  }
+  return value as number;
+}
+
+/** Refuses option names `fn` does not know, listing the ones it does. */
+export function checkOptionNames(fn: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new InputError(`${fn}: 'options' must be an object; got ${shown(options)}.`);
+  for (const k of Object.keys(options)) if (!known.includes(k)) throw new InputError(`${fn} got an unknown option '${k}'. Valid options are: ${known.join(", ")}.`);
+  return options as Record<string, unknown>;
+}
+
+/** One of `values`, else an InputError naming them. */
+export function checkEnum<T extends string>(fn: string, name: string, value: unknown, values: readonly T[]): T {
+  if (!values.includes(value as T)) throw new InputError(`${fn}: '${name}' must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}; got ${shown(value)}.`);
+  return value as T;
+}
