@@ -117,6 +117,13 @@ describe("the registry", () => {
     expect(entries.length).toBeGreaterThanOrEqual(37);
   });
 
+  it("the README's development section states the suite's size", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../../../README.md", import.meta.url)), "utf8");
+    const stated = /\((\d+) classes x (\d+) checks, all passing\)/.exec(readme);
+    expect(stated, "README: '(N classes x M checks, all passing)'").not.toBeNull();
+    expect([Number(stated![1]), Number(stated![2])], "update the README's count when a class joins the registry").toEqual([entries.length, CHECKS.length]);
+  });
+
   it("drift detectors fire on the suite's stream in both halves, so their checks compare real alarms", () => {
     for (const entry of entries.filter((e) => driverOf(make(e)).stream)) {
       const d = make(entry) as DriftDetectorBase<object>;
