@@ -38,6 +38,11 @@ let loadError = "";
 
 function load(): MpiBinding | null {
   if (binding !== undefined) return binding;
+  // As for the other native kernels (lib/native): MLSD_NATIVE=0 runs without them.
+  if (process.env["MLSD_NATIVE"] === "0") {
+    loadError = "the MPI binding is turned off by MLSD_NATIVE=0";
+    return (binding = null);
+  }
   if (!ADDON) {
     loadError = "the MPI binding is not built (npm run build builds native/build/mlsd_mpi.node when mpicc is on PATH; Debian: apt-get install openmpi-bin libopenmpi-dev)";
     return (binding = null);

@@ -17,7 +17,8 @@ const root = resolve(here, "..", "..");
 const quiet = process.argv.includes("--quiet");
 const say = (m) => quiet || process.stderr.write(`build-mpi: ${m}\n`);
 const src = join(here, "mpi.c");
-const target = join(root, "native", "build", "mlsd_mpi.node");
+// MLSD_MPI_OUT: build elsewhere (the tests build a copy without touching the one the library loads).
+const target = process.env.MLSD_MPI_OUT ? resolve(process.env.MLSD_MPI_OUT) : join(root, "native", "build", "mlsd_mpi.node");
 
 if (process.env.MLSD_NATIVE === "0") {
   say("MLSD_NATIVE=0: skipped; the mpi transport is unavailable");

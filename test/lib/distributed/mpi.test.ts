@@ -8,9 +8,10 @@
  * installs both, so there they must run.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { launch, mpiAvailable, mpiStatus, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
@@ -19,6 +20,7 @@ import { tinyProblem } from "../../helpers/tiny-mlp.js";
 
 const WORKER = "test/lib/distributed/mpi-worker.mjs";
 const mpirun = spawnSync("mpirun", ["--version"], { encoding: "utf8" });
+const mpicc = spawnSync("mpicc", ["--version"], { encoding: "utf8" });
 const required = process.env["MLSD_REQUIRE_NATIVE"] === "1";
 const runnable = mpiAvailable() && !mpirun.error;
 
@@ -64,6 +66,48 @@ function mpirunWorker(N: number, args: object, mpirunArgs: string[] = []): Promi
     child.once("close", (code) => resolve({ code, out, err, ms: performance.now() - started }));
   });
 }
+
+describe("without MPI", () => {
+  it("the build says there is no MPI library and exits 0, building nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-mpi-build-"));
+    const out = join(dir, "mlsd_mpi.node");
+    // No mpicc on this PATH (node is called by its absolute path).
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: dir, MLSD_MPI_OUT: out };
+    delete env["MPICC"];
+    const r = spawnSync(process.execPath, ["native/mpi/build.mjs"], { encoding: "utf8", env });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("build-mpi: no MPI library (no mpicc on PATH; Debian: apt-get install openmpi-bin libopenmpi-dev); skipped, the mpi transport is unavailable (threads and tcp work)");
+    expect(existsSync(out)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("with the binding turned off, launch says why transport mpi is unavailable, and the threads transport still works", () => {
+    // A script file, not --input-type (worker threads would inherit that flag).
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-mpi-off-"));
+    const file = join(dir, "off.mjs");
+    writeFileSync(file, `import { launch, mpiAvailable } from ${JSON.stringify(pathToFileURL(resolve("dist/lib/distributed/index.js")).href)};
+      const said = await launch(${JSON.stringify(resolve(WORKER))}, { workers: 2, transport: "mpi", args: { lens: [3], options: {} } }).then(() => "ran", (e) => e.message);
+      const threads = await launch(${JSON.stringify(resolve(WORKER))}, { workers: 2, args: { lens: [3], options: {} } });
+      console.log(JSON.stringify({ available: mpiAvailable(), said, sizes: threads.map((t) => t.size) }));`);
+    const r = spawnSync(process.execPath, [file], { encoding: "utf8", env: { ...process.env, MLSD_NATIVE: "0" } });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ available: false, said: 'launch: transport "mpi" is unavailable: the MPI binding is turned off by MLSD_NATIVE=0.', sizes: [2, 2] });
+  }, 60_000);
+});
+
+describe.runIf(!mpicc.error || required)("the MPI binding's build", () => {
+  it("compiles native/mpi/mpi.c with mpicc, then finds it up to date", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-mpi-build-"));
+    const env = { ...process.env, MLSD_MPI_OUT: join(dir, "mlsd_mpi.node") };
+    const first = spawnSync(process.execPath, ["native/mpi/build.mjs"], { encoding: "utf8", env });
+    expect(first.stderr).toMatch(/build-mpi: built .*mlsd_mpi\.node with mpicc/);
+    expect(existsSync(join(dir, "mlsd_mpi.node"))).toBe(true);
+    const again = spawnSync(process.execPath, ["native/mpi/build.mjs"], { encoding: "utf8", env });
+    expect(again.stderr).toMatch(/mlsd_mpi\.node is up to date/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
 
 describe.runIf(runnable || required)("the mpi transport under mpirun (Open MPI)", () => {
   it("is built and mpirun is on PATH", () => {
