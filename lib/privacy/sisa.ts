@@ -82,7 +82,7 @@ const snapshot = <M extends Constituent>(m: M): M => loadModel(m.toJSON()) as M;
  * @example
  * const sisa = new SisaClassifier({ estimator: new SGDClassifier({ loss: "log_loss" }), nShards: 4, nSlices: 3, randomState: 0 });
  * sisa.fit(X, y, null, userIds);
- * sisa.unlearnGroups(["user-17"]).rows // rows retrained: about a twelfth of a full retrain's on average
+ * sisa.unlearnGroups(["user-17"]) // { shards: [2], models: 1, stages: 2, rows: ..., ... }: one shard of four, from user-17's slice on
  */
 export class SisaClassifier extends BaseClassifier<SisaClassifierOptions> {
   get rules() {
