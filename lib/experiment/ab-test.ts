@@ -38,7 +38,7 @@ function zPValue(z: number, alternative: ZAlternative): number {
  * `proportions_ztest(count, nobs, value, alternative)`: z = (p1 - p2 - value) / sqrt(p(1-p)(1/n1 + 1/n2)).
  * @param count successes in A and in B
  * @param nobs visitors in A and in B
- * @example proportionsZTest([120, 150], [1000, 1000]) // { statistic: -1.9624..., pValue: 0.0497... }
+ * @example proportionsZTest([120, 150], [1000, 1000]) // { statistic: -1.9630..., pValue: 0.04964... }
  */
 export function proportionsZTest(count: [number, number], nobs: [number, number], options?: { value?: number; alternative?: ZAlternative }): ZTestResult {
   const fn = "proportionsZTest";
@@ -155,7 +155,7 @@ function tTest(fn: string, m1: number, v1: number, n1: number, m2: number, v2: n
 /**
  * A confidence interval for one proportion, as statsmodels' `proportion_confint(count, nobs, alpha, method)`:
  * "normal" (Wald), "wilson" (score) or "agresti_coull"; the first and last clipped to [0, 1] as statsmodels does.
- * @example proportionConfint(12, 100, { method: "wilson" }) // [0.0699..., 0.1978...]
+ * @example proportionConfint(12, 100, { method: "wilson" }) // [0.0699..., 0.1981...]
  */
 export function proportionConfint(count: number, nobs: number, options?: { alpha?: number; method?: "normal" | "wilson" | "agresti_coull" }): [number, number] {
   const fn = "proportionConfint";
@@ -197,7 +197,7 @@ function proportionInterval(count: number, nobs: number, alpha: number, method: 
  * `confint_proportions_2indep(count1, nobs1, count2, nobs2, method, compare="diff", alpha)`: "newcomb" (its
  * default: Newcombe's hybrid of two Wilson intervals), "wald", or "agresti-caffo" (one success and one failure
  * added to each sample).
- * @example confintProportions2indep(150, 1000, 120, 1000) // [-0.0007..., 0.0608...]
+ * @example confintProportions2indep(150, 1000, 120, 1000) // [0.0000138..., 0.0600...]
  */
 export function confintProportions2indep(count1: number, nobs1: number, count2: number, nobs2: number, options?: { alpha?: number; method?: "newcomb" | "wald" | "agresti-caffo" }): [number, number] {
   const fn = "confintProportions2indep";
@@ -223,7 +223,7 @@ export function confintProportions2indep(count1: number, nobs1: number, count2: 
 /**
  * Cohen's h, the effect size of two proportions on the arcsine scale, as statsmodels' `proportion_effectsize`:
  * 2 asin(√p1) - 2 asin(√p2). It is the `effectSize` that `NormalIndPower` takes for a conversion-rate test.
- * @example proportionEffectSize(0.12, 0.10) // 0.0636...
+ * @example proportionEffectSize(0.12, 0.10) // 0.0639...
  */
 export function proportionEffectSize(prop1: number, prop2: number): number {
   const fn = "proportionEffectSize";

@@ -47,7 +47,7 @@ abstract class IndPower {
   /**
    * Finds the one argument left out (effectSize, nobs1, alpha or power) so that the others hold, as statsmodels'
    * `solve_power`. The sample size comes back unrounded: round it up for a plan.
-   * @example Math.ceil(new NormalIndPower().solvePower({ effectSize: proportionEffectSize(0.11, 0.10), alpha: 0.05, power: 0.8 })) // visitors per arm
+   * @example Math.ceil(new NormalIndPower().solvePower({ effectSize: proportionEffectSize(0.11, 0.10), alpha: 0.05, power: 0.8 })) // 14745 visitors per arm
    */
   solvePower(args: SolveArgs): number {
     const fn = `${this.name}.solvePower`;
@@ -114,7 +114,7 @@ function bisect(fn: string, key: string, f: (x: number) => number, lo: number, h
 /**
  * Power of the two-sample z-test (statsmodels' `NormalIndPower`, `normal_power`): with n = 1/(1/n1 + 1/n2),
  * power = Φ̄(z_{α/2} - d√n) + Φ(-z_{α/2} - d√n) for two sides.
- * @example new NormalIndPower().solvePower({ effectSize: 0.1, alpha: 0.05, power: 0.8 }) // 1569.8...
+ * @example new NormalIndPower().solvePower({ effectSize: 0.1, alpha: 0.05, power: 0.8 }) // 1569.77...
  */
 export class NormalIndPower extends IndPower {
   protected readonly name = "NormalIndPower";
@@ -154,7 +154,7 @@ export class TTestIndPower extends IndPower {
 
 /**
  * statsmodels' `zt_ind_solve_power`: `new NormalIndPower().solvePower(args)`.
- * @example ztIndSolvePower({ effectSize: proportionEffectSize(0.12, 0.10), alpha: 0.05, power: 0.8 }) // about 1941 per arm
+ * @example ztIndSolvePower({ effectSize: proportionEffectSize(0.12, 0.10), alpha: 0.05, power: 0.8 }) // 3834.59... (round up: 3,835 visitors per arm)
  */
 export function ztIndSolvePower(args: SolveArgs): number {
   return new NormalIndPower().solvePower(args);
