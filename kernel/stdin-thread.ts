@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { endpoint, type ConnectionInfo } from "./protocol/connection.js";
 import { SerialSender } from "./protocol/sender.js";
-import { BadMessageError, decode, encode, makeHeader, Signer, type Header, type Message } from "./protocol/wire.js";
+import { encode, makeHeader, receiveSigned, Signer, type Header } from "./protocol/wire.js";
 import { InputSlot, writeReply, type StdinRequest, type StdinThreadData } from "./stdin-shared.js";
 
 const data = workerData as StdinThreadData;
@@ -37,26 +37,15 @@ function request(m: StdinRequest): void {
   void send.send(encode({ identities, header, parent_header: m.parent, metadata: {}, content: { prompt: m.prompt, password: m.password } }, signer));
 }
 
-async function listen(): Promise<void> {
-  try {
-    for await (const frames of stdin) {
-      let msg: Message;
-      try {
-        msg = decode(frames, signer);
-      } catch (err) {
-        log(`dropped a stdin message: ${err instanceof BadMessageError ? err.message : (err as Error).message}`);
-        continue;
-      }
-      if (msg.header.msg_type !== "input_reply") continue;
-      // A reply to an input_request that was cancelled (interrupt, cell ended) is dropped.
-      const parentId = msg.parent_header.msg_id;
-      if (!pending || (parentId !== undefined && parentId !== pending.msgId)) continue;
-      writeReply(pending.shared, InputSlot.answered, String(msg.content["value"] ?? ""));
-      pending = undefined;
-    }
-  } catch (err) {
-    if (!stdin.closed) log(`stdin loop stopped: ${(err as Error).message}`);
-  }
+function listen(): Promise<void> {
+  return receiveSigned(stdin, signer, "stdin", log, (msg) => {
+    if (msg.header.msg_type !== "input_reply") return;
+    // A reply to an input_request that was cancelled (interrupt, cell ended) is dropped.
+    const parentId = msg.parent_header.msg_id;
+    if (!pending || (parentId !== undefined && parentId !== pending.msgId)) return;
+    writeReply(pending.shared, InputSlot.answered, String(msg.content["value"] ?? ""));
+    pending = undefined;
+  });
 }
 
 port.on("message", (m: StdinRequest | { kind: "cancel" } | { kind: "close" }) => {

@@ -14,7 +14,7 @@ import * as zmq from "zeromq";
 import { endpoint } from "./connection.js";
 import type { FromIo, IoThreadData, ToIo } from "./io-link.js";
 import { SerialSender } from "./sender.js";
-import { BadMessageError, decode, encode, makeHeader, Signer, type Message } from "./wire.js";
+import { encode, makeHeader, receiveSigned, Signer, type Message } from "./wire.js";
 
 const data = workerData as IoThreadData;
 const port = parentPort!;
@@ -130,22 +130,10 @@ async function handleControl(msg: Message): Promise<void> {
   await publish("status", { execution_state: "idle" }, header);
 }
 
-async function listenControl(): Promise<void> {
-  try {
-    for await (const frames of control) {
-      let msg: Message;
-      try {
-        msg = decode(frames, signer);
-      } catch (err) {
-        // Never act on an unsigned or forged message; say so where an operator will see it.
-        log(`dropped a message: ${err instanceof BadMessageError ? err.message : `malformed (${(err as Error).message})`}`);
-        continue;
-      }
-      void handleControl(msg).catch((err: Error) => log(`error handling ${msg.header.msg_type}: ${err.stack ?? err.message}`));
-    }
-  } catch (err) {
-    if (!control.closed) log(`control loop stopped: ${(err as Error).message}`);
-  }
+function listenControl(): Promise<void> {
+  return receiveSigned(control, signer, "control", log, (msg) => {
+    void handleControl(msg).catch((err: Error) => log(`error handling ${msg.header.msg_type}: ${err.stack ?? err.message}`));
+  });
 }
 
 let closed: Promise<void> | undefined;

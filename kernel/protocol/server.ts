@@ -9,7 +9,7 @@ import { endpoint, type ConnectionInfo } from "./connection.js";
 import { IoThread } from "./io-link.js";
 import { SerialSender } from "./sender.js";
 import type { ExecuteRequest, Interpreter, OutputContext } from "./types.js";
-import { BadMessageError, decode, encode, makeHeader, Signer, type Message } from "./wire.js";
+import { encode, makeHeader, receiveSigned, Signer, type Message } from "./wire.js";
 import { History, type HistoryQuery } from "../history.js";
 import { MemoryKeeper } from "../memory.js";
 import { setStdinChannel, StdinChannel } from "../stdin.js";
@@ -102,23 +102,11 @@ export class KernelServer {
     await Promise.all([this.stdin.close(), this.io.close()]);
   }
 
-  private async listen(socket: zmq.Router, handle: (msg: Message) => void): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        let msg: Message;
-        try {
-          msg = decode(frames, this.signer);
-        } catch (err) {
-          // Never act on an unsigned or forged message; say so where an operator will see it.
-          this.log(`dropped a message: ${err instanceof BadMessageError ? err.message : `malformed (${(err as Error).message})`}`);
-          continue;
-        }
-        (msg as Message & { receivedAt: number }).receivedAt = performance.now();
-        handle(msg);
-      }
-    } catch (err) {
-      if (!socket.closed) this.log(`socket loop stopped: ${(err as Error).message}`);
-    }
+  private listen(socket: zmq.Router, handle: (msg: Message) => void): Promise<void> {
+    return receiveSigned(socket, this.signer, "shell", this.log, (msg) => {
+      (msg as Message & { receivedAt: number }).receivedAt = performance.now();
+      handle(msg);
+    });
   }
 
   private reply(channel: "shell" | "control", parent: Message, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}): Promise<void> {

@@ -83,3 +83,32 @@ export function makeHeader(msgType: string, session: string, username = "mlsd"):
     version: PROTOCOL_VERSION,
   };
 }
+
+/** A socket whose incoming messages arrive as multipart frames (zeromq's Router, Reply, Dealer...). */
+export interface FrameSource extends AsyncIterable<Buffer[]> {
+  readonly closed: boolean;
+}
+
+/**
+ * Reads `socket` until it closes and hands each correctly signed message to `handle`. An unsigned, forged or
+ * malformed message is never acted on: it is logged (where an operator looks) and skipped. `channel` names the
+ * socket in those lines ("dropped a message: invalid signature (shell channel)").
+ * @example
+ *   void receiveSigned(shell, new Signer(key), "shell", (line) => console.error(line), (msg) => queue.push(msg));
+ */
+export async function receiveSigned(socket: FrameSource, signer: Signer, channel: string, log: (line: string) => void, handle: (msg: Message) => void): Promise<void> {
+  try {
+    for await (const frames of socket) {
+      let msg: Message;
+      try {
+        msg = decode(frames, signer);
+      } catch (err) {
+        log(`dropped a message: ${err instanceof BadMessageError ? err.message : `malformed (${(err as Error).message})`} (${channel} channel)`);
+        continue;
+      }
+      handle(msg);
+    }
+  } catch (err) {
+    if (!socket.closed) log(`${channel} loop stopped: ${(err as Error).message}`);
+  }
+}

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { BadMessageError, decode, encode, makeHeader, Signer } from "../../../kernel/protocol/wire.js";
+import { BadMessageError, decode, encode, makeHeader, receiveSigned, Signer } from "../../../kernel/protocol/wire.js";
 
 const frames = (key: string) => {
   const msg = { identities: [Buffer.from("peer")], header: makeHeader("kernel_info_request", "s1"), parent_header: {}, metadata: {}, content: { a: 1 } };
@@ -39,3 +39,33 @@ describe("wire format", () => {
     expect(() => decode([Buffer.from("x")], new Signer(""))).toThrow("no <IDS|MSG> delimiter");
   });
 });
+
+describe("receiveSigned", () => {
+  // A socket as zeromq.js presents one: an async iterable of multipart frames, with a `closed` flag.
+  const socket = (batches: Buffer[][], failWith?: Error, closed = false) => ({
+    closed,
+    async *[Symbol.asyncIterator]() {
+      yield* batches;
+      if (failWith) throw failWith;
+    },
+  });
+
+  it("hands over signed messages in order and logs, then skips, forged and malformed ones", async () => {
+    const good = frames("k");
+    const forged = frames("other");
+    const malformed = [Buffer.from("peer"), Buffer.from("<IDS|MSG>"), Buffer.from("sig")];
+    const seen: string[] = [];
+    const log: string[] = [];
+    await receiveSigned(socket([good, forged, malformed, good]), new Signer("k"), "shell", (l) => log.push(l), (m) => seen.push(m.header.msg_type));
+    expect(seen).toEqual(["kernel_info_request", "kernel_info_request"]);
+    expect(log).toEqual(["dropped a message: invalid signature (shell channel)", "dropped a message: too few frames (3) (shell channel)"]);
+  });
+
+  it("says the loop stopped when the socket fails while open, and nothing when it was closed", async () => {
+    const log: string[] = [];
+    await receiveSigned(socket([], new Error("boom")), new Signer("k"), "control", (l) => log.push(l), () => undefined);
+    await receiveSigned(socket([], new Error("socket closed"), true), new Signer("k"), "stdin", (l) => log.push(l), () => undefined);
+    expect(log).toEqual(["control loop stopped: boom"]);
+  });
+});
+
