@@ -2,21 +2,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { KernelClient } from "../../dist/kernel/client.js";
 import { Signer } from "../../dist/kernel/protocol/wire.js";
-import { run, startKernel } from "../helpers/kernel.js";
+import { run } from "../helpers/kernel.js";
+import { shareKernel } from "./protocol/shared-kernel.js";
 
 const fixtures = resolve("test/fixtures");
 
 describe("kernel: cells", () => {
-  let k: KernelClient;
-  beforeAll(async () => {
-    k = await startKernel({ cwd: fixtures });
-  });
-  afterAll(async () => {
-    await k.shutdown();
-  });
+  let k!: KernelClient;
+  shareKernel({ cwd: fixtures }, (client) => (k = client));
 
   it("answers kernel_info with status, language_info and the tfjs backend in the banner", async () => {
     const reply = await k.request("kernel_info_request");
@@ -181,13 +177,8 @@ describe("kernel: cells", () => {
 });
 
 describe("kernel: rich display", () => {
-  let k: KernelClient;
-  beforeAll(async () => {
-    k = await startKernel({ cwd: fixtures });
-  });
-  afterAll(async () => {
-    await k.shutdown();
-  });
+  let k!: KernelClient;
+  shareKernel({ cwd: fixtures }, (client) => (k = client));
 
   it("shows an Arrow table as an HTML table with shape and column types", async () => {
     const r = await run(k, 'import { tableFromArrays } from "apache-arrow";\ntableFromArrays({ x: Float64Array.from([1.5, 2, 3]), name: ["a", "b", "c"] })');
@@ -247,15 +238,11 @@ describe("kernel: rich display", () => {
 });
 
 describe("kernel: from another folder", () => {
-  let k: KernelClient;
+  let k!: KernelClient;
   const elsewhere = mkdtempSync(join(tmpdir(), "mlsd-elsewhere-"));
-  beforeAll(async () => {
-    k = await startKernel({ cwd: elsewhere });
-  });
-  afterAll(async () => {
-    await k.shutdown();
-    rmSync(elsewhere, { recursive: true, force: true });
-  });
+  // Registered first, so it runs after the kernel's shutdown (vitest runs after-hooks last in, first out).
+  afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
+  shareKernel({ cwd: elsewhere }, (client) => (k = client));
 
   it("imports mlsd/... with types from a folder outside the package", async () => {
     const r = await run(k, 'import { mimeBundle } from "mlsd/display";\nimport { backendReport } from "mlsd/backend";\nconst b: Record<string, unknown> = mimeBundle(1);\n[b["text/plain"], backendReport()?.active !== undefined]');

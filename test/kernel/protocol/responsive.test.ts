@@ -8,12 +8,13 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
 import type { ExecuteResult, KernelClient } from "../../../dist/kernel/client.js";
 import { endpoint } from "../../../dist/kernel/protocol/connection.js";
 import { decode, Signer } from "../../../dist/kernel/protocol/wire.js";
 import { run, startKernel, summarise } from "../../helpers/kernel.js";
+import { shareKernel } from "./shared-kernel.js";
 
 const fixtures = resolve("test/kernel/protocol/fixtures");
 const addonBuilt = existsSync(join("native", "build", "mlsd_interrupt.node"));
@@ -64,14 +65,9 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
 }
 
 describe("kernel: responsive while a cell is busy", () => {
-  let k: KernelClient;
-  beforeAll(async () => {
-    k = await startKernel({ cwd: fixtures });
-    await run(k, "1"); // the type service is warm: later cells start spinning at once
-  });
-  afterAll(async () => {
-    await k.shutdown();
-  });
+  let k!: KernelClient;
+  // The type service is warm: later cells start spinning at once.
+  shareKernel({ cwd: fixtures }, (client) => (k = client), "1");
 
   it("answers heartbeat and a control kernel_info_request within 1 s during a 10 s busy cell", async () => {
     const started = performance.now();
@@ -152,13 +148,8 @@ describe("kernel: responsive while a cell is busy", () => {
 });
 
 describe("kernel: iopub welcome (JEP 65)", () => {
-  let k: KernelClient;
-  beforeAll(async () => {
-    k = await startKernel({ cwd: fixtures });
-  });
-  afterAll(async () => {
-    await k.shutdown();
-  });
+  let k!: KernelClient;
+  shareKernel({ cwd: fixtures }, (client) => (k = client));
 
   /** A new subscriber's first message, as xeus and jupyter_kernel_test expect it: iopub_welcome, signed. */
   async function firstMessage(topic: string) {
