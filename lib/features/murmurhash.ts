@@ -1,10 +1,14 @@
 /** MurmurHash3_x86_32 (Austin Appleby's), signed, on UTF-8 bytes: the hash scikit-learn's FeatureHasher uses. */
+import { InputError } from "../core/errors.js";
+import { shown } from "./check.js";
 
 /**
  * The signed 32-bit MurmurHash3 of `key`'s UTF-8 bytes (scikit-learn's murmurhash3_32(key, seed, positive=False)).
  * @example murmurhash3_32("foo") // -156908512
  */
 export function murmurhash3_32(key: string, seed = 0): number {
+  if (typeof key !== "string") throw new InputError(`murmurhash3_32: 'key' must be a string; got ${shown(key)}.`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError(`murmurhash3_32: 'seed' must be an integer in [0, 2^32 - 1]; got ${shown(seed)}.`);
   const bytes = Buffer.from(key, "utf8");
   const n = bytes.length;
   let h = seed >>> 0;

@@ -1,7 +1,8 @@
 /** scikit-learn's StandardScaler and MinMaxScaler: statistics learned by `fit` on training data, NaN ignored in fit and kept in transform. */
 import type { RulesFor } from "../core/params.js";
 import { registerModel } from "../core/serialize.js";
-import { InvalidParameterError } from "../core/errors.js";
+import { InputError, InvalidParameterError } from "../core/errors.js";
+import { shown } from "./check.js";
 import { numericColumn, type ReadTable } from "./table.js";
 import { BaseTransformer } from "./transformer.js";
 
@@ -71,7 +72,10 @@ export class StandardScaler extends BaseTransformer<StandardScalerOptions> {
   inverseTransform(X: readonly (readonly number[])[]): number[][] {
     this.checkFitted();
     const p = this.getParams();
-    return X.map((r) => r.map((v, j) => v * (p.withStd ? this.scale_![j]! : 1) + (p.withMean ? this.mean_![j]! : 0)));
+    if (!Array.isArray(X) || !X.every((r) => Array.isArray(r) && r.length === this.nFeaturesIn_ && r.every((v) => typeof v === "number"))) {
+      throw new InputError(`StandardScaler.inverseTransform: 'X' must be rows of ${this.nFeaturesIn_} numbers; got ${shown(X)}.`);
+    }
+    return (X as readonly (readonly number[])[]).map((r) => r.map((v: number, j: number) => v * (p.withStd ? this.scale_![j]! : 1) + (p.withMean ? this.mean_![j]! : 0)));
   }
 
   protected namesOut(namesIn: string[]): string[] {

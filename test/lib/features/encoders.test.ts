@@ -41,10 +41,10 @@ describe("FeatureHasher (sklearn.feature_extraction.FeatureHasher) and murmurhas
   it("hashes as scikit-learn: signed MurmurHash3 of the UTF-8 name, |h| mod nFeatures, alternating sign, collisions summed", () => {
     const words = ["", "a", "ab", "abc", "abcd", "abcde", "foo", "hello world", "é", "日本語", "origin=SFO", "x".repeat(37)];
     const dicts: Record<string, number | string>[] = [{ origin: "SFO", dest: "LAX", distance: 337 }, { origin: "JFK", dist: -2.5, "日本": 1 }];
-    const ref = py<{ h: number[]; s: number[][]; d: number[][]; p: number[][]; u: number[][] }>(
+    const ref = py<{ h: number[]; h42: number[]; s: number[][]; d: number[][]; p: number[][]; u: number[][] }>(
       `from sklearn.utils import murmurhash3_32
 from sklearn.feature_extraction import FeatureHasher as H
-out = {"h": [murmurhash3_32(w, seed=0) for w in data["words"]],
+out = {"h": [murmurhash3_32(w, seed=0) for w in data["words"]], "h42": [murmurhash3_32(w, seed=4242424242) for w in data["words"]],
        "s": H(n_features=7, input_type="string").transform(data["train"]).toarray(),
        "d": H(n_features=16).transform(data["dicts"]).toarray(),
        "p": H(n_features=5, input_type="pair").transform([[("a", 2.0), ("b", -1.0), ("a", 0.5)]]).toarray(),
@@ -52,6 +52,7 @@ out = {"h": [murmurhash3_32(w, seed=0) for w in data["words"]],
       { words, train, dicts },
     );
     expect(words.map((w) => murmurhash3_32(w))).toEqual(ref.h);
+    expect(words.map((w) => murmurhash3_32(w, 4242424242))).toEqual(ref.h42);
     expect(new FeatureHasher({ nFeatures: 7, inputType: "string" }).transform(train)).toEqual(ref.s);
     expect(new FeatureHasher({ nFeatures: 16 }).transform(dicts)).toEqual(ref.d);
     expect(new FeatureHasher({ nFeatures: 5, inputType: "pair" }).transform([[["a", 2], ["b", -1], ["a", 0.5]]])).toEqual(ref.p);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   adversarialValidation, ColumnTransformer, crossDuplicates, crossFeatures, FeatureHasher, MinMaxScaler, MissingIndicator, OneHotEncoder, permutationImportance, Pipeline,
-  PolynomialFeatures, SimpleImputer, StandardScaler, TargetEncoder, timeFeatures, timeSplit,
+  murmurhash3_32, PolynomialFeatures, SimpleImputer, StandardScaler, TargetEncoder, timeFeatures, timeSplit,
 } from "../../../lib/features/index.js";
 import { LogisticRegression } from "../../../lib/linear/index.js";
 
@@ -52,6 +52,10 @@ describe("inputs", () => {
   });
 
   it("functions name themselves, the argument and the value", () => {
+    expect(() => murmurhash3_32(5 as never)).toThrow("murmurhash3_32: 'key' must be a string; got 5.");
+    expect(() => murmurhash3_32("a", -1)).toThrow("murmurhash3_32: 'seed' must be an integer in [0, 2^32 - 1]; got -1.");
+    expect(murmurhash3_32("foo", 42)).not.toBe(murmurhash3_32("foo"));
+    expect(() => new StandardScaler().fit([[1, 2]]).inverseTransform([[1]])).toThrow("StandardScaler.inverseTransform: 'X' must be rows of 2 numbers; got an array of length 1.");
     expect(() => crossFeatures([["a", "b"]], [[0, 5]])).toThrow("crossFeatures: groups[0] must list at least two column indices in [0, 1]; got [0,5].");
     expect(() => crossFeatures([["a", "b"]], [])).toThrow("crossFeatures: 'groups' must be a non-empty array of column-index lists; got an array of length 0.");
     expect(() => crossFeatures([["a", "b"]], [[0, 1]], { separator: 1 as never })).toThrow("crossFeatures: 'separator' must be a string; got 1.");
