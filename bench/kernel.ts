@@ -7,7 +7,7 @@
  * before and after the trivial cells (the growth is what a long session costs).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { KernelClient } from "../kernel/client.js";
 import { kernelArgv } from "../kernel/install.js";
@@ -132,7 +132,10 @@ for (const k of kernels) {
     notes.push(`${k.name}: not run (${k.missing})`);
     continue;
   }
+  // The machine may be shared: the load around each kernel's run says how far its figures can be trusted.
+  const before = loadavg()[0]!;
   results.push(await measure(k));
+  notes.push(`${k.name}: load average (1 min) ${before.toFixed(1)} before its run, ${loadavg()[0]!.toFixed(1)} after`);
 }
 const rows: [string, keyof Row][] = [
   ["time to kernel ready (ms, median)", "readyMedian"],

@@ -242,6 +242,11 @@ export class CellChecker {
     return ext === "tsx" ? this.ts.ScriptKind.TSX : ext === "js" ? this.ts.ScriptKind.JS : this.ts.ScriptKind.TS;
   }
 
+  /** How many files the current program holds (for MLSD_TRACE). */
+  programFiles(): number {
+    return this.program?.getSourceFiles().length ?? 0;
+  }
+
   /** Type-checks `code` as the next cell. */
   check(code: string): CheckResult {
     const ts = this.ts;

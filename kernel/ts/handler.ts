@@ -6,19 +6,25 @@ import type { Request } from "./protocol.js";
 import { chooseProfile, type CheckProfile } from "./profile.js";
 import { rewriteCell } from "./rewrite.js";
 
+const TRACE = Boolean(process.env["MLSD_TRACE"]);
+
 export interface Handler {
   handle(req: Request): unknown;
 }
 
 /** Loads TypeScript, parses the standard library (the slow part), and returns the request handler. */
 export function createHandler(cwd: string, packageRoot: string, profile?: CheckProfile): Handler {
+  const t0 = performance.now();
   const loaded = loadTypeScriptCached();
   const ts = loaded.ts;
+  const t1 = performance.now();
   const checker = new CellChecker(ts, cwd, packageRoot, profile ?? chooseProfile(cwd, "typescript"));
   const sloppy = checker.profile.sloppy;
   const checks = new Map<number, CheckResult>();
   checker.check("");
+  const t2 = performance.now();
   loaded.saveCache();
+  if (TRACE) process.stderr.write(`mlsd trace: type service: TypeScript loaded in ${(t1 - t0).toFixed(0)} ms, libraries parsed and bound in ${(t2 - t1).toFixed(0)} ms (${checker.programFiles()} files)\n`);
   return {
     handle(req: Request): unknown {
       switch (req.op) {

@@ -33,6 +33,7 @@ export class TypeService {
       this.warm = Promise.resolve();
       return;
     }
+    if (process.env["MLSD_TRACE"]) this.log(`mlsd trace: type service starting at ${performance.now().toFixed(0)} ms\n`);
     // stdout/stderr are piped, so the worker's writes bypass the cell-output redirection on the main thread.
     const worker = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: { cwd: this.cwd, packageRoot: this.packageRoot, profile: this.profile },
