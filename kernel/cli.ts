@@ -189,6 +189,7 @@ program
   .option("--peers <endpoints>", "every rank's address in rank order, comma-separated (tcp://host:port); this rank binds its own. Without it, under an MPI launcher, MPI is the transport")
   .option("--args <json>", "arguments for the worker function, as JSON", "null")
   .action(async (module: string, opts: { rank?: number; peers?: string; args: string }) => {
+    if (opts.peers === undefined && opts.rank !== undefined) throw new Error(`--rank comes with --peers (TCP); under mpirun or srun the rank comes from MPI; got --rank '${opts.rank}' without --peers`);
     if (opts.peers === undefined) return mpiWorker(module, opts.args);
     if (opts.rank === undefined) throw new Error("--rank is required with --peers");
     const peers = opts.peers.split(",").map((p) => p.trim());

@@ -210,7 +210,9 @@ function mpiFailure(reports: (MpiReport | undefined)[], N: number, how: string, 
   const own = reports.findIndex((m) => m?.type === "failed" && !m.stopped);
   if (own >= 0) {
     const m = reports[own] as Extract<MpiReport, { type: "failed" }>;
-    const err = new Error(`rank ${own} of ${N} failed: ${m.message}`);
+    // After a timeout, the ranks the launcher stopped outside any collective are the likely culprits.
+    const outside = reports.flatMap((s, r) => (s?.type === "failed" && s.stopped?.waitingIn === "" ? [r] : []));
+    const err = new Error(`rank ${own} of ${N} failed: ${m.message}${outside.length ? ` (stopped outside any collective when the job ended: rank ${outside.join(", ")})` : ""}`);
     if (m.stack) err.stack = `${err.message}\n(rank ${own}) ${m.stack}`;
     return err;
   }

@@ -20,8 +20,8 @@ export interface MpiJob {
   timeoutMs: number;
 }
 
-/** rank-<rank>.bin: a rank's report; `stopped` when the launcher stopped it because another rank failed. */
-export type MpiReport = RankMessage & { stopped?: boolean };
+/** rank-<rank>.bin: a rank's report; `stopped` when the launcher stopped it because another rank failed, and the collective it was waiting in ("" if none). */
+export type MpiReport = RankMessage & { stopped?: { waitingIn: string } };
 
 /** This process's rank as the launcher set it, for reports written before MPI is up. */
 function launcherRank(): string {
@@ -39,7 +39,7 @@ async function rankOfJob(dir: string): Promise<void> {
   };
   let transport: MpiTransport;
   try {
-    transport = MpiTransport.open({ timeoutMs: job.timeoutMs, onStopped: (message) => report({ type: "failed", message, stopped: true }) });
+    transport = MpiTransport.open({ timeoutMs: job.timeoutMs, onStopped: (message, waitingIn) => report({ type: "failed", message, stopped: { waitingIn } }) });
   } catch (err) {
     report(failure(err));
     process.stderr.write(`mlsd: rank ${rank} could not start MPI: ${(err as Error).message}\n`);

@@ -95,8 +95,8 @@ export function defaultMpiTimeoutMs(env: NodeJS.ProcessEnv = process.env): numbe
 export interface MpiOpenOptions {
   /** How long one collective or receive may wait for the other ranks before it fails (default: MLSD_MPI_TIMEOUT or 300 s). */
   timeoutMs?: number;
-  /** Called (synchronously) when the launcher stops this rank with SIGTERM, before it exits: the message says why. */
-  onStopped?: (message: string) => void;
+  /** Called (synchronously) when the launcher stops this rank with SIGTERM, before it exits: the message says why; `waitingIn` names the collective this rank was in ("" if none). */
+  onStopped?: (message: string, waitingIn: string) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -130,7 +130,7 @@ export class MpiTransport implements Transport, NativeCollectives {
     this.onSigterm = () => {
       const message = `rank ${this.rank} of ${this.size} was stopped by the MPI launcher (SIGTERM)${this.waitingIn ? ` while waiting in ${this.waitingIn}` : ""}: another rank of the job failed or died (the launcher's message names it)`;
       process.stderr.write(`mlsd: ${message}\n`);
-      options.onStopped?.(message);
+      options.onStopped?.(message, this.waitingIn);
       process.exit(143);
     };
     process.once("SIGTERM", this.onSigterm);
@@ -165,9 +165,9 @@ export class MpiTransport implements Transport, NativeCollectives {
         new Promise<void>((resolve, reject) => {
           this.usable(what);
           this.waitingIn = what;
+          // `waitingIn` keeps the call: the thread-pool thread is still inside it, whatever the JavaScript does next.
           const fail = (err: Error) => {
             this.broken ??= err;
-            this.waitingIn = "";
             reject(err);
           };
           const timer = setTimeout(() => fail(new Error(`${what} on rank ${this.rank} of ${this.size} did not complete within ${this.timeoutMs / 1000} s: another rank is gone, stuck, or called a different collective (MLSD_MPI_TIMEOUT sets the limit).`)), this.timeoutMs);
