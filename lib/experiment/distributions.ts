@@ -4,9 +4,27 @@
  * through the regularised incomplete beta, and the noncentral t (Lenth's AS 243 series) that statsmodels' t-test
  * power uses. Quantiles are solved on the accurate CDFs (Halley's or Newton's method), not approximated.
  */
+import { InputError } from "../core/errors.js";
 import { logGamma } from "../monitor/special.js";
+import { describe } from "./check.js";
 
 const SQRT_PI = Math.sqrt(Math.PI);
+
+/** A number (±Infinity allowed, NaN not): what every public function here refuses otherwise, by name. */
+function real(fn: string, name: string, x: unknown): number {
+  if (typeof x !== "number" || Number.isNaN(x)) throw new InputError(`${fn}: '${name}' must be a number; got ${describe(x)}.`);
+  return x;
+}
+
+function positive(fn: string, name: string, x: unknown): number {
+  if (typeof x !== "number" || !(x > 0) || !Number.isFinite(x)) throw new InputError(`${fn}: '${name}' must be a finite number > 0; got ${describe(x)}.`);
+  return x;
+}
+
+function unit(fn: string, name: string, x: unknown): number {
+  if (typeof x !== "number" || !(x >= 0 && x <= 1)) throw new InputError(`${fn}: '${name}' must be a number in [0, 1]; got ${describe(x)}.`);
+  return x;
+}
 const TINY = 1e-300;
 
 /** e^(-x²) with x² split into an exact high part, so large x keeps its relative accuracy. */
@@ -21,8 +39,12 @@ function expMinusSquare(x: number): number {
  * @example erfc(1) // 0.157299207050285...
  */
 export function erfc(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x < 0) return 2 - erfc(-x);
+  real("erfc", "x", x);
+  return erfcUnchecked(x);
+}
+
+function erfcUnchecked(x: number): number {
+  if (x < 0) return 2 - erfcUnchecked(-x);
   if (x < 1) {
     // erf(x) = 2/√π e^(-x²) Σ (2x²)^n x / (1·3·…·(2n+1))
     let term = x;
@@ -55,6 +77,7 @@ export function erfc(x: number): number {
 
 /** Standard normal density. */
 export function normalPdf(x: number): number {
+  real("normalPdf", "x", x);
   return expMinusSquare(x / Math.SQRT2) / Math.sqrt(2 * Math.PI);
 }
 
@@ -63,12 +86,14 @@ export function normalPdf(x: number): number {
  * @example normalCdf(-1.96) // 0.024997895148220435
  */
 export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / Math.SQRT2);
+  real("normalCdf", "x", x);
+  return 0.5 * erfcUnchecked(-x / Math.SQRT2);
 }
 
 /** Survival function 1 - Φ(x), accurate in the upper tail (scipy's `norm.sf`). */
 export function normalSf(x: number): number {
-  return 0.5 * erfc(x / Math.SQRT2);
+  real("normalSf", "x", x);
+  return 0.5 * erfcUnchecked(x / Math.SQRT2);
 }
 
 /**
@@ -77,7 +102,7 @@ export function normalSf(x: number): number {
  * @example normalPpf(0.975) // 1.959963984540054
  */
 export function normalPpf(p: number): number {
-  if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
+  unit("normalPpf", "p", p);
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   if (p === 0.5) return 0;
@@ -87,7 +112,7 @@ export function normalPpf(p: number): number {
 
 /** Inverse survival function (scipy's `norm.isf`): the x with 1 - Φ(x) = q, exact in the upper tail. */
 export function normalIsf(q: number): number {
-  if (Number.isNaN(q) || q < 0 || q > 1) return NaN;
+  unit("normalIsf", "q", q);
   if (q === 0) return Infinity;
   if (q === 1) return -Infinity;
   if (q === 0.5) return 0;
@@ -100,7 +125,7 @@ function lowerNormalQuantile(p: number): number {
   const t = Math.sqrt(-2 * Math.log(p));
   let x = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
   for (let i = 0; i < 12; i++) {
-    const f = normalCdf(x) - p;
+    const f = 0.5 * erfcUnchecked(-x / Math.SQRT2) - p;
     const step = f / normalPdf(x);
     const dx = step / (1 + (x * step) / 2);
     x -= dx;
@@ -120,6 +145,12 @@ function stirlingCorrection(x: number): number {
  * well-conditioned difference; subtracting two large log-gammas would lose digits (1e-11 at df = 1e5).
  */
 export function logBeta(a: number, b: number): number {
+  positive("logBeta", "a", a);
+  positive("logBeta", "b", b);
+  return logBetaUnchecked(a, b);
+}
+
+function logBetaUnchecked(a: number, b: number): number {
   const big = Math.max(a, b);
   const small = Math.min(a, b);
   if (big < 15) return logGamma(a) + logGamma(b) - logGamma(a + b);
@@ -136,7 +167,7 @@ callers that know them more exactly than by rounding x keep that accuracy (it ma
 export function betaIncBoth(a: number, b: number, x: number, y: number = 1 - x, logX: number = Math.log(x), logY: number = Math.log(y)): [number, number] {
   if (x <= 0) return [0, 1];
   if (y <= 0) return [1, 0];
-  const logFront = a * logX + b * logY - logBeta(a, b);
+  const logFront = a * logX + b * logY - logBetaUnchecked(a, b);
   if (x < (a + 1) / (a + b + 2)) {
     const v = (Math.exp(logFront) * betaContinuedFraction(a, b, x, y)) / a;
     return [v, 1 - v];
@@ -147,6 +178,9 @@ export function betaIncBoth(a: number, b: number, x: number, y: number = 1 - x, 
 
 /** I_x(a, b), scipy's `special.betainc(a, b, x)`. */
 export function betaInc(a: number, b: number, x: number): number {
+  positive("betaInc", "a", a);
+  positive("betaInc", "b", b);
+  unit("betaInc", "x", x);
   return betaIncBoth(a, b, x)[0];
 }
 
@@ -193,7 +227,12 @@ function tTail(t: number, df: number): number {
  * @example tCdf(2.0, 10) // 0.96330598261463...
  */
 export function tCdf(t: number, df: number): number {
-  if (Number.isNaN(t) || !(df > 0)) return NaN;
+  real("tCdf", "t", t);
+  positive("tCdf", "df", df);
+  return tCdfUnchecked(t, df);
+}
+
+function tCdfUnchecked(t: number, df: number): number {
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
   if (t === 0) return 0.5;
@@ -203,11 +242,19 @@ export function tCdf(t: number, df: number): number {
 
 /** Student's t survival function (scipy's `t.sf`), accurate in the upper tail. */
 export function tSf(t: number, df: number): number {
-  return tCdf(-t, df);
+  real("tSf", "t", t);
+  positive("tSf", "df", df);
+  return tCdfUnchecked(-t, df);
 }
 
 /** Student's t density. */
 export function tPdf(t: number, df: number): number {
+  real("tPdf", "t", t);
+  positive("tPdf", "df", df);
+  return tPdfUnchecked(t, df);
+}
+
+function tPdfUnchecked(t: number, df: number): number {
   return Math.exp(logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df));
 }
 
@@ -216,7 +263,12 @@ export function tPdf(t: number, df: number): number {
  * @example tPpf(0.975, 10) // 2.22813885198627... (scipy's t.ppf, a cdflib search, stops at 2.22813885196494)
  */
 export function tPpf(p: number, df: number): number {
-  if (Number.isNaN(p) || p < 0 || p > 1 || !(df > 0)) return NaN;
+  unit("tPpf", "p", p);
+  positive("tPpf", "df", df);
+  return tPpfUnchecked(p, df);
+}
+
+function tPpfUnchecked(p: number, df: number): number {
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   if (p === 0.5) return 0;
@@ -225,13 +277,15 @@ export function tPpf(p: number, df: number): number {
 
 /** Student's t inverse survival function (scipy's `t.isf`). */
 export function tIsf(q: number, df: number): number {
-  return -tPpf(q, df);
+  unit("tIsf", "q", q);
+  positive("tIsf", "df", df);
+  return -tPpfUnchecked(q, df);
 }
 
 /** The t > 0 with P(T > t) = q, for 0 < q < 0.5. */
 function upperTQuantile(q: number, df: number): number {
   let lo = 0;
-  let hi = Math.max(1, normalIsf(q));
+  let hi = Math.max(1, -lowerNormalQuantile(q));
   while (tTail(hi, df) > q) {
     lo = hi;
     hi *= 2;
@@ -242,7 +296,7 @@ function upperTQuantile(q: number, df: number): number {
     const f = tTail(x, df) - q; // decreasing in x
     if (f > 0) lo = x;
     else hi = x;
-    let next = x + f / tPdf(x, df);
+    let next = x + f / tPdfUnchecked(x, df);
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
     if (Math.abs(next - x) <= 2e-16 * x) return next;
     x = next;
@@ -257,7 +311,9 @@ function upperTQuantile(q: number, df: number): number {
  * @example nctCdf(2.0, 20, 1.5) // 0.67462991...
  */
 export function nctCdf(t: number, df: number, nc: number): number {
-  if (Number.isNaN(t) || !(df > 0) || !Number.isFinite(nc)) return NaN;
+  real("nctCdf", "t", t);
+  positive("nctCdf", "df", df);
+  if (!Number.isFinite(real("nctCdf", "nc", nc))) throw new InputError(`nctCdf: 'nc' must be a finite number; got ${nc}.`);
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
   if (t < 0) return 1 - nctUpper(-t, df, -nc);
@@ -266,7 +322,9 @@ export function nctCdf(t: number, df: number, nc: number): number {
 
 /** The noncentral t survival function (scipy's `nct.sf`). */
 export function nctSf(t: number, df: number, nc: number): number {
-  if (Number.isNaN(t) || !(df > 0) || !Number.isFinite(nc)) return NaN;
+  real("nctSf", "t", t);
+  positive("nctSf", "df", df);
+  if (!Number.isFinite(real("nctSf", "nc", nc))) throw new InputError(`nctSf: 'nc' must be a finite number; got ${nc}.`);
   if (t === Infinity) return 0;
   if (t === -Infinity) return 1;
   if (t < 0) return nctUpper(-t, df, -nc);
@@ -275,7 +333,7 @@ export function nctSf(t: number, df: number, nc: number): number {
 
 /** F(t; ν, δ) for t >= 0. */
 function nctUpper(t: number, df: number, nc: number): number {
-  const base = normalCdf(-nc);
+  const base = 0.5 * erfcUnchecked(nc / Math.SQRT2);
   if (t === 0) return base;
   const t2 = t * t;
   const x = t2 / (t2 + df);
