@@ -44,7 +44,11 @@ export interface LaunchOptions<A> {
   args?: A | ((rank: number) => A);
   /** Address the tcp ranks bind (default 127.0.0.1). */
   host?: string;
-  /** mpi: more arguments for mpirun, before the program (`["--hostfile", "hosts"]`); the command is $MPIRUN or mpirun. */
+  /**
+   * mpi: more arguments for mpirun, before the program (`["-x", "MLSD_MPI_TIMEOUT"]`); the command is $MPIRUN or
+   * mpirun. The ranks exchange their job and results with this process through a folder under os.tmpdir(), so
+   * ranks on other hosts (`--hostfile`) need that folder shared; otherwise start them with `mpirun ... mlsd worker`.
+   */
   mpirunArgs?: string[];
   /** mpi: how long a rank waits in one collective before it fails and ends the job (default: MLSD_MPI_TIMEOUT or 300 s). */
   timeoutMs?: number;

@@ -83,7 +83,10 @@ export function underMpiLauncher(env: NodeJS.ProcessEnv = process.env): boolean 
   return LAUNCHER_VARS.some((v) => env[v] !== undefined);
 }
 
-/** The timeout from MLSD_MPI_TIMEOUT (seconds), else 5 minutes: long enough for the slowest rank's compute between collectives. */
+/**
+ * The timeout from MLSD_MPI_TIMEOUT (seconds), else 5 minutes: long enough for the slowest rank's compute between collectives.
+ * @example defaultMpiTimeoutMs({ MLSD_MPI_TIMEOUT: "30" }) // 30000
+ */
 export function defaultMpiTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env["MLSD_MPI_TIMEOUT"];
   if (raw === undefined || raw === "") return 300_000;
