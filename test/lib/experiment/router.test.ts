@@ -1,8 +1,9 @@
 /**
- * The canary router in front of real prediction servers (`serve` from mlsd/deploy, the server `mlsd serve` runs) on
+ * The canary router in front of real prediction servers (`serve` from mlsd/deploy in this process, and `mlsd serve` processes) on
  * loopback: the split follows the seeded draws, shadow answers are logged and never returned, per-version figures
  * count what happened, and a canary that breaks its error budget is rolled back.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -123,6 +124,51 @@ describe("canaryRouter", () => {
       await router.close();
     }
   });
+
+  it("fronts two `mlsd serve` processes; when the canary's process dies, its failures break the budget and the router rolls it back", async () => {
+    // The command line's server, as a deployment runs it: one process per version, each on a port of its own.
+    const start = (version: string) =>
+      new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ["dist/kernel/cli.js", "serve", "--model", join(dir, version), "--port", "0", "--max-queue-delay-ms", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout!.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve({ child, url: m[1]! });
+        });
+        child.once("exit", (code) => reject(new Error(`mlsd serve ${version} exited with ${code}: ${out}`)));
+      });
+    const [stable, canary] = await Promise.all([start("v1"), start("v2")]);
+    const router = await canaryRouter({ stable: stable.url, canary: canary.url, canaryWeight: 0.5, errorBudget: { maxErrorRate: 0.2, minRequests: 5, window: 20 }, timeoutMs: 3000, randomState: 1 });
+    try {
+      const seen: [string, number, string][] = [];
+      for (let i = 0; i < 80; i++) {
+        if (i === 20) {
+          canary.child.kill("SIGKILL"); // the canary's process crashes
+          await new Promise((r) => canary.child.once("exit", r));
+        }
+        const res = await post(router.url, i);
+        const body = (await res.json()) as { version?: string };
+        seen.push([res.headers.get("x-mlsd-version")!, res.status, body.version ?? ""]);
+      }
+      // Before the crash both processes answered, each with its own model's version.
+      const before = seen.slice(0, 20);
+      expect(before.every(([v, s, mv]) => s === 200 && mv === (v === "canary" ? "2" : "1"))).toBe(true);
+      expect(before.some(([v]) => v === "canary")).toBe(true);
+      // After it: the canary's requests fail (502, unreachable) until the budget breaks, then all go to the stable version.
+      expect(router.rolledBack).toBe(true);
+      const at = router.events[0]!.request;
+      expect(at).toBeGreaterThanOrEqual(20);
+      expect(seen.slice(20, at + 1).filter(([v]) => v === "canary").every(([, s]) => s === 502)).toBe(true);
+      expect(seen.slice(at + 1).every(([v, s, mv]) => v === "stable" && s === 200 && mv === "1")).toBe(true);
+      expect(router.stats().canary.errors).toBe(seen.filter(([v, s]) => v === "canary" && s === 502).length);
+    } finally {
+      await router.close();
+      stable.child.kill("SIGTERM");
+      if (canary.child.exitCode === null && canary.child.signalCode === null) canary.child.kill("SIGTERM");
+      await new Promise((r) => (stable.child.exitCode !== null ? r(null) : stable.child.once("exit", r)));
+    }
+  }, 60_000);
 
   it("answers 502 for an unreachable version and counts it as that version's error", async () => {
     const router = await canaryRouter({ stable: "http://127.0.0.1:9", timeoutMs: 2000 });
