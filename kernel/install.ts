@@ -2,7 +2,8 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { installAnywidgetNbextension } from "../lib/widgets/nbextension.js";
 import { packageRoot } from "./paths.js";
 
 export interface InstallOptions {
@@ -37,6 +38,14 @@ export function kernelsDir(options: InstallOptions): string {
   if (options.prefix !== undefined) return join(options.prefix, "share", "jupyter", "kernels");
   // jupyter kernelspec install's default: the system-wide location.
   return process.platform === "win32" ? join(process.env["PROGRAMDATA"] ?? "C:\\ProgramData", "jupyter", "kernels") : "/usr/local/share/jupyter/kernels";
+}
+
+/** The Jupyter config directory matching kernelsDir's choice (where `jupyter nbextension enable` writes). */
+function configDirFor(options: InstallOptions): string {
+  if (options.user) return process.env["JUPYTER_CONFIG_DIR"] ?? join(homedir(), ".jupyter");
+  if (options.sysPrefix) return join(pythonSysPrefix(), "etc", "jupyter");
+  if (options.prefix !== undefined) return join(options.prefix, "etc", "jupyter");
+  return process.platform === "win32" ? join(process.env["PROGRAMDATA"] ?? "C:\\ProgramData", "jupyter") : "/usr/local/etc/jupyter";
 }
 
 /** The argv Jupyter runs to start the kernel. */
@@ -81,5 +90,7 @@ export function installKernelSpec(options: InstallOptions & { language?: SpecLan
   const tsDir = join(root, name);
   if (options.language !== "javascript") writeSpec(tsDir, kernelSpec(name, "typescript"));
   if (options.language !== "typescript") writeSpec(join(root, `${name}-js`), kernelSpec(`${name}-js`, "javascript"));
+  // anywidget's front end for Notebook 6's widget extension, beside the kernelspec (lib/widgets/nbextension.ts).
+  installAnywidgetNbextension(dirname(root), configDirFor(options));
   return options.language === "javascript" ? join(root, `${name}-js`) : tsDir;
 }

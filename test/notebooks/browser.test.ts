@@ -7,46 +7,30 @@
  * test/.artifacts/.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { installKernelSpec } from "../../dist/kernel/install.js";
+import { chromiumPath, freePort, launchChromium, startNotebookServer, stopProcess, type NotebookServer } from "../helpers/jupyter.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "mlsd-browser-"));
 const artifacts = join("test", ".artifacts");
-let jupyter: ChildProcess | undefined;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+let server: NotebookServer | undefined;
+let started: ChildProcess | undefined;
 
 afterAll(async () => {
-  for (const child of [jupyter, started]) {
-    if (!child || child.exitCode !== null) continue;
-    const gone = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
-  }
+  await server?.stop();
+  await stopProcess(started);
   rmSync(tmp, { recursive: true, force: true });
 });
 
-let started: ChildProcess | undefined;
-const browserPath = () => ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 type JupyterWindow = { Jupyter?: { notebook?: { trusted?: boolean; kernel?: { is_connected?: () => boolean } } } };
 const kernelConnected = (page: Page) => page.waitForFunction(() => (window as unknown as JupyterWindow).Jupyter?.notebook?.kernel?.is_connected?.() === true, undefined, { timeout: 60_000 });
 
 describe("a committed notebook opened from mlsd start", () => {
   it("renders its saved chart without running: mlsd start trusted it with Jupyter's notebook signature", async () => {
-    const chromiumPath = browserPath();
-    expect(chromiumPath, "Debian's chromium package (installed by .ci/run)").toBeDefined();
+    expect(chromiumPath(), "Debian's chromium package (installed by .ci/run)").toBeDefined();
     const name = "07-model-selection.ipynb";
     const committed = readFileSync(join("notebooks", name), "utf8");
     expect(committed, `${name} has a saved SVG chart`).toContain("image/svg+xml");
@@ -59,9 +43,11 @@ describe("a committed notebook opened from mlsd start", () => {
     started.stdout!.on("data", (d: Buffer) => (log += d.toString()));
     started.stderr!.on("data", (d: Buffer) => (log += d.toString()));
     for (let i = 0; i < 200 && !(/shipped notebooks are trusted/.test(log) && log.includes(`:${port}/`)); i++) await new Promise((r) => setTimeout(r, 150));
-    expect(log).toMatch(/the 13 shipped notebooks are trusted \(13 newly signed/);
+    // Every curated notebook, counted from the folder (others add notebooks).
+    const shipped = readdirSync("notebooks").filter((f) => f.endsWith(".ipynb")).length;
+    expect(log).toContain(`the ${shipped} shipped notebooks are trusted (${shipped} newly signed`);
     expect(log).toContain(`:${port}/`);
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: ["--no-sandbox", "--disable-gpu"] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/notebooks/${name}?token=${token}`);
@@ -85,28 +71,18 @@ describe("a committed notebook opened from mlsd start", () => {
 
 describe("in a real browser", () => {
   it("Chromium runs the welcome notebook in Jupyter: a Plot figure and an HTML table render, no error output", async () => {
-    const chromiumPath = browserPath();
-    expect(chromiumPath, "Debian's chromium package (installed by .ci/run)").toBeDefined();
-    installKernelSpec({ prefix: tmp });
+    expect(chromiumPath(), "Debian's chromium package (installed by .ci/run)").toBeDefined();
     const dir = join(tmp, "nb");
     mkdirSync(dir);
     // A copy without outputs, so whatever renders was produced by this run.
     const nb = JSON.parse(readFileSync("notebooks/00-welcome.ipynb", "utf8")) as { cells: { cell_type: string; outputs?: unknown[]; execution_count?: number | null }[] };
     for (const c of nb.cells) if (c.cell_type === "code") (c.outputs = []), (c.execution_count = null);
     writeFileSync(join(dir, "welcome.ipynb"), JSON.stringify(nb));
-    const port = await freePort();
-    const token = "mlsd-browser-test";
-    const args = ["-m", "notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--NotebookApp.notebook_dir=${dir}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])];
-    jupyter = spawn("/usr/bin/python3", args, { env: { ...process.env, JUPYTER_PATH: join(tmp, "share", "jupyter"), MLSD_HISTORY_FILE: "" }, stdio: "ignore" });
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/api?token=${token}`).then((r) => r.ok).catch(() => false);
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: ["--no-sandbox", "--disable-gpu"] });
+    server = await startNotebookServer({ prefix: tmp, dir, token: "mlsd-browser-test" });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      await page.goto(`http://127.0.0.1:${port}/notebooks/welcome.ipynb?token=${token}`);
+      await page.goto(server.notebookUrl("welcome.ipynb"));
       await kernelConnected(page);
       await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
       // Done when every code cell has an execution count and the kernel is idle again.

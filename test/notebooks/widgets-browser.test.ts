@@ -4,36 +4,22 @@
  * jupyter-js-widgets 2.1.4, enabled system-wide in /etc/jupyter/nbconfig) in Debian's Chromium, driven by
  * playwright-core. The kernel answers the extension's version check, the slider renders, the test moves it with
  * the keyboard as a user would, the kernel's observe callback and interact's function run, and the output
- * inside the widget changes. Screenshots before and after are kept in test/.artifacts/.
+ * inside the widget changes. Then an anywidget (an ES module with render({ model, el })) renders through the
+ * anywidget nbextension mlsd installs with its kernelspec, its CSS applies, clicks reach the kernel's observe,
+ * and the kernel's set redraws it. Screenshots are kept in test/.artifacts/.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { installKernelSpec } from "../../dist/kernel/install.js";
+import { chromiumPath, launchChromium, startNotebookServer, type NotebookServer } from "../helpers/jupyter.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "mlsd-widgets-browser-"));
 const artifacts = join("test", ".artifacts");
-let jupyter: ChildProcess | undefined;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+let server: NotebookServer | undefined;
 
 afterAll(async () => {
-  if (jupyter && jupyter.exitCode === null) {
-    const gone = new Promise((r) => jupyter!.once("exit", r));
-    jupyter.kill("SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
-  }
+  await server?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -45,41 +31,63 @@ const CELL = [
   "await interact(({ n }) => console.log(`n squared is ${n * n}`), { n });",
 ].join("\n");
 
-type Win = { Jupyter: { notebook: { kernel?: { is_connected?: () => boolean }; execute_all_cells(): void; get_cells(): { cell_type: string; input_prompt_number?: unknown }[] } } };
+// anywidget's README counter, as a user writes it: the module's render({ model, el }) with model.get/set/on/save_changes.
+const ANYWIDGET_CELL = [
+  'import { AnyWidget, Output, VBox } from "mlsd/widgets";',
+  "const esm = `export default {",
+  "  render({ model, el }) {",
+  "    const b = document.createElement('button');",
+  "    b.className = 'mlsd-counter';",
+  "    const show = () => (b.textContent = 'count is ' + model.get('count'));",
+  "    b.onclick = () => { model.set('count', model.get('count') + 1); model.save_changes(); };",
+  "    model.on('change:count', show); show(); el.appendChild(b);",
+  "  },",
+  "};`;",
+  "class Counter extends AnyWidget<{ count: number }> {",
+  "  constructor() { super({ esm, css: '.mlsd-counter { background: rgb(232, 240, 254); }', state: { count: 0 } }); }",
+  "}",
+  "const counter = new Counter();",
+  "const log = new Output();",
+  "counter.observe((c) => log.capture(() => console.log(`kernel saw count ${c.new}`)), 'count');",
+  "display(new VBox([counter, log]));",
+].join("\n");
+const KERNEL_SETS = "counter.set({ count: 10 });";
+
+type Win = { Jupyter: { notebook: { kernel?: { is_connected?: () => boolean }; execute_all_cells(): void; get_cell(i: number): { execute(): void } } } };
 
 describe("widgets in a real browser", () => {
   const widgetExtension = "/usr/share/jupyter/nbextensions/jupyter-js-widgets/extension.js";
-  it.skipIf(!existsSync(widgetExtension))("moving an IntSlider in Notebook 6.4 runs the kernel's callback and replaces interact's output", async () => {
-    const chromiumPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
-    expect(chromiumPath, "Debian's chromium package (installed by .ci/run)").toBeDefined();
-    installKernelSpec({ prefix: tmp });
+  it.skipIf(!existsSync(widgetExtension))("moving an IntSlider in Notebook 6.4 runs the kernel's callback and replaces interact's output; an anywidget renders and syncs both ways", async () => {
+    expect(chromiumPath(), "Debian's chromium package (installed by .ci/run)").toBeDefined();
     const dir = join(tmp, "nb");
     mkdirSync(dir);
     const nb = {
       nbformat: 4,
       nbformat_minor: 5,
       metadata: { kernelspec: { name: "mlsd", display_name: "TypeScript (mlsd)", language: "typescript" } },
-      cells: [{ cell_type: "code", id: "slider", metadata: {}, execution_count: null, outputs: [], source: CELL }],
+      cells: [
+        { cell_type: "code", id: "slider", metadata: {}, execution_count: null, outputs: [], source: CELL },
+        { cell_type: "code", id: "anywidget", metadata: {}, execution_count: null, outputs: [], source: ANYWIDGET_CELL },
+        { cell_type: "code", id: "kernel-sets", metadata: {}, execution_count: null, outputs: [], source: KERNEL_SETS },
+      ],
     };
     writeFileSync(join(dir, "widgets.ipynb"), JSON.stringify(nb));
-    const port = await freePort();
-    const token = "mlsd-widgets-test";
-    const args = ["-m", "notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, `--NotebookApp.notebook_dir=${dir}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])];
-    jupyter = spawn("/usr/bin/python3", args, { env: { ...process.env, JUPYTER_PATH: join(tmp, "share", "jupyter"), MLSD_HISTORY_FILE: "" }, stdio: "ignore" });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/api?token=${token}`).then((r) => r.ok).catch(() => false)) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const browser = await chromium.launch({ executablePath: chromiumPath!, args: ["--no-sandbox", "--disable-gpu"] });
+    server = await startNotebookServer({ prefix: tmp, dir, token: "mlsd-widgets-test" });
+    const browser = await launchChromium();
     const console: string[] = [];
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
       page.on("console", (m) => console.push(m.text()));
-      await page.goto(`http://127.0.0.1:${port}/notebooks/widgets.ipynb?token=${token}`);
+      await page.goto(server.notebookUrl("widgets.ipynb"));
       await page.waitForFunction(() => (window as unknown as Win).Jupyter?.notebook?.kernel?.is_connected?.() === true, undefined, { timeout: 60_000 });
       // The extension checks the kernel's widget version when the kernel connects (3 s timeout).
       await page.waitForFunction(() => true, undefined, { timeout: 1000 });
-      await page.evaluate(() => (window as unknown as Win).Jupyter.notebook.execute_all_cells());
+      // The slider cell and the anywidget cell; the third runs later, after the clicks.
+      await page.evaluate(() => {
+        const nb = (window as unknown as Win).Jupyter.notebook;
+        nb.get_cell(0).execute();
+        nb.get_cell(1).execute();
+      });
       const handle = page.locator(".ui-slider-handle").first();
       await handle.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
         mkdirSync(artifacts, { recursive: true });
@@ -104,6 +112,30 @@ describe("widgets in a real browser", () => {
       expect(await page.locator(".widget-readout").first().innerText()).toBe("5");
       expect(console.join("\n")).toContain("Widget backend and frontend versions are compatible");
       expect(await page.locator(".output_error").count()).toBe(0);
+
+      // anywidget: Notebook 6.4 has no anywidget front end; mlsd's nbextension (installed with the kernelspec) renders it.
+      const counter = page.locator("button.mlsd-counter");
+      await counter.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
+        await page.screenshot({ path: join(artifacts, "browser-anywidget-failed.png") });
+        throw new Error(`${err.message}\nbrowser console:\n${console.join("\n")}`);
+      });
+      expect(await counter.innerText()).toBe("count is 0");
+      // _css went into the page: the module's class has the stylesheet's background.
+      expect(await counter.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(232, 240, 254)");
+      await counter.click();
+      await counter.click();
+      // model.set + save_changes reached the kernel: its observe wrote into the Output under the widget.
+      const anyArea = page.locator(".cell").nth(1).locator(".output_wrapper").first();
+      await page.waitForFunction(() => document.querySelectorAll(".cell")[1]?.querySelector(".output_wrapper")?.textContent?.includes("kernel saw count 2"), undefined, { timeout: 60_000 });
+      expect(await counter.innerText()).toBe("count is 2");
+      await page.screenshot({ path: join(artifacts, "browser-anywidget-clicked.png") });
+      // The kernel's set reaches the module: model.on("change:count") redraws the button.
+      await page.evaluate(() => (window as unknown as Win).Jupyter.notebook.get_cell(2).execute());
+      await page.waitForFunction(() => document.querySelector("button.mlsd-counter")?.textContent === "count is 10", undefined, { timeout: 60_000 });
+      expect(await anyArea.innerText()).toContain("kernel saw count 10");
+      await page.screenshot({ path: join(artifacts, "browser-anywidget-kernel-set.png") });
+      expect(await page.locator(".output_error").count()).toBe(0);
+      expect(console.join("\n")).not.toMatch(/anywidget: the widget's module failed|Could not create/);
     } finally {
       await browser.close();
     }
