@@ -1,5 +1,11 @@
-/** Progress bars that update in place in a notebook cell and draw on the terminal in scripts. */
+/**
+ * Progress bars that update in place in a notebook cell and draw on the terminal in scripts. Where a widget
+ * frontend renders widgets, the bar is a widget, as tqdm.notebook's: an HBox of the description (HTML), a
+ * FloatProgress and the counts (HTML), updated over its comm instead of re-sent as HTML.
+ */
 import { randomUUID } from "node:crypto";
+import { FloatProgress, HBox, HTML } from "../widgets/controls.js";
+import { widgetsLive } from "../widgets/frontend.js";
 import { currentSink } from "./sink.js";
 
 export interface ProgressOptions {
@@ -60,6 +66,7 @@ class Bar implements ProgressBar {
   private shown = false;
   private closed = false;
   private lastPercentPrinted = -1;
+  private widget: { box: HBox; desc: HTML; bar: FloatProgress; info: HTML } | undefined;
 
   constructor(
     public total: number | undefined,
@@ -114,20 +121,51 @@ class Bar implements ProgressBar {
   }
 
   text(): string {
+    const { percent, bar, stats } = this.parts();
+    const label = this.label ? `${this.label} ` : "";
+    return percent === undefined ? `${label}${stats}` : `${label}${percent} |${bar}| ${stats}`;
+  }
+
+  /** The pieces tqdm's format is made of: "NN%", the bar, and the counts with times and rate. */
+  private parts(): { percent: string | undefined; bar: string; stats: string } {
     const elapsed = (performance.now() - this.started) / 1000;
     // The rate counts this run's steps, not `initial` (tqdm's rate after a resume).
     const rate = elapsed > 0 ? (this.value - this.initial) / elapsed : 0;
-    const label = this.label ? `${this.label} ` : "";
-    if (this.total === undefined || this.total <= 0) return `${label}${this.value} ${this.unit} [${formatSeconds(elapsed)}, ${rate.toFixed(1)} ${this.unit}/s]`;
+    if (this.total === undefined || this.total <= 0) return { percent: undefined, bar: "", stats: `${this.value} ${this.unit} [${formatSeconds(elapsed)}, ${rate.toFixed(1)} ${this.unit}/s]` };
     const frac = Math.min(1, Math.max(0, this.value / this.total));
     const width = 30;
     const filled = Math.round(frac * width);
     const eta = rate > 0 ? (this.total - this.value) / rate : Infinity;
-    return `${label}${String(Math.round(frac * 100)).padStart(3)}% |${"█".repeat(filled)}${" ".repeat(width - filled)}| ${this.value}/${this.total} [${formatSeconds(elapsed)}<${formatSeconds(eta)}, ${rate.toFixed(1)} ${this.unit}/s]`;
+    return { percent: `${String(Math.round(frac * 100)).padStart(3)}%`, bar: `${"█".repeat(filled)}${" ".repeat(width - filled)}`, stats: `${this.value}/${this.total} [${formatSeconds(elapsed)}<${formatSeconds(eta)}, ${rate.toFixed(1)} ${this.unit}/s]` };
+  }
+
+  /**
+   * tqdm.notebook's layout: with no total the bar stays full and "info"-coloured; it turns "success" when
+   * closed at its total. Widgets are made on the first draw and updated after.
+   */
+  private drawWidget(): void {
+    const { percent, stats } = this.parts();
+    const known = this.total !== undefined && this.total > 0;
+    const max = known ? this.total! : 1;
+    const value = known ? Math.min(max, Math.max(0, this.value)) : 1;
+    const desc = `${this.label ? `${escapeText(this.label)} ` : ""}${percent ?? ""}`;
+    const barStyle: "" | "info" | "success" = !known ? "info" : this.closed && this.value >= max ? "success" : "";
+    if (!this.widget) {
+      const w = { desc: new HTML({ value: desc }), bar: new FloatProgress({ min: 0, max, value, barStyle }), info: new HTML({ value: escapeText(stats) }) };
+      this.widget = { ...w, box: new HBox([w.desc, w.bar, w.info]) };
+      const box = this.widget.box as unknown as Record<symbol, () => Record<string, unknown>>;
+      currentSink().display(box[Symbol.for("Jupyter.display")]!(), {}, this.id);
+      return;
+    }
+    // max before value: a value above the old max would be clipped.
+    this.widget.bar.set({ max, bar_style: barStyle });
+    this.widget.bar.value = value;
+    this.widget.desc.value = desc;
+    this.widget.info.value = escapeText(stats);
   }
 
   private html(): string {
-    const text = this.text().replace(/&/g, "&amp;").replace(/</g, "&lt;");
+    const text = escapeText(this.text());
     const bar = this.total ? `<progress value="${this.value}" max="${this.total}" style="width:20em"></progress> ` : "";
     return `<div class="mlsd-progress">${bar}<code>${text}</code></div>`;
   }
@@ -138,6 +176,10 @@ class Bar implements ProgressBar {
     if (!force && now - this.lastDraw < this.intervalMs && this.value !== this.total) return;
     this.lastDraw = now;
     const sink = currentSink();
+    if (sink.interactive && widgetsLive()) {
+      this.drawWidget();
+      return;
+    }
     if (sink.interactive) {
       const bundle = { "text/plain": this.text(), "text/html": this.html() };
       if (!this.shown) sink.display(bundle, {}, this.id);
@@ -157,6 +199,8 @@ class Bar implements ProgressBar {
     }
   }
 }
+
+const escapeText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 function sizeOf(x: unknown): number | undefined {
   const o = x as { length?: unknown; size?: unknown };
