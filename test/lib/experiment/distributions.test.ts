@@ -1,6 +1,6 @@
 /** The normal, Student t and noncentral t functions against scipy.stats on the same arguments. */
 import { describe, expect, it } from "vitest";
-import { betaInc, erfc, logBeta, nctCdf, nctSf, normalCdf, normalIsf, normalPpf, normalSf, tCdf, tPpf, tSf } from "../../../lib/experiment/index.js";
+import { betaInc, erfc, logBeta, nctCdf, nctSf, normalCdf, normalIsf, normalPdf, normalPpf, normalSf, tCdf, tIsf, tPdf, tPpf, tSf } from "../../../lib/experiment/index.js";
 import { py } from "../../helpers/python.js";
 
 const xs = [-37, -20, -8, -5, -3, -1.96, -1, -0.5, -1e-3, 0, 0.3, 0.7, 0.9999, 1.0001, 1.5, 2.5, 5, 8.2];
@@ -98,6 +98,9 @@ describe("bad input is refused with the function, the argument and the value (no
     expect(() => betaInc(0, 1, 0.5)).toThrow("betaInc: 'a' must be a finite number > 0; got 0.");
     expect(() => betaInc(1, 1, 1.5)).toThrow("betaInc: 'x' must be a number in [0, 1]; got 1.5.");
     expect(() => logBeta(1, -1)).toThrow("logBeta: 'b' must be a finite number > 0; got -1.");
+    expect(() => normalPdf(NaN)).toThrow("normalPdf: 'x' must be a number; got NaN.");
+    expect(() => tPdf(1, 0)).toThrow("tPdf: 'df' must be a finite number > 0; got 0.");
+    expect(() => tIsf(-1, 4)).toThrow("tIsf: 'q' must be a number in [0, 1]; got -1.");
     expect(tCdf(Infinity, 3)).toBe(1);
     expect(normalCdf(-Infinity)).toBe(0);
   });
