@@ -7,9 +7,10 @@
  * read and write the synced state and `model.send` / `model.on("msg:custom")` carry custom messages. The
  * user's other state keys sync as any widget's do.
  *
- * Which frontends render it: those that carry anywidget's front end (JupyterLab, Notebook 7, VS Code with
- * anywidget installed, on the ipywidgets 8 protocol), and Notebook 6.4 with Debian's widget extension through
- * the small `anywidget` nbextension mlsd installs beside its kernelspec (lib/widgets/nbextension.ts).
+ * Which frontends render it: Notebook 6.4 with Debian's widget extension (jupyter-js-widgets 2.1), through the
+ * small `anywidget` nbextension mlsd installs beside its kernelspec (lib/widgets/nbextension.ts). anywidget's
+ * own front end lives in ipywidgets 7/8 frontends (JupyterLab, Notebook 7, VS Code), whose newer protocol mlsd
+ * does not speak: there, as without any widget frontend, the widget shows its static view.
  */
 import { escapeHtml, Widget, type State } from "./widget.js";
 
