@@ -2,5 +2,5 @@
 export { confusionMatrix, accuracyScore, balancedAccuracyScore, type ConfusionOptions } from "./confusion.js";
 export { precisionRecallFscoreSupport, precisionScore, recallScore, f1Score, fbetaScore, type Average, type PRFOptions, type PRF } from "./precision-recall.js";
 export { rocCurve, rocAucScore, auc, precisionRecallCurve, averagePrecisionScore, type RocCurve, type PrCurve } from "./ranking.js";
-export { logLoss, brierScoreLoss, calibrationCurve } from "./probabilistic.js";
+export { logLoss, brierScoreLoss, calibrationCurve, expectedCalibrationError } from "./probabilistic.js";
 export { classificationReport, type ClassificationReport, type ReportRow } from "./report.js";

@@ -100,3 +100,45 @@ export function calibrationCurve(yTrue: unknown, yProb: unknown, options: { nBin
   });
   return { probTrue, probPred };
 }
+
+/**
+ * Expected calibration error (Guo et al., 2017): the top-class confidence max_k p_k split into `nBins` equal
+ * bins (lo, hi], and the sample-weighted mean of |accuracy − mean confidence| over the bins. `yProba` is n×k
+ * (rows of class probabilities, columns in label order 0..k-1) and `yTrue` the class index of each row.
+ * @example expectedCalibrationError([0, 1, 1], [[0.8, 0.2], [0.3, 0.7], [0.6, 0.4]], { nBins: 10 })
+ */
+export function expectedCalibrationError(yTrue: ArrayLike<number>, yProba: readonly (readonly number[])[] | { data: ArrayLike<number>; rows: number; cols: number }, options: { nBins?: number } = {}): number {
+  checkOptions("expectedCalibrationError", ["nBins"], options);
+  const nBins = options.nBins ?? 15;
+  if (!Number.isInteger(nBins) || nBins < 1) throw new InputError(`expectedCalibrationError: 'nBins' must be an integer >= 1; got ${String(nBins)}.`);
+  const dense = Array.isArray(yProba) ? null : (yProba as { data: ArrayLike<number>; rows: number; cols: number });
+  const rows = dense ? dense.rows : (yProba as readonly (readonly number[])[]).length;
+  const cols = dense ? dense.cols : ((yProba as readonly (readonly number[])[])[0]?.length ?? 0);
+  if (!yTrue || yTrue.length !== rows) throw new InputError(`expectedCalibrationError: 'yTrue' must have one label per row of yProba (${rows}); got ${yTrue ? yTrue.length : String(yTrue)}.`);
+  if (rows === 0 || cols < 2) throw new InputError(`expectedCalibrationError: 'yProba' must be a non-empty n×k matrix with k >= 2; got ${rows}×${cols}.`);
+  const at = (i: number, k: number) => (dense ? dense.data[i * cols + k]! : (yProba as readonly (readonly number[])[])[i]![k]!);
+  // numpy.linspace(0, 1, nBins + 1)'s edges (i · step, the last exactly 1), so bins match the reference code's.
+  const step = 1 / nBins;
+  const edges = Array.from({ length: nBins + 1 }, (_, i) => (i === nBins ? 1 : i * step));
+  const count = new Float64Array(nBins);
+  const hits = new Float64Array(nBins);
+  const conf = new Float64Array(nBins);
+  for (let i = 0; i < rows; i++) {
+    if (!dense && (yProba as readonly (readonly number[])[])[i]!.length !== cols) throw new InputError(`expectedCalibrationError: row ${i} of 'yProba' has ${(yProba as readonly (readonly number[])[])[i]!.length} values, row 0 has ${cols}.`);
+    const label = yTrue[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= cols) throw new InputError(`expectedCalibrationError: yTrue[${i}] must be a class index in [0, ${cols - 1}]; got ${String(label)}.`);
+    let best = 0;
+    for (let k = 1; k < cols; k++) if (at(i, k) > at(i, best)) best = k;
+    const c = at(i, best);
+    if (!(c >= 0 && c <= 1)) throw new InputError(`expectedCalibrationError: yProba[${i}] must hold probabilities in [0, 1]; got ${c}.`);
+    // Bin b holds (edges[b], edges[b + 1]]; a confidence of exactly 0 (impossible for a top class) joins bin 0.
+    let b = 0;
+    while (b < nBins - 1 && c > edges[b + 1]!) b++;
+    count[b]!++;
+    conf[b]! += c;
+    if (best === label) hits[b]!++;
+  }
+  let ece = 0;
+  for (let b = 0; b < nBins; b++) if (count[b]! > 0) ece += (count[b]! / rows) * Math.abs(hits[b]! / count[b]! - conf[b]! / count[b]!);
+  return ece;
+}
