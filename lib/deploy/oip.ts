@@ -4,6 +4,7 @@
  * metadata), .../ready, and POST .../infer with named tensors. Errors are the spec's `{"error": "..."}`.
  * Inputs are either one tensor `input` of shape [N, nFeatures], or one tensor per manifest field of shape
  * [N] or [N, 1] (BYTES for string fields); JSON `null` is a missing value, accepted only for nullable fields.
+ * Tensors may also come and go as binary data (the binary tensor data extension, ./oip-binary.ts).
  */
 import { InputError } from "../core/errors.js";
 import type { InputField, LoadedModel } from "./model-store.js";
@@ -133,7 +134,7 @@ export function inferResponse(name: string, model: LoadedModel, request: InferRe
 export function routeV2(method: string, url: string, name: string, model: LoadedModel, ready: boolean): V2Route {
   const path = url.split("?")[0]!.replace(/\/+$/, "");
   const get = (body: unknown, status = 200): V2Route => (method === "GET" ? { status, body } : { status: 405, body: { error: `use GET for ${path}` } });
-  if (path === "/v2") return get({ name: "mlsd", version: "0.1.0", extensions: [] });
+  if (path === "/v2") return get({ name: "mlsd", version: "0.1.0", extensions: ["binary_tensor_data"] });
   if (path === "/v2/health/live") return get({ live: true });
   if (path === "/v2/health/ready") return get({ ready }, ready ? 200 : 503);
   const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(path);

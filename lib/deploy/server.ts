@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { InputError } from "../core/errors.js";
 import { ServerMetrics } from "./metrics.js";
 import { toRow, type LoadedModel } from "./model-store.js";
+import { binaryInferResponse, parseInferBody, wantsBinaryOutput } from "./oip-binary.js";
 import { inferResponse, inferRows, routeV2 } from "./oip.js";
 
 export interface ServeOptions {
@@ -117,11 +118,11 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
       else if (!timer) timer = schedule();
     });
 
-  const send = (res: ServerResponse, status: number, body: unknown, started: number, type = "application/json", closeConnection = false) => {
+  const send = (res: ServerResponse, status: number, body: unknown, started: number, type = "application/json", closeConnection = false, headers: Record<string, number> = {}) => {
     if (res.destroyed || res.writableEnded) return; // the client is gone; its prediction is dropped
-    const text = type === "application/json" ? JSON.stringify(body) : String(body);
+    const text = Buffer.isBuffer(body) ? body : type === "application/json" ? JSON.stringify(body) : String(body);
     // A length rather than chunked encoding: one write, less framing.
-    res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text), ...(closeConnection ? { connection: "close" } : {}) });
+    res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text), ...headers, ...(closeConnection ? { connection: "close" } : {}) });
     res.end(text);
     metrics.countResponse(status);
     metrics.latency.observe((performance.now() - started) / 1000);
@@ -141,7 +142,7 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
     if (body === undefined) return;
     let rows: number[][];
     try {
-      const parsed = JSON.parse(body) as { instances?: unknown };
+      const parsed = JSON.parse(body.toString("utf8")) as { instances?: unknown };
       if (!Array.isArray(parsed?.instances) || parsed.instances.length === 0) throw new InputError("the body must be {\"instances\": [ ... ]} with at least one instance");
       rows = parsed.instances.map((inst, i) => {
         try {
@@ -172,21 +173,26 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
     if (body === undefined) return;
     let parsed: ReturnType<typeof inferRows>;
     try {
-      parsed = inferRows(JSON.parse(body), model.manifest.inputs);
+      // The binary tensor extension: the JSON header's length, the tensors after it.
+      const header = req.headers["inference-header-content-length"];
+      parsed = inferRows(parseInferBody(body, header === undefined ? undefined : Number(header)), model.manifest.inputs);
       if (parsed.rows.length === 0) throw new InputError("the request holds no rows (the batch dimension is 0)");
     } catch (err) {
       return send(res, 400, { error: err instanceof SyntaxError ? `the body is not JSON: ${err.message}` : (err as Error).message }, started);
     }
     if (queued + parsed.rows.length > maxQueue) return send(res, 429, { error: `queue full (${queued} instances waiting, limit ${maxQueue}); retry later` }, started);
     try {
-      send(res, 200, inferResponse(modelName, model, parsed.request, await enqueue(parsed.rows)), started);
+      const response = inferResponse(modelName, model, parsed.request, await enqueue(parsed.rows)) as Parameters<typeof binaryInferResponse>[0];
+      if (!wantsBinaryOutput(parsed.request)) return send(res, 200, response, started);
+      const { body: binary, headerLength } = binaryInferResponse(response);
+      send(res, 200, binary, started, "application/octet-stream", false, { "inference-header-content-length": headerLength });
     } catch (err) {
       send(res, 500, { error: `prediction failed: ${(err as Error).message}` }, started);
     }
   };
 
-  /** The request body as text, or undefined when it was refused (413) or the client left. */
-  const readBody = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<string | undefined> => {
+  /** The request body's bytes, or undefined when it was refused (413) or the client left. */
+  const readBody = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<Buffer | undefined> => {
     // Refuse what announces itself too big before reading it, and close that connection: its unread body
     // would otherwise be parsed as the next request.
     const declared = Number(req.headers["content-length"] ?? 0);
@@ -204,8 +210,8 @@ export async function serve(model: LoadedModel, options: ServeOptions = {}): Pro
       metrics.countResponse(499);
       return;
     }
-    // Decoded once, whole: a multi-byte character may be split between chunks.
-    return Buffer.concat(chunks).toString("utf8");
+    // Decoded once, whole, by the caller: a multi-byte character may be split between chunks.
+    return Buffer.concat(chunks);
   };
 
   const server = createHttpServer((req, res) => {

@@ -37,7 +37,7 @@ describe("health and metadata", () => {
   it("server live, ready and metadata; model metadata and ready; unknown models and versions are 404", async () => {
     expect(await get("/v2/health/live")).toEqual({ status: 200, body: { live: true } });
     expect(await get("/v2/health/ready")).toEqual({ status: 200, body: { ready: true } });
-    expect(await get("/v2")).toEqual({ status: 200, body: { name: "mlsd", version: "0.1.0", extensions: [] } });
+    expect(await get("/v2")).toEqual({ status: 200, body: { name: "mlsd", version: "0.1.0", extensions: ["binary_tensor_data"] } });
     const meta = { name: "delay", versions: ["1"], platform: "mlsd_estimator", inputs: [{ name: "a", datatype: "FP32", shape: [-1] }, { name: "b", datatype: "FP32", shape: [-1] }], outputs: [{ name: "output", datatype: "FP32", shape: [-1, 2] }] };
     expect(await get("/v2/models/delay")).toEqual({ status: 200, body: meta });
     expect(await get("/v2/models/delay/versions/1")).toEqual({ status: 200, body: meta });
