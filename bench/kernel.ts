@@ -112,6 +112,8 @@ async function measure(k: KernelUnderTest): Promise<Row> {
     if (hung) client.process.kill("SIGKILL");
     await client.shutdown();
   }
+  // Start-up varies run to run on a shared machine: every start's figures, not only the median.
+  notes.push(`${k.name}: ready ${ready.map((v) => v.toFixed(0)).join(", ")} ms; first cell ${firstCell.map((v) => v.toFixed(0)).join(", ")} ms (each start)`);
   return {
     name: k.name,
     readyMedian: quantile(ready, 0.5),

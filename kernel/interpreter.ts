@@ -78,9 +78,11 @@ export class TypeScriptInterpreter implements Interpreter {
     this.profile = profile;
     this.output = new OutputRouter(options.maxOutput ?? Number(process.env["MLSD_MAX_OUTPUT_BYTES"] ?? 1_000_000));
     this.backend = useBackend(options.backend ?? "auto").catch((err: Error) => err);
-    // The type service starts once the backend is chosen: on two cores, loading TypeScript alongside tfjs
-    // would delay kernel_info; after it, the worker warms up while the user reads the notebook.
-    this.types = new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), this.backend, this.profile);
+    // The type service starts at once, beside the backend's start: its warm-up (parsing and binding the
+    // standard library and Node's types, ~0.8 s of one core) is what a cell sent right after kernel_info waits
+    // for. Started after the backend instead, kernel_info came ~0.3 s sooner on the 2-core machine but the first
+    // cell ~0.45 s later (bench/RESULTS.md); with more cores, the two overlap completely.
+    this.types = new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), Promise.resolve(), this.profile);
     // When, since the process started, each half of the start-up was done (what "first cell after ready" waits on).
     if (TRACE) void this.backend.then(() => realStderrWrite(`mlsd trace: backend ready at ${performance.now().toFixed(0)} ms\n`));
     if (TRACE) void this.types.ready().then(() => realStderrWrite(`mlsd trace: type service warm at ${performance.now().toFixed(0)} ms\n`));

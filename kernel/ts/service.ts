@@ -13,7 +13,7 @@ export class TypeService {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private warm: Promise<void>;
 
-  /** `startAfter`: start the worker once this settles (the kernel waits for its tfjs backend first). */
+  /** `startAfter`: start the worker once this settles (at once by default). */
   constructor(private readonly cwd: string, private readonly packageRoot: string, private readonly log: (text: string) => void, startAfter: Promise<unknown> = Promise.resolve(), private readonly profile?: CheckProfile) {
     this.warm = startAfter.then(() => {
       if (!this.worker) this.start();
