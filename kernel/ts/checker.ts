@@ -533,9 +533,12 @@ export class CellChecker {
     Object.assign(sf, { path, resolvedPath, originalFileName, imports: specifiers, moduleAugmentations: [], ambientModuleNames: [] });
     const internals = ts as unknown as { bindSourceFile(f: TS.SourceFile, o: TS.CompilerOptions): void };
     const checker = program.getTypeChecker() as TS.TypeChecker & { getDiagnostics(f: TS.SourceFile): readonly TS.Diagnostic[] };
+    // A missing global type is reported once per checker (then cached): a fresh checker would report it again.
+    if (program.getGlobalDiagnostics().length > 0) return undefined;
     internals.bindSourceFile(sf, this.options);
-    // The checker files diagnostics by file name, which earlier cells share: keep this cell's own.
-    const semantic = checker.getDiagnostics(sf).filter((d) => d.file === sf);
+    // The checker files diagnostics by file name, which earlier cells share: keep this cell's own (and the
+    // global ones this check raised, which have no file).
+    const semantic = checker.getDiagnostics(sf).filter((d) => d.file === sf || d.file === undefined);
     const bind = (sf as unknown as { bindDiagnostics: TS.Diagnostic[] }).bindDiagnostics;
     const parse = (sf as unknown as { parseDiagnostics: TS.Diagnostic[] }).parseDiagnostics;
     this.reused++;
