@@ -28,7 +28,11 @@ function skip(why) {
   process.exit(0);
 }
 
-if (process.env.MLSD_NATIVE === "0") skip("MLSD_NATIVE=0");
+if (process.env.MLSD_NATIVE === "0") {
+  // As build-native.mjs: nothing built, nothing removed (the library does not load it under MLSD_NATIVE=0 either).
+  say("MLSD_NATIVE=0: skipped; SQLite will be reported unavailable");
+  process.exit(0);
+}
 let pkg;
 try {
   pkg = dirname(createRequire(join(root, "package.json")).resolve("better-sqlite3/package.json"));
