@@ -132,6 +132,8 @@ describe("widgets in a real browser", () => {
       // The kernel's set reaches the module: model.on("change:count") redraws the button.
       await page.evaluate(() => (window as unknown as Win).Jupyter.notebook.get_cell(2).execute());
       await page.waitForFunction(() => document.querySelector("button.mlsd-counter")?.textContent === "count is 10", undefined, { timeout: 60_000 });
+      // The observe ran in the third cell's request; its line reaches the Output after the model's update.
+      await page.waitForFunction(() => document.querySelectorAll(".cell")[1]?.querySelector(".output_wrapper")?.textContent?.includes("kernel saw count 10"), undefined, { timeout: 60_000 });
       expect(await anyArea.innerText()).toContain("kernel saw count 10");
       await page.screenshot({ path: join(artifacts, "browser-anywidget-kernel-set.png") });
       expect(await page.locator(".output_error").count()).toBe(0);
