@@ -6,7 +6,7 @@
  * the keyboard as a user would, the kernel's observe callback and interact's function run, and the output
  * inside the widget changes. Then an anywidget (an ES module with render({ model, el })) renders through the
  * anywidget nbextension mlsd installs with its kernelspec, its CSS applies, clicks reach the kernel's observe,
- * and the kernel's set redraws it. Screenshots are kept in test/.artifacts/.
+ * and the kernel's set redraws it; progress() renders as a widget bar. Screenshots are kept in test/.artifacts/.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,6 +52,8 @@ const ANYWIDGET_CELL = [
   "display(new VBox([counter, log]));",
 ].join("\n");
 const KERNEL_SETS = "counter.set({ count: 10 });";
+// progress() where widgets render: tqdm.notebook's HBox of description, FloatProgress and counts.
+const PROGRESS_CELL = 'const bar = progress(4, { desc: "steps", intervalMs: 0 });\nfor (let i = 0; i < 4; i++) bar.update(1);\nbar.close();';
 
 type Win = { Jupyter: { notebook: { kernel?: { is_connected?: () => boolean }; execute_all_cells(): void; get_cell(i: number): { execute(): void } } } };
 
@@ -69,6 +71,7 @@ describe("widgets in a real browser", () => {
         { cell_type: "code", id: "slider", metadata: {}, execution_count: null, outputs: [], source: CELL },
         { cell_type: "code", id: "anywidget", metadata: {}, execution_count: null, outputs: [], source: ANYWIDGET_CELL },
         { cell_type: "code", id: "kernel-sets", metadata: {}, execution_count: null, outputs: [], source: KERNEL_SETS },
+        { cell_type: "code", id: "progress", metadata: {}, execution_count: null, outputs: [], source: PROGRESS_CELL },
       ],
     };
     writeFileSync(join(dir, "widgets.ipynb"), JSON.stringify(nb));
@@ -138,6 +141,16 @@ describe("widgets in a real browser", () => {
       await page.screenshot({ path: join(artifacts, "browser-anywidget-kernel-set.png") });
       expect(await page.locator(".output_error").count()).toBe(0);
       expect(console.join("\n")).not.toMatch(/anywidget: the widget's module failed|Could not create/);
+
+      // progress(): a widget bar, full and styled "success" when closed at its total (Bootstrap's progress-bar-success).
+      await page.evaluate(() => (window as unknown as Win).Jupyter.notebook.get_cell(3).execute());
+      const bar = page.locator(".cell").nth(3).locator(".progress-bar");
+      await bar.waitFor({ timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelectorAll(".cell")[3]?.querySelector(".progress-bar")?.classList.contains("progress-bar-success"), undefined, { timeout: 60_000 });
+      await page.locator(".cell").nth(3).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, "browser-progress-widget.png") });
+      expect(await page.locator(".cell").nth(3).locator(".widget-hbox").first().innerText()).toMatch(/steps 100%[\s\S]*4\/4 \[/);
+      expect(await bar.evaluate((el) => (el as HTMLElement).style.width)).toBe("100%");
     } finally {
       await browser.close();
     }
