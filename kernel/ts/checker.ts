@@ -291,7 +291,14 @@ export class CellChecker {
       // Earlier cells' imports, appended after the code for the type checker, are already bound at run time.
       const dropCarried: TS.TransformerFactory<TS.SourceFile> = (ctx) => (file) =>
         ctx.factory.updateSourceFile(file, file.statements.filter((st) => !(ts.isImportDeclaration(st) && st.pos >= code.length)));
-      program.emit(
+      // forceDtsEmit (emit's internal sixth argument): a declaration whose type TypeScript cannot name portably
+      // (TS2742: a type of a package that only mlsd's own node_modules holds, as connect()'s DuckDBConnection
+      // from a notebook folder outside mlsd) would otherwise block the whole .d.ts, and every name the cell
+      // declared would be lost to later cells ("Cannot find name"). Forced, the emit types just that
+      // declaration `any`, and keeps the others.
+      const emit = program.emit as (...args: [...Parameters<TS.Program["emit"]>, boolean]) => TS.EmitResult;
+      emit.call(
+        program,
         sf,
         (name, data) => {
           if (name.endsWith(".map")) map = data;
@@ -301,6 +308,7 @@ export class CellChecker {
         undefined,
         false,
         { before: [dropCarried] },
+        true,
       );
       if (exported.length > 0) groups = groupDeclarations(ts, dts);
       shadows = this.globalTypesShadowed(program, sf);

@@ -25,6 +25,15 @@ describe("CellChecker", () => {
     expect(bad.diagnostics[0]).toMatchObject({ line: 1, column: 6, code: 2345 });
   });
 
+  it("keeps a cell's names when one of their types cannot be named from the notebook's folder (TS2742)", () => {
+    // The checker's folder is outside the checkout: @duckdb/node-api's DuckDBConnection (connect()'s type)
+    // cannot be named from there, which used to block the cell's whole declaration file, so `report` was "not
+    // found" in the next cell. Now only that one type is lost (db is typed any); every name stays.
+    ok('import { connect } from "mlsd/data";\nconst db = connect();\nconst report = 1;\nconst label: string = "x";');
+    ok("report + 1; db");
+    expect(checker.check("const n: number = label;").diagnostics[0]?.code).toBe(2322);
+  });
+
   it("lets a later cell re-declare a name with another type", () => {
     ok("const shade = 1");
     ok("const shade = 'red'");
