@@ -95,6 +95,14 @@ function gather<R>(N: number, stopAll: () => void) {
   let resolve!: (r: R[]) => void;
   let reject!: (e: Error) => void;
   const promise = new Promise<R[]>((res, rej) => ((resolve = res), (reject = rej)));
+  let waiting: ReturnType<typeof setTimeout> | undefined;
+  const settle = (err: Error) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(waiting);
+    stopAll();
+    reject(err);
+  };
   return {
     promise,
     ok(rank: number, result: R) {
@@ -107,11 +115,16 @@ function gather<R>(N: number, stopAll: () => void) {
     },
     fail(rank: number, message: string, stack?: string) {
       if (settled) return;
-      settled = true;
-      stopAll();
       const err = new Error(`rank ${rank} of ${N} failed: ${message}`);
       if (stack) err.stack = `${err.message}\n(rank ${rank}) ${stack}`;
-      reject(err);
+      // A peer that saw rank K leave often reports before rank K's own error arrives: give the cause a moment
+      // to arrive, so the job's error names the rank that failed and why.
+      const consequence = /^rank (\d+) left the job/.exec(message);
+      if (consequence && Number(consequence[1]) !== rank && !reported.has(Number(consequence[1]))) {
+        if (!waiting) waiting = setTimeout(() => settle(err), 1000);
+        return;
+      }
+      settle(err);
     },
     /** A rank ended: an error unless it reported its result first. */
     exited(rank: number, how: string) {
