@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
+import { checkEpochsAndBatchSize, optimizerFrom } from "../loss/train.js";
 import { augmentImages, mixupImages, type ImageTransform } from "./images.js";
 
 export interface AugmentedTrainingOptions {
@@ -34,15 +35,10 @@ export async function trainWithAugmentation(model: tf.LayersModel, images: tf.Te
     const c = labels[i]!;
     if (!Number.isInteger(c) || c < 0 || c >= k) throw new InputError(`trainWithAugmentation: labels[${i}] must be a class index in [0, ${k - 1}] (the model has ${k} outputs); got ${String(c)}.`);
   }
-  const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new InputError(`trainWithAugmentation: 'epochs' must be an integer >= 1; got ${String(epochs)}.`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`trainWithAugmentation: 'batchSize' must be an integer >= 1; got ${String(batchSize)}.`);
+  const { epochs, batchSize } = checkEpochsAndBatchSize("trainWithAugmentation", options);
   const alpha = options.mixupAlpha;
   if (alpha !== undefined && !(typeof alpha === "number" && alpha > 0 && Number.isFinite(alpha))) throw new InputError(`trainWithAugmentation: 'mixupAlpha' must be a finite number > 0; got ${String(alpha)}.`);
-  const opt = options.optimizer;
-  if (opt !== undefined && typeof opt !== "object" && !(typeof opt === "number" && opt > 0)) throw new InputError(`trainWithAugmentation: 'optimizer' must be a tf.Optimizer or a learning rate > 0; got ${String(opt)}.`);
-  const optimizer = typeof opt === "object" && opt !== null ? opt : tf.train.adam(opt ?? 0.01);
+  const optimizer = optimizerFrom("trainWithAugmentation", options.optimizer, 0.01);
   const transforms = options.transforms ?? [];
   const rng = checkRandomState(options.randomState);
   const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(labels), "int32"), k).toFloat() as tf.Tensor2D);

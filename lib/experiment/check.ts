@@ -1,28 +1,13 @@
 /** Argument checks shared by lib/experiment: each names the function, the argument and the value it refused. */
 import { InputError } from "../core/errors.js";
+import { numberRuleBroken, type NumberRule } from "../core/number-rule.js";
 
-export interface NumberRule {
-  min?: number;
-  max?: number;
-  minExclusive?: boolean;
-  maxExclusive?: boolean;
-  integer?: boolean;
-}
+export type { NumberRule } from "../core/number-rule.js";
 
 /** The value if it is a finite number within the rule, else an InputError naming `fn`, `name` and the value. */
 export function checkNumber(fn: string, name: string, value: unknown, rule: NumberRule = {}): number {
-  const ok =
-    typeof value === "number" &&
-    Number.isFinite(value) &&
-    (!rule.integer || Number.isInteger(value)) &&
-    (rule.min === undefined || (rule.minExclusive ? value > rule.min : value >= rule.min)) &&
-    (rule.max === undefined || (rule.maxExclusive ? value < rule.max : value <= rule.max));
-  if (!ok) {
-    const parts: string[] = [];
-    if (rule.min !== undefined) parts.push(`${rule.minExclusive ? ">" : ">="} ${rule.min}`);
-    if (rule.max !== undefined) parts.push(`${rule.maxExclusive ? "<" : "<="} ${rule.max}`);
-    throw new InputError(`${fn}: '${name}' must be ${rule.integer ? "an integer" : "a finite number"}${parts.length ? ` ${parts.join(" and ")}` : ""}; got ${describe(value)}.`);
-  }
+  const required = numberRuleBroken(value, rule);
+  if (required !== undefined) throw new InputError(`${fn}: '${name}' must be ${required}; got ${describe(value)}.`);
   return value as number;
 }
 

@@ -1,5 +1,6 @@
 /** Argument checks shared by lib/features: each names the function, the argument and the value it refused. */
 import { InputError } from "../core/errors.js";
+import { numberRuleBroken, type NumberRule } from "../core/number-rule.js";
 
 /** A value as a message shows it: strings quoted, arrays by length, objects by their keys. */
 export function shown(value: unknown): string {
@@ -13,17 +14,9 @@ export function shown(value: unknown): string {
 }
 
 /** A number within bounds, else an InputError naming `fn`, `name` and the value. */
-export function checkNumber(fn: string, name: string, value: unknown, rule: { min?: number; max?: number; minExclusive?: boolean; integer?: boolean } = {}): number {
-  const ok =
-    typeof value === "number" &&
-    Number.isFinite(value) &&
-    (!rule.integer || Number.isInteger(value)) &&
-    (rule.min === undefined || (rule.minExclusive ? value > rule.min : value >= rule.min)) &&
-    (rule.max === undefined || value <= rule.max);
-  if (!ok) {
-    const bounds = [rule.min === undefined ? "" : `${rule.minExclusive ? ">" : ">="} ${rule.min}`, rule.max === undefined ? "" : `<= ${rule.max}`].filter(Boolean).join(" and ");
-    throw new InputError(`${fn}: '${name}' must be ${rule.integer ? "an integer" : "a finite number"}${bounds ? ` ${bounds}` : ""}; got ${shown(value)}.`);
-  }
+export function checkNumber(fn: string, name: string, value: unknown, rule: Omit<NumberRule, "maxExclusive"> = {}): number {
+  const required = numberRuleBroken(value, rule);
+  if (required !== undefined) throw new InputError(`${fn}: '${name}' must be ${required}; got ${shown(value)}.`);
   return value as number;
 }
 

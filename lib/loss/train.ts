@@ -48,20 +48,13 @@ export interface TrainHistory {
  * @example const history = await trainClassifier(model, X, y, { loss: sigmoidFocalLoss({ gamma: 2 }), epochs: 20, validationData: [Xv, yv], earlyStopping: { patience: 3 } })
  */
 export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unknown, options: TrainOptions = {}): Promise<TrainHistory> {
-  const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new InputError(`trainClassifier: 'epochs' must be an integer >= 1; got ${epochs}.`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`trainClassifier: 'batchSize' must be an integer >= 1; got ${batchSize}.`);
+  const { epochs, batchSize } = checkEpochsAndBatchSize("trainClassifier", options);
   const units = (model.outputs[0]!.shape[1] as number | null) ?? 1;
   const data = toTensors(X, y, units, "X", "y");
   const n = data.x.shape[0];
   const val = options.validationData ? toTensors(options.validationData[0], options.validationData[1], units, "validationData[0]", "validationData[1]", data.classes) : null;
   const loss = options.loss ?? (units === 1 ? binaryCrossentropy() : categoricalCrossentropy());
-  if (options.optimizer !== undefined && typeof options.optimizer !== "object" && !(typeof options.optimizer === "number" && options.optimizer > 0)) {
-    throw new InputError(`trainClassifier: 'optimizer' must be a tf.Optimizer or a learning rate > 0; got ${String(options.optimizer)}.`);
-  }
-  // tf.Optimizer's instanceof reads `.minimize` off the value, so test the kind first.
-  const optimizer = typeof options.optimizer === "object" && options.optimizer !== null ? options.optimizer : tf.train.adam(options.optimizer ?? 0.001);
+  const optimizer = optimizerFrom("trainClassifier", options.optimizer, 0.001);
   let sw: tf.Tensor1D | null = null;
   if (options.sampleWeight) {
     if (options.sampleWeight.length !== n) throw new InputError(`trainClassifier: sampleWeight has ${options.sampleWeight.length} values, but X has ${n} samples.`);
@@ -125,6 +118,30 @@ export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unkn
     sw?.dispose();
   }
   return history;
+}
+
+/**
+ * A training loop's `epochs` and `batchSize` (defaults 10 and 32), refused by name unless integers >= 1.
+ * @example const { epochs, batchSize } = checkEpochsAndBatchSize("myLoop", { epochs: 5 });
+ */
+export function checkEpochsAndBatchSize(fn: string, options: { epochs?: number; batchSize?: number }): { epochs: number; batchSize: number } {
+  const epochs = options.epochs ?? 10;
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new InputError(`${fn}: 'epochs' must be an integer >= 1; got ${epochs}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`${fn}: 'batchSize' must be an integer >= 1; got ${batchSize}.`);
+  return { epochs, batchSize };
+}
+
+/**
+ * The optimizer a loop trains with: the one given, or Adam at the learning rate given (else `defaultRate`).
+ * @example const optimizer = optimizerFrom("myLoop", 0.01, 0.001);
+ */
+export function optimizerFrom(fn: string, value: tf.Optimizer | number | undefined, defaultRate: number): tf.Optimizer {
+  if (value !== undefined && typeof value !== "object" && !(typeof value === "number" && value > 0)) {
+    throw new InputError(`${fn}: 'optimizer' must be a tf.Optimizer or a learning rate > 0; got ${String(value)}.`);
+  }
+  // tf.Optimizer's instanceof reads `.minimize` off the value, so test the kind first.
+  return typeof value === "object" && value !== null ? value : tf.train.adam(value ?? defaultRate);
 }
 
 /** Features as float32 [n, d]; labels as 0/1 floats [n, 1] for one output unit, else class indices [n]. */

@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { launch, mpiAvailable, mpiStatus, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
 import { binaryCrossentropy } from "../../../dist/lib/loss/index.js";
 import { tinyProblem } from "../../helpers/tiny-mlp.js";
+import { checkAllReduced, expectedMean as expected, type AllReduceOut } from "./allreduce-check.js";
 
 const WORKER = "test/lib/distributed/mpi-worker.mjs";
 const mpirun = spawnSync("mpirun", ["--version"], { encoding: "utf8" });
@@ -24,34 +25,13 @@ const mpicc = spawnSync("mpicc", ["--version"], { encoding: "utf8" });
 const required = process.env["MLSD_REQUIRE_NATIVE"] === "1";
 const runnable = mpiAvailable() && !mpirun.error;
 
-type Out = { rank: number; size: number; library: string | null; out: { buf: Float32Array; stats: { bytesSent: number; steps: number } }[]; root: Float32Array };
+type Out = AllReduceOut & { library: string | null };
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
-/** The float64 mean of the ranks' float32 inputs (the same inputs as workers.test.ts). */
-function expected(len: number, N: number): number[] {
-  return Array.from({ length: len }, (_, k) => {
-    let s = 0;
-    for (let r = 0; r < N; r++) s += Math.fround(Math.sin(1 + r * 7919 + k * 0.37) * (r + 1));
-    return s / N;
-  });
-}
-
-function checkAll(results: Out[], N: number, lens: number[]): void {
-  expect(results.map((r) => r.rank)).toEqual(Array.from({ length: N }, (_, r) => r));
-  expect(results.map((r) => r.size)).toEqual(new Array(N).fill(N));
-  lens.forEach((len, j) => {
-    const want = expected(len, N);
-    for (const r of results) {
-      expect(r.out[j]!.buf.length).toBe(len);
-      r.out[j]!.buf.forEach((v, k) => expect(Math.abs(v - want[k]!)).toBeLessThan(1e-5 * N));
-    }
-  });
-  // MPI_Bcast from the last rank.
-  for (const r of results) expect(Array.from(r.root)).toEqual([N - 1, 42]);
-}
+const checkAll = (results: Out[], N: number, lens: number[]) => checkAllReduced(results, N, lens, { size: true });
 
 /** Runs `mpirun ... mlsd worker` and gives back its exit code, stdout and stderr. */
 function mpirunWorker(N: number, args: object, mpirunArgs: string[] = []): Promise<{ code: number | null; out: string; err: string; ms: number }> {

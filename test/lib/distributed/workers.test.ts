@@ -12,35 +12,16 @@ import { launch, parameterServerAllReduce, trainDataParallel, trainDistributed }
 import { binaryCrossentropy } from "../../../dist/lib/loss/index.js";
 import { tinyProblem } from "../../helpers/tiny-mlp.js";
 
+import { checkAllReduced, expectedMean as expected, type AllReduceOut } from "./allreduce-check.js";
+
 const WORKER = "test/fixtures/allreduce-worker.mjs";
-type Out = { rank: number; size: number; out: { buf: Float32Array; stats: { bytesSent: number; steps: number } }[]; root: Float32Array };
+type Out = AllReduceOut;
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
-/** What every rank should end with: the float64 mean of the ranks' float32 inputs. */
-function expected(len: number, N: number): number[] {
-  return Array.from({ length: len }, (_, k) => {
-    let s = 0;
-    for (let r = 0; r < N; r++) s += Math.fround(Math.sin(1 + r * 7919 + k * 0.37) * (r + 1));
-    return s / N;
-  });
-}
-
-function checkAll(results: Out[], N: number, lens: number[]): void {
-  expect(results.map((r) => r.rank)).toEqual(Array.from({ length: N }, (_, r) => r));
-  lens.forEach((len, j) => {
-    const want = expected(len, N);
-    for (const r of results) {
-      expect(r.out[j]!.buf.length).toBe(len);
-      r.out[j]!.buf.forEach((v, k) => expect(Math.abs(v - want[k]!)).toBeLessThan(1e-5 * N));
-      // Every rank ends with bit-identical values: the ring's all-gather copies one owner's sum everywhere.
-      expect(Array.from(r.out[j]!.buf)).toEqual(Array.from(results[0]!.out[j]!.buf));
-    }
-  });
-  for (const r of results) expect(Array.from(r.root)).toEqual([N - 1, 42]);
-}
+const checkAll = (results: Out[], N: number, lens: number[]) => checkAllReduced(results, N, lens, { identical: true });
 
 /** The rank-order float32 sum, divided by N: what the threads' shared-memory all-reduce must give, bit for bit. */
 function rankOrderMean(len: number, N: number): number[] {
