@@ -8,9 +8,10 @@
  * user's other state keys sync as any widget's do.
  *
  * Which frontends render it: Notebook 6.4 with Debian's widget extension (jupyter-js-widgets 2.1), through the
- * small `anywidget` nbextension mlsd installs beside its kernelspec (lib/widgets/nbextension.ts). anywidget's
- * own front end lives in ipywidgets 7/8 frontends (JupyterLab, Notebook 7, VS Code), whose newer protocol mlsd
- * does not speak: there, as without any widget frontend, the widget shows its static view.
+ * small `anywidget` nbextension mlsd installs beside its kernelspec (lib/widgets/nbextension.ts). On protocol
+ * 2.1.0 (ipywidgets 8 frontends: JupyterLab, Notebook 7, VS Code) the model is the same `AnyModel` of module
+ * `anywidget`, which anywidget's own front end renders where it is installed. Without a widget frontend the
+ * widget shows its static view.
  */
 import { escapeHtml, Widget, type State } from "./widget.js";
 

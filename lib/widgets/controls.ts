@@ -1,7 +1,9 @@
 /**
  * The built-in controls, with ipywidgets 6.0's model and view names and state keys (snake_case on the wire,
- * camelCase options here): sliders (int, float, range), Dropdown, ToggleButtons, Checkbox, Text, Button,
- * Play, progress bars and HBox/VBox. Options are checked as ipywidgets' traits are: min <= max, a value
+ * camelCase options here), and ipywidgets 8's where a protocol 2 frontend listens (packages/schema/
+ * jupyterwidgetmodels.v8.md: range sliders and progress bars have models of their own, a selection is sent
+ * as its `index`, Play's `_playing` is `playing`): sliders (int, float, range), Dropdown, ToggleButtons,
+ * Checkbox, Text, Button, Play, progress bars and HBox/VBox. Options are checked as ipywidgets' traits are: min <= max, a value
  * outside the bounds is clipped (ipywidgets 6 `_BoundedInt._validate_value`), an unknown option is refused.
  */
 import { escapeHtml, Widget, type State } from "./widget.js";
@@ -71,13 +73,20 @@ function bounded(cls: string, o: SliderOptions, integer: boolean, defaults: { mi
 
 const clip = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v));
 
+/** ipywidgets 8 has no `_range` key: range sliders are models of their own. */
+const withoutRange = (st: State): State => {
+  const { _range, ...rest } = st;
+  void _range;
+  return rest;
+};
+
 class Slider extends ValueWidget<number> {
   constructor(cls: string, model: string, view: string, o: SliderOptions, integer: boolean) {
     const s = bounded(cls, o, integer, integer ? { min: 0, max: 100, step: 1 } : { min: 0, max: 100, step: 0.1 });
     const value = clip(finite(cls, "value", o.value ?? (s["min"] as number), integer), s["min"] as number, s["max"] as number);
     const self: { w?: Slider } = {};
     const decode = (st: State): State => ("value" in st && self.w ? { ...st, value: clip(Number(st["value"]), self.w.min, self.w.max) } : st);
-    super({ modelName: model, viewName: view, decode }, { ...s, value });
+    super({ modelName: model, viewName: view, decode, v8: { encode: withoutRange } }, { ...s, value });
     self.w = this;
   }
   get min(): number {
@@ -123,6 +132,7 @@ export interface RangeSliderOptions extends Omit<SliderOptions, "value"> {
 
 class RangeSlider extends ValueWidget<[number, number]> {
   constructor(cls: string, model: string, view: string, o: RangeSliderOptions, integer: boolean) {
+    const model8 = `${cls}Model`;
     const s = bounded(cls, o as SliderOptions, integer, integer ? { min: 0, max: 100, step: 1 } : { min: 0, max: 100, step: 0.1 });
     const [min, max] = [s["min"] as number, s["max"] as number];
     const given = o.value ?? [min + (max - min) * 0.25, min + (max - min) * 0.75];
@@ -132,7 +142,7 @@ class RangeSlider extends ValueWidget<[number, number]> {
     if (lo > hi) throw new RangeError(`${cls}: the lower value (${lo}) must not be greater than the upper (${hi}).`);
     lo = clip(lo, min, max);
     hi = clip(hi, min, max);
-    super({ modelName: model, viewName: view }, { ...s, _range: true, value: [lo, hi] });
+    super({ modelName: model, viewName: view, v8: { modelName: model8, viewName: model8.replace(/Model$/, "View"), encode: withoutRange } }, { ...s, _range: true, value: [lo, hi] });
   }
   protected override staticHtml(): string {
     const [lo, hi] = this.value;
@@ -192,6 +202,21 @@ class Selection<T> extends ValueWidget<T> {
           if (!("value" in st)) return st;
           const hit = choices.find(([l]) => l === st["value"]);
           return hit ? { ...st, value: hit[1] } : {};
+        },
+        // ipywidgets 8 sends the selected index instead (Selection's `index` trait).
+        v8: {
+          encode: (st) => {
+            if (!("value" in st)) return st;
+            const { value, ...rest } = st;
+            const i = choices.findIndex(([, x]) => x === value || JSON.stringify(x) === JSON.stringify(value));
+            return { ...rest, index: i < 0 ? null : i };
+          },
+          decode: (st) => {
+            if (!("index" in st)) return st;
+            const { index, ...rest } = st;
+            const hit = typeof index === "number" ? choices[index] : undefined;
+            return hit ? { ...rest, value: hit[1] } : rest;
+          },
         },
       },
       { _options_labels: labels, value, description: o.description ?? "", disabled: o.disabled ?? false, ...extra },
@@ -286,7 +311,12 @@ export class Play extends ValueWidget<number> {
     const { interval, ...rest } = o;
     const s = bounded("Play", rest, true, { min: 0, max: 100, step: 1 });
     const iv = finite("Play", "interval", interval ?? 100, true);
-    super({ modelName: "PlayModel", viewName: "PlayView" }, { min: s["min"], max: s["max"], step: s["step"], description: s["description"], disabled: s["disabled"], interval: iv, _playing: false, value: clip(rest.value ?? (s["min"] as number), s["min"] as number, s["max"] as number) });
+    const rename = (from: string, to: string) => (st: State): State => {
+      if (!(from in st)) return st;
+      const { [from]: v, ...rest } = st;
+      return { ...rest, [to]: v };
+    };
+    super({ modelName: "PlayModel", viewName: "PlayView", v8: { encode: rename("_playing", "playing"), decode: rename("playing", "_playing") } }, { min: s["min"], max: s["max"], step: s["step"], description: s["description"], disabled: s["disabled"], interval: iv, _playing: false, value: clip(rest.value ?? (s["min"] as number), s["min"] as number, s["max"] as number) });
   }
 }
 
@@ -300,7 +330,7 @@ class Progress extends ValueWidget<number> {
     const { barStyle, ...rest } = o;
     const s = bounded(cls, rest, integer, { min: 0, max: 100, step: integer ? 1 : 0.1 });
     super(
-      { modelName: "ProgressModel", viewName: "ProgressView" },
+      { modelName: "ProgressModel", viewName: "ProgressView", v8: { modelName: `${cls}Model` } },
       { min: s["min"], max: s["max"], step: s["step"], description: s["description"], orientation: s["orientation"], bar_style: barStyle ?? "", value: clip(rest.value ?? (s["min"] as number), s["min"] as number, s["max"] as number) },
     );
   }

@@ -6,7 +6,7 @@
  */
 import { clearOutput } from "../display/display.js";
 import { currentParentId } from "./comm.js";
-import { widgetsLive } from "./frontend.js";
+import { OUTPUT_MODULE, OUTPUT_VERSION, widgetsLive } from "./frontend.js";
 import { Widget } from "./widget.js";
 
 /**
@@ -17,7 +17,7 @@ import { Widget } from "./widget.js";
  */
 export class Output extends Widget<{ msg_id: string }> {
   constructor() {
-    super({ modelName: "OutputModel", viewName: "OutputView" }, { msg_id: "" });
+    super({ modelName: "OutputModel", viewName: "OutputView", v8: { module: OUTPUT_MODULE, moduleVersion: OUTPUT_VERSION } }, { msg_id: "" });
   }
 
   /** Runs `fn` with its output sent into this widget; resolves with what `fn` returns. */

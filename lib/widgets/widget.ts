@@ -1,13 +1,19 @@
 /**
  * The widget model every control shares: state kept in the kernel and mirrored to the frontend over a comm
- * (target `jupyter.widget`), change callbacks (`observe`, as traitlets'), and display. Message shapes follow
- * ipywidgets 6.0's Widget (widget.py): comm_open carries the whole state; `{method: "update", state,
- * buffers}` goes to the frontend; `{method: "backbone", sync_data, buffer_keys}` and `{method:
- * "request_state"}` and `{method: "custom"}` come back. Binary values (typed arrays, ArrayBuffer, DataView)
- * travel as message buffers named by their key.
+ * (target `jupyter.widget`), change callbacks (`observe`, as traitlets'), and display. Two versions of the
+ * Jupyter widget messaging protocol (ipywidgets' packages/schema/messages.md), chosen by the frontend that
+ * announced itself (frontend.ts):
+ * - version 1, as ipywidgets 6.0's Widget (widget.py): comm_open carries the whole state; `{method: "update",
+ *   state, buffers}` goes to the frontend; `{method: "backbone", sync_data, buffer_keys}` comes back;
+ * - version 2.1.0, as ipywidgets 8's: comm_open carries `{state, buffer_paths}` with metadata `{version:
+ *   "2.1.0"}`; `{method: "update", state, buffer_paths}` goes both ways; each update from a frontend is echoed
+ *   to every frontend as `{method: "echo_update", state, buffer_paths}` before the kernel applies it
+ *   (set_state), and the control comm's `request_states` gets every widget's state in one `update_states`.
+ * Both have `request_state` and `custom`. Binary values (typed arrays, ArrayBuffer, DataView) travel as
+ * message buffers named by their key.
  */
 import { Comm, hasCommTransport, type Buffers, type CommMessage } from "./comm.js";
-import { FRONTEND_VERSION, WIDGET_MODULE, widgetsLive } from "./frontend.js";
+import { CONTROLS_MODULE, CONTROLS_VERSION, echoUpdates, FRONTEND_VERSION, PROTOCOL_VERSION, setStatesSender, WIDGET_MODULE, widgetProtocol, widgetsLive, type WidgetProtocol } from "./frontend.js";
 
 export type State = Record<string, unknown>;
 
@@ -44,8 +50,28 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** All live widgets by model id, as ipywidgets' `Widget.widgets`. */
-export const widgets = new Map<string, Widget>();
+/**
+ * All live widgets by model id, as ipywidgets' `Widget.widgets`. Kept on globalThis: a cell may load this
+ * module under another URL than the kernel did, and the control comm must see every widget.
+ */
+export const widgets = ((globalThis as Record<symbol, unknown>)[Symbol.for("mlsd.widgets.instances")] ??= new Map<string, Widget>()) as Map<string, Widget>;
+
+// ipywidgets 8's Widget._handle_control_comm_msg: every widget's model and state, buffers at [id, "state", key].
+setStatesSender((comm) => {
+  const states: State = {};
+  const paths: string[][] = [];
+  const buffers: Buffers = [];
+  for (const [id, w] of widgets) {
+    const s = w.wireState(2);
+    if (!s) continue;
+    states[id] = { model_name: s.state["_model_name"], model_module: s.state["_model_module"], model_module_version: s.state["_model_module_version"], state: s.state };
+    s.keys.forEach((k, i) => {
+      paths.push([id, "state", k]);
+      buffers.push(s.buffers[i]!);
+    });
+  }
+  comm.send({ method: "update_states", states, buffer_paths: paths }, buffers);
+});
 
 export interface WidgetSpec {
   modelName: string;
@@ -57,6 +83,11 @@ export interface WidgetSpec {
   encode?: (state: State) => State;
   /** The frontend's form back to kernel values. */
   decode?: (state: State) => State;
+  /**
+   * Where ipywidgets 8 (protocol 2) differs: its model and view names, module (default
+   * @jupyter-widgets/controls 2.0.0, or `module` where that is given), and wire form (default: the above).
+   */
+  v8?: { modelName?: string; viewName?: string | null; module?: string; moduleVersion?: string; encode?: (state: State) => State; decode?: (state: State) => State };
 }
 
 /**
@@ -71,6 +102,8 @@ export class Widget<S extends State = State> {
   readonly modelId: string;
   protected readonly state: S;
   private readonly comm: Comm | undefined;
+  /** The protocol this widget's comm speaks; undefined without a widget frontend. */
+  private readonly protocol: WidgetProtocol | undefined;
   private readonly observers: { names: Set<string> | "all"; fn: Observer }[] = [];
   private readonly customHandlers: ((content: Record<string, unknown>, buffers: DataView[]) => void | Promise<void>)[] = [];
   /** The values the frontend just sent: not echoed back (ipywidgets' `_property_lock`). */
@@ -81,32 +114,53 @@ export class Widget<S extends State = State> {
   private readonly decode: (state: State) => State;
 
   constructor(spec: WidgetSpec, state: S) {
-    this.encode = spec.encode ?? ((s) => s);
-    this.decode = spec.decode ?? ((s) => s);
-    const module = spec.module ?? WIDGET_MODULE;
-    const version = spec.moduleVersion ?? FRONTEND_VERSION;
-    this.state = {
-      _model_name: spec.modelName,
-      _model_module: module,
-      _model_module_version: version,
-      _view_name: spec.viewName,
-      _view_module: module,
-      _view_module_version: version,
-      msg_throttle: 1,
-      ...state,
-    } as S;
     // Only where a widget frontend listens: headless clients (nbclient) expect other message shapes, and
     // nothing would render the model anyway. Without a comm the widget still works in the kernel.
-    if (hasCommTransport() && widgetsLive()) {
+    const protocol = hasCommTransport() && widgetsLive() ? widgetProtocol() : undefined;
+    this.protocol = protocol;
+    const v8 = protocol === 2 ? spec.v8 ?? {} : undefined;
+    this.encode = v8?.encode ?? spec.encode ?? ((s) => s);
+    this.decode = v8?.decode ?? spec.decode ?? ((s) => s);
+    const module = v8 ? v8.module ?? spec.module ?? CONTROLS_MODULE : spec.module ?? WIDGET_MODULE;
+    const version = v8 ? v8.moduleVersion ?? spec.moduleVersion ?? CONTROLS_VERSION : spec.moduleVersion ?? FRONTEND_VERSION;
+    const viewName = v8 && v8.viewName !== undefined ? v8.viewName : spec.viewName;
+    this.state = {
+      _model_name: v8?.modelName ?? spec.modelName,
+      _model_module: module,
+      _model_module_version: version,
+      _view_name: viewName,
+      _view_module: module,
+      _view_module_version: version,
+      // Protocol 2 removed msg_throttle.
+      ...(protocol === 2 ? {} : { msg_throttle: 1 }),
+      ...state,
+    } as S;
+    if (protocol !== undefined) {
       const { state: json, keys, buffers } = splitBuffers(this.encode(this.state));
-      this.comm = new Comm("jupyter.widget", json);
-      // ipywidgets 6 sends binary state as a second message (comm_open carried no buffers then).
-      if (keys.length > 0) this.comm.send({ method: "update", state: {}, buffers: keys }, buffers);
+      if (protocol === 2) this.comm = new Comm("jupyter.widget", { state: json, buffer_paths: keys.map((k) => [k]) }, { buffers, metadata: { version: PROTOCOL_VERSION } });
+      else {
+        this.comm = new Comm("jupyter.widget", json);
+        // ipywidgets 6 sends binary state as a second message (comm_open carried no buffers then).
+        if (keys.length > 0) this.comm.send({ method: "update", state: {}, buffers: keys }, buffers);
+      }
       this.comm.onMsg((msg) => this.handleMsg(msg));
       this.comm.onClose(() => void widgets.delete(this.modelId));
       this.modelId = this.comm.commId;
     } else this.modelId = crypto.randomUUID().replaceAll("-", "");
     widgets.set(this.modelId, this as unknown as Widget);
+  }
+
+  /** @internal The whole state in `protocol`'s wire form, if this widget's comm speaks it and is open. */
+  wireState(protocol: WidgetProtocol): { state: State; keys: string[]; buffers: Buffers } | undefined {
+    if (this.protocol !== protocol || !this.comm || this.comm.isClosed) return undefined;
+    return splitBuffers(this.encode({ ...this.state }));
+  }
+
+  /** An update message in this widget's protocol: v1 names binary keys in `buffers`, v2 gives `buffer_paths`. */
+  private sendUpdate(method: "update" | "echo_update", wireState: State): void {
+    if (!this.comm || this.comm.isClosed || this.protocol === undefined) return;
+    const { state: json, keys, buffers } = splitBuffers(wireState);
+    this.comm.send(this.protocol === 2 ? { method, state: json, buffer_paths: keys.map((k) => [k]) } : { method, state: json, buffers: keys }, buffers);
   }
 
   /** The value of one state key. */
@@ -133,9 +187,7 @@ export class Widget<S extends State = State> {
 
   /** Sends these state keys (default: all) to the frontend. */
   sendState(state: State = this.state): void {
-    if (!this.comm || this.comm.isClosed) return;
-    const { state: json, keys, buffers } = splitBuffers(this.encode({ ...state }));
-    this.comm.send({ method: "update", state: json, buffers: keys }, buffers);
+    this.sendUpdate("update", this.encode({ ...state }));
   }
 
   /**
@@ -184,10 +236,20 @@ export class Widget<S extends State = State> {
         const key = Array.isArray(k) ? k[0] : k;
         if (key !== undefined && msg.buffers[i]) sync[key] = msg.buffers[i];
       });
+      // ipywidgets 8's set_state: echo what the frontend sent (the keys this model has) to every frontend
+      // first, so each can tell its own update from another's; a value the kernel then corrects follows as an update.
+      if (this.protocol === 2 && echoUpdates()) {
+        const known = this.encode({ ...this.state });
+        const echo = Object.fromEntries(Object.entries(sync).filter(([k]) => k in known));
+        if (Object.keys(echo).length > 0) this.sendUpdate("echo_update", echo);
+      }
       const values = this.decode(sync);
       // Lock only what arrives unchanged: a value the kernel corrected (clipped) must go back to the frontend.
       const lock: State = {};
-      for (const key of Object.keys(values)) if (same(this.encode({ [key]: values[key] })[key], sync[key])) lock[key] = values[key];
+      for (const key of Object.keys(values)) {
+        const encoded = this.encode({ [key]: values[key] });
+        if (Object.keys(encoded).every((k) => same(encoded[k], sync[k]))) lock[key] = values[key];
+      }
       this.lock = lock;
       try {
         this.set(values as Partial<S>);
@@ -223,8 +285,11 @@ export class Widget<S extends State = State> {
    */
   [Symbol.for("Jupyter.display")](): Record<string, unknown> {
     if (widgetsLive() && this.comm && !this.comm.isClosed) {
+      const view = { "application/vnd.jupyter.widget-view+json": { model_id: this.modelId, version_major: 2, version_minor: 0 } };
+      // Protocol 2 displays by the mime type alone, with text/plain beside it as ipywidgets 8's _repr_mimebundle_.
+      if (this.protocol === 2) return { "text/plain": this.toString(), ...view };
       this.comm.send({ method: "display" });
-      return { "application/vnd.jupyter.widget-view+json": { model_id: this.modelId, version_major: 2, version_minor: 0 } };
+      return view;
     }
     return this.staticView();
   }

@@ -75,8 +75,8 @@ export class InteractiveFrontend {
     });
   }
 
-  send(msgType: string, content: Record<string, unknown>, buffers: Buffer[] = [], socket: zmq.Dealer = this.shell): Message {
-    const msg: Message = { identities: [], header: makeHeader(msgType, this.session, "test"), parent_header: {}, metadata: {}, content, buffers };
+  send(msgType: string, content: Record<string, unknown>, buffers: Buffer[] = [], socket: zmq.Dealer = this.shell, metadata: Record<string, unknown> = {}): Message {
+    const msg: Message = { identities: [], header: makeHeader(msgType, this.session, "test"), parent_header: {}, metadata, content, buffers };
     void socket.send(encode(msg, this.signer));
     return msg;
   }

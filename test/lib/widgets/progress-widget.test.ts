@@ -36,7 +36,7 @@ describe("progress() with a widget frontend", () => {
   });
 
   it("renders tqdm.notebook's HBox of description, FloatProgress and counts, and updates it over the comm", () => {
-    resetWidgetFrontend({ validated: true, version: "2.1.4" });
+    resetWidgetFrontend({ validated: true, version: "2.1.4", protocol: 1 });
     const { sent, shown } = record();
     const bar = progress(4, { desc: "epochs", intervalMs: 0 });
     for (let i = 0; i < 4; i++) bar.update(1);
@@ -62,7 +62,7 @@ describe("progress() with a widget frontend", () => {
   });
 
   it("with no total the bar is full and styled 'info', the count in the text", () => {
-    resetWidgetFrontend({ validated: true, version: "2.1.4" });
+    resetWidgetFrontend({ validated: true, version: "2.1.4", protocol: 1 });
     const { sent } = record();
     function* items() {
       yield* [1, 2, 3];
@@ -72,6 +72,29 @@ describe("progress() with a widget frontend", () => {
     expect(pbar!.content["data"]).toMatchObject({ max: 1, value: 1, bar_style: "info" });
     const [, info] = opened(sent, "HTMLModel");
     expect(updatesOf(sent, String(info!.content["comm_id"])).map((s) => String(s["value"])).at(-1)).toMatch(/^3 it \[/);
+  });
+
+  it("on protocol 2.1.0 (an ipywidgets 8 frontend) the same bar goes out as ipywidgets 8's models, with the version in the comm_open's metadata", () => {
+    resetWidgetFrontend({ validated: true, version: "control 1.0.0", protocol: 2 });
+    const sent: (Sent & { metadata: Record<string, unknown> })[] = [];
+    setCommTransport({ send: (type, content, _buffers, metadata) => void sent.push({ type, content, metadata }) });
+    const shown: MimeBundle[] = [];
+    setSink({ interactive: true, display: (b) => void shown.push(b), update: (b) => void shown.push(b), clear: () => undefined });
+    const bar = progress(2, { desc: "steps", intervalMs: 0 });
+    bar.update(2);
+    bar.close();
+    const opens = sent.filter((m) => m.type === "comm_open");
+    const models = opens.map((m) => (m.content["data"] as { state: Record<string, unknown> }).state["_model_name"]);
+    expect(models.sort()).toEqual(["FloatProgressModel", "HBoxModel", "HTMLModel", "HTMLModel"]);
+    for (const m of opens) {
+      expect(m.metadata).toEqual({ version: "2.1.0" });
+      expect((m.content["data"] as { state: Record<string, unknown> }).state).toMatchObject({ _model_module: "@jupyter-widgets/controls", _model_module_version: "2.0.0" });
+    }
+    const pbar = opens.find((m) => (m.content["data"] as { state: Record<string, unknown> }).state["_model_name"] === "FloatProgressModel")!;
+    const updates = sent.filter((m) => m.type === "comm_msg" && m.content["comm_id"] === pbar.content["comm_id"]).map((m) => m.content["data"]);
+    expect(updates).toContainEqual({ method: "update", state: { value: 2 }, buffer_paths: [] });
+    expect(updates.at(-1)).toEqual({ method: "update", state: { bar_style: "success" }, buffer_paths: [] });
+    expect(shown[0]!["text/plain"]).toMatch(/^HBox\(children=\[/);
   });
 
   it("stays text and HTML where no widget frontend answered (mlsd run, nbclient)", () => {
@@ -86,7 +109,7 @@ describe("progress() with a widget frontend", () => {
   });
 
   it("a frontend that refused the version check gets text too", () => {
-    resetWidgetFrontend({ validated: false, version: "1.0.0" });
+    resetWidgetFrontend({ validated: false, version: "1.0.0", protocol: 1 });
     const { sent, shown } = record();
     progress(1, { intervalMs: 0 }).close();
     expect(sent).toEqual([]);
