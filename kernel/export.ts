@@ -4,6 +4,9 @@
  * the `parameters` cell's constants become command-line options (`--name=value`, listed by `--help` with their
  * types and defaults); a cell's last expression is passed to `display`, so the script prints what the notebook
  * shows. The script imports only `mlsd/...`, so it runs in any project with mlsd installed as a dependency.
+ * Cells with controls (`interact(fn, controls)` from mlsd/widgets) run as `mlsd run` runs them: without a
+ * widget frontend `fn` runs once with each control's initial value, and the static view is printed. A name
+ * several cells import (each notebook cell may import what it uses) is imported once in the script.
  */
 import { basename } from "node:path";
 import { loadTypeScript, type TypeScript } from "./ts/load.js";
@@ -92,6 +95,7 @@ export async function exportNotebook(nb: Notebook, name: string, options: Export
   const body: string[] = [];
   let params: Parameter[] = [];
   let exported = 0;
+  const dedupe = new ImportDeduper(ts);
   for (const cell of nb.cells) {
     if (isParameters(cell)) {
       const code = sourceText(cell);
@@ -101,7 +105,8 @@ export async function exportNotebook(nb: Notebook, name: string, options: Export
     }
     if (!isExported(cell)) continue;
     exported++;
-    const source = sourceText(cell).split("\n").filter((line, i) => !(i === 0 && DIRECTIVE.test(line))).join("\n");
+    const label = `cell ${cell.id ?? exported}`;
+    const source = dedupe.cell(sourceText(cell).split("\n").filter((line, i) => !(i === 0 && DIRECTIVE.test(line))).join("\n"), `${name}: ${label}`);
     const { hoisted, rest } = options.test ? hoistImports(ts, source) : { hoisted: [], rest: source };
     imports.push(...hoisted);
     body.push(`// %%${cell.id ? ` ${cell.id}` : ""}\n${displayLastExpression(ts, rest)}`);
@@ -156,6 +161,66 @@ function parameterCell(ts: TypeScript, code: string): string {
   let text = code;
   for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
   return text;
+}
+
+/**
+ * One ES module cannot import a name twice, as notebook cells do (each imports what it uses): a binding an
+ * earlier exported cell imported from the same module is dropped from later cells, a binding bound to
+ * something else is an error naming both.
+ */
+class ImportDeduper {
+  /** local name -> what it is bound to ("module" + kind + imported name) and where. */
+  private readonly bound = new Map<string, { what: string; where: string }>();
+  private readonly sideEffects = new Set<string>();
+  constructor(private readonly ts: TypeScript) {}
+
+  /** The cell's source with repeated imports removed. */
+  cell(code: string, where: string): string {
+    const ts = this.ts;
+    const sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true);
+    const edits: { start: number; end: number; text: string }[] = [];
+    for (const st of sf.statements) {
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const from = st.moduleSpecifier.text;
+      const clause = st.importClause;
+      const quoted = st.moduleSpecifier.getText(sf);
+      if (!clause) {
+        if (this.sideEffects.has(from)) edits.push({ start: st.getStart(sf), end: st.end, text: "" });
+        this.sideEffects.add(from);
+        continue;
+      }
+      const typeOnly = clause.isTypeOnly ? "type " : "";
+      const keep = (local: string, what: string): boolean => {
+        const prior = this.bound.get(local);
+        if (prior && prior.what !== what) throw new Error(`${where} imports '${local}' as ${what}, but ${prior.where} imported it as ${prior.what}: one script cannot bind a name twice; rename one of them.`);
+        if (prior) return false;
+        this.bound.set(local, { what, where });
+        return true;
+      };
+      const parts: string[] = [];
+      let dropped = false;
+      if (clause.name) {
+        if (keep(clause.name.text, `the default export of "${from}"`)) parts.push(clause.name.text);
+        else dropped = true;
+      }
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) {
+        if (keep(nb.name.text, `the namespace of "${from}"`)) parts.push(`* as ${nb.name.text}`);
+        else dropped = true;
+      } else if (nb) {
+        const specs = nb.elements.filter((e) => keep(e.name.text, `'${(e.propertyName ?? e.name).text}' of "${from}"`));
+        if (specs.length < nb.elements.length) dropped = true;
+        if (specs.length > 0) parts.push(`{ ${specs.map((e) => e.getText(sf)).join(", ")} }`);
+      }
+      if (!dropped) continue;
+      // Two clauses after a default import need their comma; a namespace and named bindings never meet.
+      edits.push({ start: st.getStart(sf), end: st.end, text: parts.length === 0 ? "" : `import ${typeOnly}${parts.join(", ")} from ${quoted};` });
+    }
+    if (edits.length === 0) return code;
+    let text = code;
+    for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+    return text.replace(/^\s*\n/, "");
+  }
 }
 
 /** Import declarations must stay at a module's top level; in a test file the rest of the cell goes inside the test. */

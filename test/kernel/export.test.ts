@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { exportNotebook, isExported } from "../../dist/kernel/export.js";
 import { checkModuleFile } from "../../dist/kernel/module-kind.js";
-import type { Cell, Notebook } from "../../dist/kernel/notebook.js";
+import { readNotebook, writeNotebook, type Cell, type Notebook, type Output } from "../../dist/kernel/notebook.js";
+import { runNotebook } from "../../dist/kernel/run.js";
 
 const cell = (source: string, tags?: string[]): Cell => ({ cell_type: "code", source, metadata: tags ? { tags } : {}, outputs: [], execution_count: null });
 const nb = (cells: Cell[]): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
@@ -85,6 +86,52 @@ describe("mlsd export", () => {
     expect(script).not.toContain("__show(a = 2)");
     expect(script).not.toContain("__show(console.log(a))");
   });
+
+  it("a cell imported names another exported cell imported is imported once; a name bound twice differently is refused", async () => {
+    const script = await exportNotebook(
+      nb([
+        cell('//| export\nimport { Random, shuffle } from "mlsd/core";\nimport * as Plot from "mlsd/plot";\nimport "node:process";'),
+        cell('//| export\nimport { Random } from "mlsd/core";\nimport { shuffle as mix, Random as R } from "mlsd/core";\nimport * as Plot from "mlsd/plot";\nimport "node:process";\nimport { type Cell } from "mlsd/kernel";\nnew Random(1);'),
+      ]),
+      "imports.ipynb",
+    );
+    expect(script).toContain('// %%\nimport { Random, shuffle } from "mlsd/core";\nimport * as Plot from "mlsd/plot";\nimport "node:process";\n');
+    // The second cell keeps only what is new: the renamed bindings and the type.
+    expect(script).toContain('// %%\nimport { shuffle as mix, Random as R } from "mlsd/core";\n\n\nimport { type Cell } from "mlsd/kernel";\n__show(new Random(1));');
+    await expect(exportNotebook(nb([cell('//| export\nimport { f } from "./a.js";'), cell('//| export\nimport { g as f } from "./b.js";', undefined)]), "clash.ipynb")).rejects.toThrow(
+      `clash.ipynb: cell 2 imports 'f' as 'g' of "./b.js", but clash.ipynb: cell 1 imported it as 'f' of "./a.js": one script cannot bind a name twice; rename one of them.`,
+    );
+  });
+
+  it("a control cell runs as mlsd run runs it: interact's fn once with each control's initial value, after the static view of the controls", async () => {
+    // ipywidgets' interact without a frontend: the function runs once with the controls' values; mlsd run's
+    // outputs are the reference the script must print.
+    const source = nb([
+      cell("const k0 = 3;", ["parameters"]),
+      cell('//| export\nimport { IntSlider, interact } from "mlsd/widgets";\nconst view = await interact(({ k, label }) => {\n  console.log(`${label}: k is ${k}`);\n  return k * 2;\n}, { k: new IntSlider({ value: k0, max: 10 }), label: ["first", "second"] });'),
+      cell('import { IntSlider } from "mlsd/widgets";\nview.values.k', ["export"]),
+    ]);
+    source.cells.forEach((c, i) => (c.id = `c${i}`));
+    const file = join(tmp, "controls.mts");
+    writeFileSync(file, await exportNotebook(source, "controls.ipynb"));
+    const run = (...args: string[]) => spawnSync(process.execPath, [tsx, file, ...args], { cwd: tmp, encoding: "utf8", timeout: 60_000 });
+    const res = run();
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toBe("VBox(children=[IntSlider(value=3), Dropdown(value=\"first\")])\nfirst: k is 3\n6\n3\n");
+    expect(run("--k0=5").stdout).toBe("VBox(children=[IntSlider(value=5), Dropdown(value=\"first\")])\nfirst: k is 5\n10\n5\n");
+    // The same notebook headless through the kernel: the same lines, from its display_data, stream and results.
+    const ipynb = join(tmp, "controls.ipynb");
+    writeNotebook(ipynb, source);
+    await runNotebook(ipynb, { outDir: join(tmp, "ran"), log: () => undefined });
+    const ran = readNotebook(join(tmp, "ran", "controls.ipynb"));
+    const printed = (outputs: Output[]) =>
+      outputs
+        .map((o) => (o.output_type === "stream" ? String(o["text"]) : o.output_type === "display_data" || o.output_type === "execute_result" ? `${String((o["data"] as Record<string, unknown>)["text/plain"])}\n` : ""))
+        .join("");
+    expect(ran.cells.filter(isExported).map((c) => printed(c.outputs ?? [])).join("")).toBe(res.stdout);
+    // The kernel's static view keeps the controls' HTML too (what the committed notebook shows).
+    expect(String((ran.cells[1]!.outputs![0]!["data"] as Record<string, unknown>)["text/html"])).toContain('<input type="range" disabled min="0" max="10" step="1" value="3">');
+  }, 120_000);
 
   it("refuses a notebook without exported cells", async () => {
     await expect(exportNotebook(nb([cell("1")]), "empty.ipynb")).rejects.toThrow("empty.ipynb has no exported cells: tag cells 'export' or start them with '//| export'.");
