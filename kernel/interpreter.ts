@@ -101,9 +101,9 @@ export class TypeScriptInterpreter implements Interpreter {
     Object.assign(globalThis, { display, clearOutput, progress, __mlsd_jsx: jsx });
     installInputGlobals();
     watchInterrupts(this.interrupts.state);
-    installComms((type, content, buffers) => {
+    installComms((type, content, buffers, metadata) => {
       this.output.flush();
-      this.current?.publish(type, content, buffers);
+      this.current?.publish(type, content, buffers, metadata);
     }, () => this.current?.parent.header.msg_id);
     // Deno notebooks' display and version checks; a real Deno (none in Node) would be left alone.
     if (!("Deno" in globalThis)) Object.assign(globalThis, { Deno: makeDenoGlobal(pkg.version) });

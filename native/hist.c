@@ -173,6 +173,33 @@ static void *features(void *arg) {
   return NULL;
 }
 
+/* Nodes with at least this many samples gather their gradients on several threads. */
+#define GATHER_THREAD_MIN 16384
+
+typedef struct {
+  const uint32_t *partition;
+  const float *g, *h;
+  float *gh;
+  int64_t start, p0, p1, limit;
+  int bad; /* out: an index at or past limit */
+} gather_job_t;
+
+/* The (g, h) pairs of partition[p0..p1) into gh from position p0 - start. */
+static void *gather(void *arg) {
+  gather_job_t *j = (gather_job_t *)arg;
+  float *out = j->gh + 2 * (j->p0 - j->start);
+  for (int64_t p = j->p0; p < j->p1; p++, out += 2) {
+    const uint32_t i = j->partition[p];
+    if ((int64_t)i >= j->limit) {
+      j->bad = 1;
+      return NULL;
+    }
+    out[0] = j->g[i];
+    out[1] = j->h ? j->h[i] : 0.0f;
+  }
+  return NULL;
+}
+
 /*
  * histogram(hist, binned, n, d, partition, start, end, g, h | null, scratch, identity, threads, parent | null):
  * gathers the (g, h) pairs of partition[start..end) into scratch (a Float32Array of at least 2 (end - start)),
@@ -203,15 +230,17 @@ static napi_value histogram(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "histogram: buffers too small for the node, or a missing one");
     return NULL;
   }
-  for (int64_t p = start; p < end; p++) {
-    const uint32_t i = partition[p];
-    if ((size_t)i >= glen || (int64_t)i >= n) {
+  /* The gather on threads too: on one it was serial time while the other cores waited for the features. */
+  const int64_t gather_threads = clamp_threads(threads, MAX_THREADS, m, GATHER_THREAD_MIN);
+  gather_job_t gathers[MAX_THREADS];
+  const int64_t limit = (int64_t)glen < n ? (int64_t)glen : n;
+  for (int64_t t = 0; t < gather_threads; t++) gathers[t] = (gather_job_t){partition, g, h, gh, start, start + m * t / gather_threads, start + m * (t + 1) / gather_threads, limit, 0};
+  run_jobs(gather, gathers, sizeof(gather_job_t), gather_threads);
+  for (int64_t t = 0; t < gather_threads; t++)
+    if (gathers[t].bad) {
       napi_throw_range_error(env, NULL, "histogram: a partition index is past the gradients or the bins");
       return NULL;
     }
-    gh[2 * (p - start)] = g[i];
-    gh[2 * (p - start) + 1] = h ? h[i] : 0.0f;
-  }
   threads = clamp_threads(threads, d, m * d, THREAD_MIN_UPDATES);
   hist_job_t jobs[MAX_THREADS];
   /* Even feature ranges: the slowest thread sets the time, and whole fours per thread (12 and 16 of 28)
@@ -666,39 +695,70 @@ static napi_value root_sums(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* addLeaves(raw, partition, leaves ([start, end, value] per leaf), stride, offset): raw[partition[p] * stride
- * + offset] += value for each leaf's positions, the trees' update of the raw predictions. */
+/* Trees with at least this many samples update the raw predictions on several threads. */
+#define LEAVES_THREAD_MIN 32768
+
+typedef struct {
+  double *raw;
+  const uint32_t *part;
+  const double *leaves;
+  size_t n_leaves;
+  int64_t stride, offset, q0, q1; /* positions [q0, q1) of the leaves' concatenation */
+} leaves_job_t;
+
+/* The leaves' positions q0..q1 (leaves in order, each leaf's positions in order): each sample is in one leaf,
+ * so threads write distinct entries and each gets the one addition it gets on one thread. */
+static void *add_leaves_range(void *arg) {
+  const leaves_job_t *j = (const leaves_job_t *)arg;
+  int64_t q = 0;
+  for (size_t l = 0; l < j->n_leaves && q < j->q1; l++) {
+    const int64_t s = (int64_t)j->leaves[3 * l], e = (int64_t)j->leaves[3 * l + 1], len = e - s;
+    const double v = j->leaves[3 * l + 2];
+    const int64_t a = j->q0 > q ? j->q0 - q : 0, b = j->q1 - q < len ? j->q1 - q : len;
+    for (int64_t p = s + a; p < s + b; p++) j->raw[(size_t)j->part[p] * (size_t)j->stride + (size_t)j->offset] += v;
+    q += len;
+  }
+  return NULL;
+}
+
+/* addLeaves(raw, partition, leaves ([start, end, value] per leaf), stride, offset[, threads]): raw[partition[p] *
+ * stride + offset] += value for each leaf's positions, the trees' update of the raw predictions. Leaves must
+ * not overlap (the positions of a tree's leaves never do). */
 static napi_value add_leaves(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value a[5];
+  size_t argc = 6;
+  napi_value a[6];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   size_t rlen, plen, llen;
   double *raw = typed(env, a[0], napi_float64_array, &rlen);
   const uint32_t *part = typed(env, a[1], napi_uint32_array, &plen);
   const double *leaves = typed(env, a[2], napi_float64_array, &llen);
-  int64_t stride, offset;
+  int64_t stride, offset, threads = 1;
   CHECK(napi_get_value_int64(env, a[3], &stride));
   CHECK(napi_get_value_int64(env, a[4], &offset));
+  if (argc > 5) CHECK(napi_get_value_int64(env, a[5], &threads));
   if (argc < 5 || !raw || !part || !leaves || llen % 3 != 0 || stride < 1 || offset < 0 || offset >= stride) {
     napi_throw_range_error(env, NULL, "addLeaves: bad arguments");
     return NULL;
   }
+  /* Every index checked before any update, so a bad call changes nothing. */
+  int64_t total = 0;
   for (size_t l = 0; l < llen; l += 3) {
     const int64_t s = (int64_t)leaves[l], e = (int64_t)leaves[l + 1];
-    const double v = leaves[l + 2];
     if (s < 0 || e < s || (size_t)e > plen) {
       napi_throw_range_error(env, NULL, "addLeaves: a leaf is outside the partition");
       return NULL;
     }
-    for (int64_t p = s; p < e; p++) {
-      const size_t k = (size_t)part[p] * (size_t)stride + (size_t)offset;
-      if (k >= rlen) {
+    for (int64_t p = s; p < e; p++)
+      if ((size_t)part[p] * (size_t)stride + (size_t)offset >= rlen) {
         napi_throw_range_error(env, NULL, "addLeaves: a sample is past the raw predictions");
         return NULL;
       }
-      raw[k] += v;
-    }
+    total += e - s;
   }
+  threads = clamp_threads(threads, MAX_THREADS, total, LEAVES_THREAD_MIN);
+  leaves_job_t jobs[MAX_THREADS];
+  for (int64_t t = 0; t < threads; t++) jobs[t] = (leaves_job_t){raw, part, leaves, llen / 3, stride, offset, total * t / threads, total * (t + 1) / threads};
+  run_jobs(add_leaves_range, jobs, sizeof(leaves_job_t), threads);
   return NULL;
 }
 

@@ -210,7 +210,7 @@ export class KernelServer {
 
   /** Where output produced while serving `msg` goes: iopub, with `msg` as parent. */
   private context(msg: Message, executionCount: number): OutputContext {
-    return { parent: msg, executionCount, publish: (type, content, buffers) => this.publish(type, content, msg, {}, buffers) };
+    return { parent: msg, executionCount, publish: (type, content, buffers, metadata) => this.publish(type, content, msg, metadata ?? {}, buffers) };
   }
 
   private async execute(msg: Message): Promise<void> {

@@ -16,8 +16,8 @@ export interface ExecuteRequest {
 export interface OutputContext {
   readonly parent: Message;
   readonly executionCount: number;
-  /** `buffers` go out as binary frames after the content (comm messages). */
-  publish(msgType: string, content: Record<string, unknown>, buffers?: Uint8Array[]): void;
+  /** `buffers` go out as binary frames after the content (comm messages); `metadata` is the message's (a widget's comm_open names its protocol version there). */
+  publish(msgType: string, content: Record<string, unknown>, buffers?: Uint8Array[], metadata?: Record<string, unknown>): void;
 }
 
 export type ExecuteOutcome =

@@ -35,8 +35,8 @@ export interface NativeKernels {
   partition(partition: Uint32Array, tmp: Uint32Array, binned: Uint8Array, n: number, feature: number, start: number, end: number, binThreshold: number, missingBin: number, missingLeft: boolean, threads: number): number;
   /** Histogram boosting: a root's gradient and hessian sums (n additions of constantHessian when h is null), in sample order, into out[0], out[1]. */
   rootSums(g: Float32Array, h: Float32Array | null, constantHessian: number, n: number, out: Float64Array): void;
-  /** Histogram boosting: raw[partition[p] * stride + offset] += value over each leaf's positions; leaves = [start, end, value] per leaf. */
-  addLeaves(raw: Float64Array, partition: Uint32Array, leaves: Float64Array, stride: number, offset: number): void;
+  /** Histogram boosting: raw[partition[p] * stride + offset] += value over each leaf's positions; leaves = [start, end, value] per leaf, never overlapping (threads split the positions). */
+  addLeaves(raw: Float64Array, partition: Uint32Array, leaves: Float64Array, stride: number, offset: number, threads?: number): void;
   /** Binning: each column's non-missing values (of `subset` rows, or all) sorted into out[f * m ..], their count, and whether NaN was seen. */
   sortColumns(data: Float64Array, rows: number, cols: number, subset: Int32Array | null, out: Float64Array, counts: Int32Array, hasMissing: Uint8Array, threads: number): void;
   /** Binning: column-major bins from +Infinity-padded thresholds (cols x 256), NaN to `missingBin`. */

@@ -167,7 +167,7 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     for (let c = 0; c < trees; c++) {
       ctx.partition.set(identity); // sequential root scan each tree
       const { tree, leaves } = growTree(ctx, g[c]!, h[c] ?? null, params);
-      if (kernels) kernels.addLeaves(raw, ctx.partition, Float64Array.from(leaves.flatMap((l) => [l.start, l.end, l.value])), trees, c);
+      if (kernels) kernels.addLeaves(raw, ctx.partition, Float64Array.from(leaves.flatMap((l) => [l.start, l.end, l.value])), trees, c, params.threads);
       else for (const leaf of leaves) for (let p = leaf.start; p < leaf.end; p++) raw[ctx.partition[p]! * trees + c]! += leaf.value;
       if (rawVal) addTreeBinned(tree, binnedVal!, val!.X.rows, maxBins, rawVal, trees, c);
       iteration.push(tree);
