@@ -10,7 +10,7 @@ import type * as TS from "typescript";
 import { statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { notInstalledMessage, packageName, parseNpmSpecifier, tslabModulePath } from "../compat/specifiers.js";
-import { declarationFile, groupDeclarations, identifiersIn, topLevelNames, type ImportBinding } from "./declarations.js";
+import { declarationFile, groupDeclarations, identifiersIn, isGlobalAugmentation, topLevelNames, type ImportBinding } from "./declarations.js";
 import { chooseProfile, LOOSE_IGNORED, type CheckProfile } from "./profile.js";
 import { reusableImports } from "./reuse.js";
 import { completeSpecifier } from "./specifiers.js";
@@ -50,6 +50,11 @@ interface CellDecls {
   groups: Map<string, string[]>;
   /** `import "x"` may add global types: such a cell's file is always part of the program. */
   sideEffects: string[];
+  /**
+   * Names its `declare global` blocks declare: they may augment any global (`interface Array<T>`), so a file that
+   * still owns one is part of every program, and a later cell declaring the same name takes it over.
+   */
+  globals: string[];
   /** Identifiers its declarations mention: the other cells' files they may need. */
   refs: Set<string>;
   /**
@@ -130,7 +135,7 @@ function importText(b: ImportBinding): string {
 
 /** Type-only names a cell can declare: the kinds that would merge with a global of the same name. */
 function isTypeDeclaration(ts: typeof TS, st: TS.Statement): st is TS.DeclarationStatement {
-  return ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name));
+  return ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name) && !isGlobalAugmentation(ts, st));
 }
 
 export class CellChecker {
@@ -142,7 +147,8 @@ export class CellChecker {
   private cellHasAngle = false;
   private readonly options: TS.CompilerOptions;
   private readonly virtual = new Map<string, string>();
-  private readonly diskCache = new Map<string, TS.SourceFile | undefined>();
+  /** Parsed (and, once a program used them, bound) library files: the snapshot hands a filled one over. */
+  private readonly diskCache: Map<string, TS.SourceFile | undefined>;
   /** Paths found missing during the current check (see makeHost's memo). */
   private readonly missing: Set<string>[] = [];
   private readonly localCache = new Map<string, { mtime: number; sf: TS.SourceFile | undefined }>();
@@ -151,6 +157,8 @@ export class CellChecker {
   private program: TS.Program | undefined;
   private readonly cells = new Map<number, CellDecls>();
   private readonly owner = new Map<string, number>();
+  /** While a cell with `declare global` is checked: the global names it declares, left out of earlier cells' files. */
+  private hidden = new Set<string>();
   private nextCell = 1;
   private service: TS.LanguageService | undefined;
   private serviceVersion = 0;
@@ -171,9 +179,14 @@ export class CellChecker {
   private readonly libDir: string;
   private readonly distDir: string;
 
-  /** `profile`: which checks stop a cell (default: chosen from the notebook's folder, see profile.ts). */
-  constructor(private readonly ts: typeof TS, private readonly cwd: string, private readonly packageRoot: string, profile?: CheckProfile) {
+  /**
+   * `profile`: which checks stop a cell (default: chosen from the notebook's folder, see profile.ts).
+   * `libraryFiles`: another checker's `libraryFiles()` (same TypeScript, same package root), whose parsed and
+   * bound library files this one starts with instead of parsing them again (the start-up snapshot does this).
+   */
+  constructor(private readonly ts: typeof TS, private readonly cwd: string, private readonly packageRoot: string, profile?: CheckProfile, libraryFiles?: ReadonlyMap<string, TS.SourceFile>) {
     this.profile = profile ?? chooseProfile(cwd, "typescript");
+    this.diskCache = new Map(libraryFiles);
     this.cellFile = this.cellPath(this.profile.language === "javascript" ? "js" : "ts");
     this.preludeFile = join(cwd, "__mlsd_prelude__.d.ts");
     this.libDir = dirname(ts.getDefaultLibFilePath({}));
@@ -242,6 +255,17 @@ export class CellChecker {
     return ext === "tsx" ? this.ts.ScriptKind.TSX : ext === "js" ? this.ts.ScriptKind.JS : this.ts.ScriptKind.TS;
   }
 
+  /**
+   * The library files parsed so far (TypeScript's lib, packages' declarations, mlsd's own dist/), by path: what
+   * a checker for another notebook folder can start from. Declaration files only: how they are parsed and bound
+   * does not depend on the check profile (`alwaysStrict` binds JavaScript files differently, never a .d.ts).
+   */
+  libraryFiles(): Map<string, TS.SourceFile> {
+    const out = new Map<string, TS.SourceFile>();
+    for (const [path, sf] of this.diskCache) if (sf && sf.isDeclarationFile) out.set(path, sf);
+    return out;
+  }
+
   /** How many files the current program holds (for MLSD_TRACE). */
   programFiles(): number {
     return this.program?.getSourceFiles().length ?? 0;
@@ -252,7 +276,32 @@ export class CellChecker {
     const ts = this.ts;
     this.chooseCellFile(code);
     const parsed = ts.createSourceFile(this.cellFile, code, ts.ScriptTarget.ES2022, true, this.scriptKind());
-    const { names, imports, sideEffects } = topLevelNames(ts, parsed);
+    const { names, imports, sideEffects, globals } = topLevelNames(ts, parsed);
+    // Re-declared in a `declare global`, a name replaces an earlier cell's declaration instead of merging with it
+    // (or clashing, for a `var` of another type): leave it out of the earlier files while this cell is checked.
+    const hide = globals.filter((n) => this.owner.has(n));
+    if (hide.length === 0) return this.checkParsed(code, parsed, names, imports, sideEffects, globals);
+    this.setHidden(new Set(hide));
+    try {
+      return this.checkParsed(code, parsed, names, imports, sideEffects, globals);
+    } finally {
+      this.setHidden(new Set());
+    }
+  }
+
+  /** Rewrites the declaration files that own a name entering or leaving `hidden`. */
+  private setHidden(next: Set<string>): void {
+    const touched = new Set<number>();
+    for (const n of [...this.hidden, ...next]) {
+      const id = this.owner.get(n);
+      if (id !== undefined) touched.add(id);
+    }
+    this.hidden = next;
+    for (const id of touched) this.writeDeclarationFile(id);
+  }
+
+  private checkParsed(code: string, parsed: TS.SourceFile, names: string[], imports: ImportBinding[], sideEffects: string[], globals: string[]): CheckResult {
+    const ts = this.ts;
     const reserved = [...names, ...imports.map((i) => i.local)].filter((n) => RESERVED.has(n));
     if (reserved.length > 0) {
       return {
@@ -310,7 +359,7 @@ export class CellChecker {
         { before: [dropCarried] },
         true,
       );
-      if (exported.length > 0) groups = groupDeclarations(ts, dts);
+      if (exported.length > 0 || globals.length > 0) groups = groupDeclarations(ts, dts);
       shadows = this.globalTypesShadowed(program, sf);
     }
     let committed = false;
@@ -326,7 +375,7 @@ export class CellChecker {
         if (groups.size > 0 || imports.length > 0 || sideEffects.length > 0) {
           const refs = new Set<string>();
           for (const texts of groups.values()) for (const t of texts) for (const id of identifiersIn(ts, t)) refs.add(id);
-          this.addCell({ imports, carried: carried.filter((c) => refs.has(c.local)), groups, sideEffects, refs, shadows });
+          this.addCell({ imports, carried: carried.filter((c) => refs.has(c.local)), groups, sideEffects, globals: globals.filter((n) => groups.has(n)), refs, shadows });
         }
       },
     };
@@ -453,12 +502,13 @@ export class CellChecker {
 
   private writeDeclarationFile(id: number): void {
     const decls = this.cells.get(id)!;
-    const owns = (name: string) => this.owner.get(name) === id;
+    const owns = (name: string) => this.owner.get(name) === id && !this.hidden.has(name);
     const path = this.declPath(id);
     const ownsAny = [...decls.groups.keys(), ...decls.imports.map((i) => i.local)].some(owns);
     if (!ownsAny && decls.sideEffects.length === 0) {
       if (this.virtual.delete(path)) this.virtualVersion++;
-      this.cells.delete(id);
+      // Hidden names come back after the check: only a cell that owns nothing at all is forgotten.
+      if (![...decls.groups.keys(), ...decls.imports.map((i) => i.local)].some((n) => this.owner.get(n) === id)) this.cells.delete(id);
       return;
     }
     this.virtualVersion++;
@@ -483,7 +533,7 @@ export class CellChecker {
     const included = new Set<number>();
     const pending = [...mentioned];
     for (const [id, decls] of this.cells) {
-      if (decls.sideEffects.length > 0 && !included.has(id)) {
+      if ((decls.sideEffects.length > 0 || decls.globals.some((n) => this.owner.get(n) === id)) && !included.has(id)) {
         included.add(id);
         pending.push(...decls.refs);
       }
@@ -494,7 +544,8 @@ export class CellChecker {
       included.add(owner);
       pending.push(...this.cells.get(owner)!.refs);
     }
-    for (const id of included) roots.push(this.declPath(id));
+    // A file whose every name is hidden for this check is not there.
+    for (const id of included) if (this.virtual.has(this.declPath(id))) roots.push(this.declPath(id));
     const mentionsCompat = (names: Set<string>) => COMPAT_NAMES.some((n) => names.has(n));
     if (this.cellHasAngle || mentionsCompat(mentioned) || [...included].some((id) => mentionsCompat(this.cells.get(id)!.refs) || this.cells.get(id)!.imports.some((i) => i.specifier.startsWith(".")))) roots.push(this.compatFile);
     return roots;

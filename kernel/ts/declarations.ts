@@ -11,8 +11,34 @@ export interface ImportBinding {
   imported?: string;
 }
 
-/** Top-level names a cell declares (values and types), and its import bindings; syntactic, so cheap. */
-export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string[]; imports: ImportBinding[]; sideEffects: string[] } {
+/** Names a statement declares (variables, functions, classes, interfaces, types, enums, namespaces). */
+function declaredNames(ts: typeof TS, st: TS.Statement, out: string[]): void {
+  const addBinding = (name: TS.BindingName) => {
+    if (ts.isIdentifier(name)) out.push(name.text);
+    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
+  };
+  if (ts.isVariableStatement(st)) {
+    for (const d of st.declarationList.declarations) addBinding(d.name);
+  } else if (
+    (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st) || (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name))) &&
+    st.name
+  ) {
+    out.push(st.name.text);
+  }
+}
+
+/** Whether `st` is `declare global { ... }`. */
+export function isGlobalAugmentation(ts: typeof TS, st: TS.Node): st is TS.ModuleDeclaration {
+  return ts.isModuleDeclaration(st) && (st.flags & ts.NodeFlags.GlobalAugmentation) !== 0;
+}
+
+/**
+ * Top-level names a cell declares (values and types), its import bindings, and the names its `declare global`
+ * blocks add to the global scope (`globals`: those merge with globals of the same name, as TypeScript means them
+ * to); syntactic, so cheap.
+ */
+export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string[]; imports: ImportBinding[]; sideEffects: string[]; globals: string[] } {
+  const globals: string[] = [];
   const names: string[] = [];
   const imports: ImportBinding[] = [];
   const sideEffects: string[] = [];
@@ -28,7 +54,9 @@ export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string
         ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) && st.name
     ) {
       names.push(st.name.text);
-    } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name) && !(st.flags & ts.NodeFlags.GlobalAugmentation)) {
+    } else if (isGlobalAugmentation(ts, st)) {
+      if (st.body && ts.isModuleBlock(st.body)) for (const inner of st.body.statements) declaredNames(ts, inner, globals);
+    } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name)) {
       names.push(st.name.text);
     } else if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) {
       sideEffects.push(st.moduleSpecifier.text);
@@ -47,7 +75,7 @@ export function topLevelNames(ts: typeof TS, sf: TS.SourceFile): { names: string
       names.push(st.name.text);
     }
   }
-  return { names: [...new Set(names)], imports, sideEffects };
+  return { names: [...new Set(names)], imports, sideEffects, globals: [...new Set(globals)] };
 }
 
 /** Splits a cell's .d.ts into statement texts per declared name, ready to sit inside `declare global {}`. */
@@ -59,7 +87,14 @@ export function groupDeclarations(ts: typeof TS, dts: string): Map<string, strin
     if (list) list.push(text);
     else groups.set(name, [text]);
   };
+  const statements: TS.Statement[] = [];
   for (const st of sf.statements) {
+    // What a `declare global` block declares is grouped by name too: it goes into the same `declare global`.
+    if (isGlobalAugmentation(ts, st)) {
+      if (st.body && ts.isModuleBlock(st.body)) statements.push(...st.body.statements);
+    } else statements.push(st);
+  }
+  for (const st of statements) {
     if (ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.isExportAssignment(st)) continue;
     if (ts.isVariableStatement(st)) {
       const flags = st.declarationList.flags;
