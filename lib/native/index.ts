@@ -31,6 +31,8 @@ export interface NativeKernels {
   logisticGradients(raw: Float64Array, y: Int32Array, w: Float64Array | null, g: Float32Array, h: Float32Array, threads: number): void;
   /** exp as V8's Math.exp computes it (fdlibm), elementwise: the kernels' exponential, exposed for its test. */
   exp(x: Float64Array, out: Float64Array): void;
+  /** The elements to skip from `array`'s start for its data to be aligned to `bytes` (histograms want 64: their 32-byte bins then never straddle two cache lines). */
+  alignOffset(array: Float64Array, bytes: number): number;
   /** Histogram boosting: the stable partition of a node at a split; returns the first right-hand position. */
   partition(partition: Uint32Array, tmp: Uint32Array, binned: Uint8Array, n: number, feature: number, start: number, end: number, binThreshold: number, missingBin: number, missingLeft: boolean, threads: number): number;
   /** Histogram boosting: a root's gradient and hessian sums (n additions of constantHessian when h is null), in sample order, into out[0], out[1]. */

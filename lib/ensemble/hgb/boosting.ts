@@ -6,6 +6,7 @@ import type { Matrix } from "../../core/estimator.js";
 import { subMatrix } from "../members.js";
 import { fitBinMapper, transformBins, type BinMapper } from "./binning.js";
 import { addTreeBinned, addTreeRaw, growTree, type GrowContext, type HistTree } from "./grower.js";
+import { histogramSize } from "./histogram.js";
 import { baseline, gradients, meanLoss } from "./loss.js";
 import { ParallelHistograms } from "./parallel.js";
 import { nativeKernels, nativeThreads } from "../../native/index.js";
@@ -128,6 +129,13 @@ export function boost(X: Matrix, y: Float64Array | Int32Array, kind: LossKind, k
     const sums = new Float64Array(2);
     ctx = {
       binned, n: nt, d, mapper, partition, tmp, pool: [], scratch: { g: new Float64Array(0), h: new Float64Array(0) },
+      // 64-byte aligned: V8 puts a large buffer's data 16 bytes past an alignment, where every other 32-byte bin
+      // straddles two cache lines (the updates measured 20 to 37 % slower).
+      newHistogram: () => {
+        const buffer = new Float64Array(histogramSize(d) + 8);
+        const skip = kernels.alignOffset(buffer, 64);
+        return buffer.subarray(skip, skip + histogramSize(d));
+      },
       build: (hist, s, e, gg, hh, id) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, pairs, id, threads, null),
       buildSubtract: (hist, s, e, gg, hh, parent) => kernels.histogram(hist, binned, nt, d, partition, s, e, gg, hh, pairs, false, threads, parent),
       split: (f, s, e, bin, missingLeft) => kernels.partition(partition, tmp, binned, nt, f, s, e, bin, mapper.maxBins, missingLeft, threads),

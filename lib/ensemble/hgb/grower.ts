@@ -38,6 +38,8 @@ export interface GrowContext {
   tmp: Uint32Array;
   /** Spare histogram buffers, reused across nodes and trees. */
   pool: Float64Array[];
+  /** A new histogram buffer (the native kernels want theirs 64-byte aligned); absent: a plain Float64Array. */
+  newHistogram?: () => Float64Array;
   scratch: HistogramScratch;
   /** Builds a node's histogram elsewhere (native kernels, or worker threads: see boosting.ts); absent: here, in JavaScript. */
   build?: (hist: Float64Array, start: number, end: number, g: Float32Array, h: Float32Array | null, identity: boolean) => void;
@@ -71,7 +73,7 @@ export function growTree(ctx: GrowContext, g: Float32Array, h: Float32Array | nu
   const { binned, d, mapper, partition, tmp, pool, scratch } = ctx;
   const n = partition.length;
   const stride = ctx.n;
-  const take = () => pool.pop() ?? new Float64Array(histogramSize(d));
+  const take = () => pool.pop() ?? (ctx.newHistogram ? ctx.newHistogram() : new Float64Array(histogramSize(d)));
   const nodes = { feature: [] as number[], num: [] as number[], bin: [] as number[], miss: [] as number[], left: [] as number[], right: [] as number[], value: [] as number[] };
   const leaves: Leaf[] = [];
   const hc = params.constantHessian;
