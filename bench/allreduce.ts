@@ -1,43 +1,51 @@
 /**
  * Ring all-reduce between real workers, against a single-thread memory copy and the 2(N - 1)/N bound:
- *   npm run build && node dist/bench/allreduce.js
- * For N = 2 and 4 workers on worker threads (shared memory: "threads" reduces each rank's own buffer, copied
- * in and out of the shared memory; "threads-alloc" a buffer from `collectives.alloc`, in place) and on
+ *   npm run build && node dist/bench/allreduce.js [COLUMN ...]   (default: every column, in one run)
+ * For N = 2 and 4 workers on worker threads (shared memory: "threads" reduces each rank's own buffer,
+ * "threads-alloc" a buffer from `collectives.alloc`; both where they lie with the native sums, native/shm;
+ * "-wasm" with WebAssembly, which copies a private buffer in and out of the shared memory) and on
  * processes over TCP loopback (ZeroMQ) and on processes under mpirun ("mpi": Open MPI's own MPI_Allreduce, in
  * place; skipped, and said so, when the MPI binding is not built), and buffers of 1, 4, 16 and 64 MiB: the time of one all-reduce (median of the ranks' slowest), the algorithm
  * bandwidth (buffer bytes / time), the bus bandwidth (algorithm bandwidth x 2(N - 1)/N, what each rank's link
- * carried, as nccl-tests reports it), and that against a memcpy of the same buffer: a ring that moved its
- * 2(N - 1)/N share at memcpy speed would score 1.
+ * carried, as nccl-tests reports it), and that against a memcpy of the same buffer (rank 0 copies its buffer
+ * into another of the same kind, warm, right after each timed all-reduce, so both see the same machine load):
+ * a ring that moved its 2(N - 1)/N share at memcpy speed would score 1. Medians over the repeats, and the best
+ * repeat of each (what the machine gives when nothing else runs on it).
  */
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { measureAllReduce, mpiAvailable, mpiStatus } from "../lib/distributed/index.js";
+import { shmKernels } from "../lib/distributed/shm-native.js";
 
 const sizesMiB = [1, 4, 16, 64];
-const repeats = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const repeats = 15;
 
-function memcpyGBps(bytes: number): number {
-  const a = new Float32Array(bytes / 4).fill(1);
-  const b = new Float32Array(bytes / 4);
-  const times: number[] = [];
-  for (let r = 0; r < 7; r++) {
-    const t = performance.now();
-    b.set(a);
-    times.push(performance.now() - t);
-  }
-  return bytes / (median(times) / 1e3) / 1e9;
-}
-
-const rows = ["| transport | workers | MiB | ms per all-reduce | algorithm GB/s | bus GB/s | memcpy GB/s | bus / memcpy |", "|---|---:|---:|---:|---:|---:|---:|---:|"];
-const columns = ["threads", "threads-alloc", "tcp", ...(mpiAvailable() ? (["mpi"] as const) : [])] as const;
+// "-wasm": the same with the native sums off (MLSD_SHM_NATIVE=0), the WebAssembly SIMD path that runs where
+// native/shm is not built.
+const names = ["threads", "threads-alloc", "threads-wasm", "threads-alloc-wasm", "tcp", "mpi"] as const;
+type Column = (typeof names)[number];
+const all = names.filter((c) => c !== "mpi" || mpiAvailable());
 if (!mpiAvailable()) process.stderr.write(`bench:allreduce: no mpi column: ${mpiStatus()}\n`);
+// Columns named on the command line (`node dist/bench/allreduce.js threads-alloc`) run alone; none: all of them.
+const asked = process.argv.slice(2);
+const unknown = asked.filter((c) => !(names as readonly string[]).includes(c));
+if (unknown.length) throw new Error(`bench:allreduce: columns are ${names.join(", ")}; got ${unknown.join(", ")}`);
+const columns: Column[] = asked.length ? all.filter((c) => asked.includes(c)) : all;
+const rows = [
+  "| transport | workers | MiB | ms per all-reduce | algorithm GB/s | bus GB/s | memcpy GB/s | bus / memcpy | best ms | best bus / best memcpy |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+];
 for (const column of columns)
   for (const workers of [2, 4])
     for (const mib of sizesMiB) {
       const bytes = mib * 2 ** 20;
-      const transport = column === "threads-alloc" ? "threads" : column;
-      const { ms, algorithmGBps: alg, busGBps: bus } = await measureAllReduce({ workers, transport, bytes, repeats, alloc: column === "threads-alloc", options: { bucketBytes: 25 * 2 ** 20 } });
-      const copy = memcpyGBps(bytes);
-      rows.push(`| ${column} | ${workers} | ${mib} | ${ms.toFixed(1)} | ${alg.toFixed(2)} | ${bus.toFixed(2)} | ${copy.toFixed(2)} | ${(bus / copy).toFixed(3)} |`);
+      const transport = column.startsWith("threads") ? "threads" : (column as "tcp" | "mpi");
+      // Worker threads copy process.env when they start.
+      if (column.endsWith("-wasm")) process.env["MLSD_SHM_NATIVE"] = "0";
+      const t = await measureAllReduce({ workers, transport, bytes, repeats, alloc: column.startsWith("threads-alloc"), memcpy: true, options: { bucketBytes: 25 * 2 ** 20 } });
+      delete process.env["MLSD_SHM_NATIVE"];
+      const copy = t.memcpyGBps!;
+      const bestBus = (bytes / (t.bestMs / 1e3) / 1e9) * ((2 * (workers - 1)) / workers);
+      rows.push(`| ${column} | ${workers} | ${mib} | ${t.ms.toFixed(2)} | ${t.algorithmGBps.toFixed(2)} | ${t.busGBps.toFixed(2)} | ${copy.toFixed(2)} | ${(t.busGBps / copy).toFixed(3)} | ${t.bestMs.toFixed(2)} | ${(bestBus / t.bestMemcpyGBps!).toFixed(3)} |`);
     }
-process.stdout.write(`all-reduce, float32, 25 MiB buckets, median of ${repeats}; ${cpus().length} cores\n\n${rows.join("\n")}\n`);
+const load = loadavg().map((l) => l.toFixed(2)).join(", ");
+process.stdout.write(`all-reduce, float32, 25 MiB buckets, median (and best) of ${repeats}, memcpy by rank 0 after each all-reduce; ${cpus().length} cores; load average ${load} at the end; native sums: ${shmKernels()?.isa ?? "not built"}\n\n${rows.join("\n")}\n`);

@@ -8,18 +8,39 @@ export interface AllReduceBenchArgs {
   options: AllReduceOptions;
   /** Reduce a buffer from `collectives.alloc` (in place on the threads' shared memory) instead of a private one. */
   alloc?: boolean;
+  /** Rank 0 also times a one-thread copy of its buffer into another of the same kind after each all-reduce. */
+  memcpy?: boolean;
 }
 
-export default async function worker(ctx: WorkerContext<AllReduceBenchArgs>): Promise<number[]> {
-  const buf = (ctx.args.alloc ? ctx.collectives.alloc(ctx.args.values) : new Float32Array(ctx.args.values)).fill(ctx.rank + 1);
+export interface AllReduceBenchTimes {
+  /** Milliseconds of each timed all-reduce. */
+  times: number[];
+  /** Milliseconds of each copy (rank 0 with `memcpy`; otherwise empty). */
+  copies: number[];
+}
+
+export default async function worker(ctx: WorkerContext<AllReduceBenchArgs>): Promise<AllReduceBenchTimes> {
+  const { values, alloc, memcpy } = ctx.args;
+  const make = (n: number) => (alloc ? ctx.collectives.alloc(n) : new Float32Array(n));
+  const buf = make(values).fill(ctx.rank + 1);
+  // The copy's destination, touched once so that its pages are mapped before it is timed.
+  const copy = memcpy && ctx.rank === 0 ? make(values).fill(0) : null;
   // V8 optimises the reduction loop after it has run a few times.
   for (let r = 0; r < 3; r++) await ctx.collectives.allReduce(buf, ctx.args.options);
+  copy?.set(buf);
   const times: number[] = [];
+  const copies: number[] = [];
   for (let r = 0; r < ctx.args.repeats; r++) {
     await ctx.collectives.barrier();
     const t = performance.now();
     await ctx.collectives.allReduce(buf, { ...ctx.args.options, average: false });
     times.push(performance.now() - t);
+    // Right after, while the peers wait at the next barrier: the copy sees the same machine load.
+    if (copy) {
+      const c = performance.now();
+      copy.set(buf);
+      copies.push(performance.now() - c);
+    }
   }
-  return times;
+  return { times, copies };
 }

@@ -173,6 +173,9 @@ export class Collectives {
     const { transport: t, size: N, rank: r } = this;
     const tag = this.seq++;
     if (t.native) return t.native.barrier();
+    // Threads: the shared memory's Atomics barrier, which lets every rank go within microseconds of the last
+    // arrival (a message from rank 0 wakes each peer's event loop tens of microseconds apart).
+    if (t.shared) return t.shared.barrier();
     const empty = new Float32Array(0);
     if (r === 0) {
       for (let w = 1; w < N; w++) await t.recv(w, tag);

@@ -4,6 +4,7 @@
  * compiler wrapper (`mpicc`, from Open MPI's libopenmpi-dev or MPICH's libmpich-dev: it adds MPI's headers
  * and libraries to the C compiler) and Node's own headers. Nothing is downloaded. Without an MPI library it
  * says so and exits 0: the "mpi" transport is then unavailable and the threads and tcp transports work as before.
+ * It first runs native/shm/build.mjs (the threads' native all-reduce sum, which needs only a C compiler).
  *   node native/mpi/build.mjs [--quiet]       (npm run build runs it)
  */
 import { spawnSync } from "node:child_process";
@@ -20,6 +21,9 @@ const src = join(here, "mpi.c");
 // MLSD_MPI_OUT: build elsewhere (the tests build a copy without touching the one the library loads).
 const target = process.env.MLSD_MPI_OUT ? resolve(process.env.MLSD_MPI_OUT) : join(root, "native", "build", "mlsd_mpi.node");
 
+// The threads' native all-reduce sum (native/shm/build.mjs; no MPI needed), built with the MPI binding
+// since both serve lib/distributed. Not when building a copy elsewhere (MLSD_MPI_OUT, as the tests do).
+if (!process.env.MLSD_MPI_OUT) spawnSync(process.execPath, [join(here, "..", "shm", "build.mjs"), ...(quiet ? ["--quiet"] : [])], { stdio: "inherit" });
 if (process.env.MLSD_NATIVE === "0") {
   say("MLSD_NATIVE=0: skipped; the mpi transport is unavailable");
   process.exit(0);

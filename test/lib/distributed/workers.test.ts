@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { launch, parameterServerAllReduce, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
+import { shmKernels } from "../../../dist/lib/distributed/shm-native.js";
 import { binaryCrossentropy } from "../../../dist/lib/loss/index.js";
 import { tinyProblem } from "../../helpers/tiny-mlp.js";
 
@@ -48,6 +49,39 @@ describe("collectives on worker threads", () => {
       for (const j of [0, 2, 3, 4]) expect(Array.from(results[0]!.out[j]!.buf)).toEqual(rankOrderMean(lens[j]!, N));
     }
   }, 120_000);
+
+  it("the WebAssembly sums (MLSD_SHM_NATIVE=0) and the native ones (native/shm) give the same rank-order bits, on small odd sizes and on 32 MiB", async () => {
+    // CI builds native/shm (MLSD_REQUIRE_NATIVE=1): there both paths must run.
+    if (process.env["MLSD_REQUIRE_NATIVE"] === "1") expect(shmKernels()?.isa).toMatch(/^(avx512f|avx|sse2)$/);
+    // Workers copy process.env when they start: this one turns the native sums off for the launches inside.
+    const run = async (native: boolean, N: number, lens: number[], alloc: boolean) => {
+      if (!native) process.env["MLSD_SHM_NATIVE"] = "0";
+      try {
+        return await launch<Out>(WORKER, { workers: N, args: { lens, options: {}, alloc } });
+      } finally {
+        delete process.env["MLSD_SHM_NATIVE"];
+      }
+    };
+    for (const N of [2, 3, 5])
+      for (const alloc of [false, true]) {
+        const wasm = await run(false, N, lens, alloc);
+        const native = await run(true, N, lens, alloc);
+        checkAll(wasm, N, lens);
+        checkAll(native, N, lens);
+        for (const j of [0, 2, 3, 4]) {
+          expect(Array.from(wasm[0]!.out[j]!.buf)).toEqual(rankOrderMean(lens[j]!, N));
+          expect(Array.from(native[N - 1]!.out[j]!.buf)).toEqual(rankOrderMean(lens[j]!, N));
+        }
+      }
+    // 2^23 + 3 values (32 MiB and 12 bytes): the vector body between a head and a tail done one by one.
+    const big = 2 ** 23 + 3;
+    const want = Float32Array.from(rankOrderMean(big, 2));
+    const same = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(want.buffer));
+    for (const alloc of [false, true]) {
+      const [r0, r1] = await run(true, 2, [big], alloc);
+      expect(same(r0!.out[0]!.buf) && same(r1!.out[0]!.buf)).toBe(true);
+    }
+  }, 180_000);
 
   it("a rank that fails while its peers wait in an all-reduce stops the job with its rank named, instead of hanging", async () => {
     for (const N of [2, 4]) await expect(launch(WORKER, { workers: N, args: { lens: [4099, 4099, 4099], options: {}, failOn: N - 1, failAfter: 1 } })).rejects.toThrow(`rank ${N - 1} of ${N} failed: planned failure on rank ${N - 1}`);
