@@ -5,6 +5,7 @@
  */
 import { Float64, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 import { InputError } from "../core/errors.js";
+import { rowsOf } from "./columns.js";
 
 export type FeatureValue = number | string | null;
 type Rec = Record<string, unknown>;
@@ -95,18 +96,4 @@ export function featurePipeline<R = Rec>(specs: Record<string, FeatureSpec<R>>):
       for await (const record of source as AsyncIterable<R>) yield one(state, record);
     },
   };
-}
-
-/** An Arrow table's rows as plain objects (bigints as numbers), the shape a stream of events has. */
-export function rowsOf(table: Table): Rec[] {
-  const fields = table.schema.fields.map((f) => f.name);
-  const cols = fields.map((f) => table.getChild(f)!);
-  return Array.from({ length: table.numRows }, (_, i) => {
-    const r: Rec = {};
-    fields.forEach((f, j) => {
-      const v = cols[j]!.get(i) as unknown;
-      r[f] = typeof v === "bigint" ? Number(v) : v;
-    });
-    return r;
-  });
 }

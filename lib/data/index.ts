@@ -19,8 +19,9 @@ export {
   type ColumnKind,
 } from "./validation.js";
 export { snapshot, checkout, versions, lineageOf, type Lineage, type VersionRecord } from "./versioning.js";
-export { featurePipeline, rowsOf, type FeaturePipeline, type FeatureSpec, type RollingSpec, type FeatureValue } from "./feature-pipeline.js";
+export { featurePipeline, type FeaturePipeline, type FeatureSpec, type RollingSpec, type FeatureValue } from "./feature-pipeline.js";
 export { oltpVsOlap, type WorkloadTiming, type OltpOlapOptions, type OltpOlapResult, type CategoryAggregate, type Workload, type EngineName } from "./oltp-olap.js";
 export { openSqlite, sqliteStatus, type SqliteDatabase, type SqliteStatement } from "./sql-sqlite.js";
 export { connectPostgres, type PgClient } from "./sql-postgres.js";
+export { numberColumn, stringColumn, rowsOf, type ColumnType, type RowOf, type ValueOf } from "./columns.js";
 export { toDanfo, fromDanfo } from "./danfo.js";

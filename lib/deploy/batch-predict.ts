@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { Float64, Table, vectorFromArray, type Vector } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { connect, queryArrow, sqlString } from "../data/duckdb-arrow.js";
-import { rowsOf } from "../data/feature-pipeline.js";
+import { rowsOf } from "../data/columns.js";
 import { formatOf, scanSql, writeTable } from "../data/formats.js";
 import { progress } from "../display/progress.js";
 import { toRow, type LoadedModel } from "./model-store.js";

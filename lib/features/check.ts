@@ -28,6 +28,19 @@ export function checkOptionNames(fn: string, options: unknown, known: readonly s
   return options as Record<string, unknown>;
 }
 
+/**
+ * A function's options resolved against its declared defaults (the estimators' `defaults`, for plain
+ * functions): unknown names refused, listing the known ones (the defaults' keys); `undefined` means "the
+ * default". The values still need their checks: this only fills them in.
+ * @example withDefaults("crossFeatures", {}, { separator: "_x_" }).separator // "_x_"
+ */
+export function withDefaults<D extends Record<string, unknown>>(fn: string, options: unknown, defaults: D): { [K in keyof D]: unknown } {
+  const given = checkOptionNames(fn, options, Object.keys(defaults));
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) out[k] = v;
+  return out as { [K in keyof D]: unknown };
+}
+
 /** One of `values`, else an InputError naming them. */
 export function checkEnum<T extends string>(fn: string, name: string, value: unknown, values: readonly T[]): T {
   if (!values.includes(value as T)) throw new InputError(`${fn}: '${name}' must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}; got ${shown(value)}.`);

@@ -6,7 +6,7 @@
 import { InputError } from "../core/errors.js";
 import type { RulesFor } from "../core/params.js";
 import { registerModel } from "../core/serialize.js";
-import { checkOptionNames, shown } from "./check.js";
+import { shown, withDefaults } from "./check.js";
 import { numericColumn, readTable, type Cell, type ReadTable, type TableLike } from "./table.js";
 import { BaseTransformer } from "./transformer.js";
 
@@ -73,14 +73,16 @@ export class PolynomialFeatures extends BaseTransformer<PolynomialFeaturesOption
 
 registerModel("PolynomialFeatures", PolynomialFeatures, { testParams: () => ({ degree: 2, interactionOnly: true }) });
 
+/** crossFeatures' declared defaults. */
+const CROSS_DEFAULTS = { separator: "_x_" };
+
 /**
  * Crossed categorical columns: for each group of column indices, one string column of the joined values
  * (a missing value in any of them makes the cross missing). Feed the result to OneHotEncoder or FeatureHasher.
  * @example crossFeatures([["SFO", "LAX"]], [[0, 1]]) // [["SFO_x_LAX"]]
  */
 export function crossFeatures(X: TableLike, groups: readonly (readonly number[])[], options: { separator?: string } = {}): (string | null)[][] {
-  const o = checkOptionNames("crossFeatures", options, ["separator"]);
-  const separator = o.separator ?? "_x_";
+  const { separator } = withDefaults("crossFeatures", options, CROSS_DEFAULTS);
   if (typeof separator !== "string") throw new InputError(`crossFeatures: 'separator' must be a string; got ${shown(separator)}.`);
   const t = readTable(X, "X");
   if (!Array.isArray(groups) || groups.length === 0) throw new InputError(`crossFeatures: 'groups' must be a non-empty array of column-index lists; got ${shown(groups)}.`);

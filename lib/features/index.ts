@@ -14,6 +14,6 @@ export { murmurhash3_32 } from "./murmurhash.js";
 export { PolynomialFeatures, crossFeatures, type PolynomialFeaturesOptions } from "./crosses.js";
 export { timeFeatures, TIME_FEATURES, type TimeFeature, type TimeFeaturesOptions } from "./time.js";
 export { ColumnTransformer, type ColumnTransformerOptions, type ColumnSelection, type TransformerLike } from "./column-transformer.js";
-export { Pipeline, type PipelineOptions, type StepLike } from "./pipeline.js";
+export { Pipeline, type PipelineOptions, type StepLike, type Steps, type StepNamed } from "./pipeline.js";
 export { permutationImportance, type PermutationImportance, type PermutationImportanceOptions, type Scoring, type FittedModel } from "./permutation.js";
 export { adversarialValidation, crossDuplicates, timeSplit, type AdversarialValidation, type AdversarialValidationOptions, type ProbabilisticClassifier } from "./leakage.js";

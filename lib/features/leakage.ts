@@ -7,7 +7,7 @@ import type { RandomState } from "../core/random.js";
 import { RandomForestClassifier } from "../ensemble/forest.js";
 import { rocAucScore } from "../metrics/ranking.js";
 import { StratifiedKFold } from "../sampling/stratified.js";
-import { checkNumber, checkOptionNames, shown } from "./check.js";
+import { checkNumber, shown, withDefaults } from "./check.js";
 
 /** A classifier factory for adversarial validation. */
 export interface ProbabilisticClassifier {
@@ -36,18 +36,21 @@ const checkRows = (fn: string, name: string, X: unknown): number[][] => {
   return X as number[][];
 };
 
+/** adversarialValidation's declared defaults; `model: null` is the random forest described above. */
+const ADVERSARIAL_DEFAULTS = { model: null, cv: 5, randomState: 0 };
+
 /**
  * @example adversarialValidation(XTrain, XTest, { randomState: 0 }).rocAuc // ~0.5 for a random split
  */
 export function adversarialValidation(train: readonly (readonly number[])[], test: readonly (readonly number[])[], options: AdversarialValidationOptions = {}): AdversarialValidation {
-  const o = checkOptionNames("adversarialValidation", options, ["model", "cv", "randomState"]);
+  const o = withDefaults("adversarialValidation", options, ADVERSARIAL_DEFAULTS);
   const a = checkRows("adversarialValidation", "train", train);
   const b = checkRows("adversarialValidation", "test", test);
   if (a[0]!.length !== b[0]!.length) throw new InputError(`adversarialValidation: 'train' has ${a[0]!.length} columns but 'test' has ${b[0]!.length}.`);
-  const cv = checkNumber("adversarialValidation", "cv", o.cv ?? 5, { integer: true, min: 2 });
-  if (o.model !== undefined && typeof o.model !== "function") throw new InputError(`adversarialValidation: 'model' must be a function returning a classifier; got ${shown(o.model)}.`);
-  const seed = (o.randomState ?? 0) as RandomState;
-  const make = (o.model as (() => ProbabilisticClassifier) | undefined) ?? (() => new RandomForestClassifier({ nEstimators: 50, maxDepth: 8, randomState: seed }));
+  const cv = checkNumber("adversarialValidation", "cv", o.cv, { integer: true, min: 2 });
+  if (o.model !== null && typeof o.model !== "function") throw new InputError(`adversarialValidation: 'model' must be a function returning a classifier; got ${shown(o.model)}.`);
+  const seed = o.randomState as RandomState;
+  const make = (o.model as (() => ProbabilisticClassifier) | null) ?? (() => new RandomForestClassifier({ nEstimators: 50, maxDepth: 8, randomState: seed }));
   const X = [...a, ...b];
   const y = [...a.map(() => 0), ...b.map(() => 1)];
   const proba = new Float64Array(X.length);
@@ -58,7 +61,7 @@ export function adversarialValidation(train: readonly (readonly number[])[], tes
     te.forEach((i, k) => (proba[i] = p[k]![1]!));
   }
   let featureImportances: number[] | null = null;
-  if (o.model === undefined) {
+  if (o.model === null) {
     const forest = new RandomForestClassifier({ nEstimators: 50, maxDepth: 8, randomState: seed }).fit(X, y);
     featureImportances = Array.from(forest.featureImportances_!);
   }
@@ -83,14 +86,14 @@ export function crossDuplicates(train: readonly (readonly unknown[])[], test: re
  * @example timeSplit([3, 1, 2, 4], { testSize: 0.25 }) // { train: [1, 2, 0], test: [3], cutoff: 3 }
  */
 export function timeSplit(times: readonly (number | Date)[], options: { testSize?: number } = {}): { train: number[]; test: number[]; cutoff: number } {
-  const o = checkOptionNames("timeSplit", options, ["testSize"]);
+  const o = withDefaults("timeSplit", options, { testSize: 0.25 });
   if (!Array.isArray(times) || times.length < 2) throw new InputError(`timeSplit: 'times' must be an array of at least 2 timestamps; got ${shown(times)}.`);
   const t = times.map((v, i) => {
     const x = v instanceof Date ? v.getTime() : v;
     if (typeof x !== "number" || !Number.isFinite(x)) throw new InputError(`timeSplit: times[${i}] must be a finite number or a valid Date; got ${shown(v)}.`);
     return x;
   });
-  const testSize = checkNumber("timeSplit", "testSize", o.testSize ?? 0.25, { min: 0, minExclusive: true, max: 1 });
+  const testSize = checkNumber("timeSplit", "testSize", o.testSize, { min: 0, minExclusive: true, max: 1 });
   if (testSize >= 1) throw new InputError(`timeSplit: 'testSize' must be < 1; got ${testSize}.`);
   const order = t.map((_, i) => i).sort((i, j) => t[i]! - t[j]! || i - j);
   const nTrain = Math.max(1, Math.min(order.length - 1, Math.round(order.length * (1 - testSize))));

@@ -10,6 +10,7 @@ import { registerModel } from "../core/serialize.js";
 import type { TransformerLike } from "./column-transformer.js";
 import { MinMaxScaler, StandardScaler } from "./scalers.js";
 import type { TargetLike } from "./transformer.js";
+import type { FeaturesOut, TableLike } from "./table.js";
 import { restoreMatrix } from "../core/validation.js";
 
 const isTensor = (x: unknown): x is { shape: number[]; dataSync(): ArrayLike<number> } => typeof x === "object" && x !== null && Array.isArray((x as { shape?: unknown }).shape) && typeof (x as { dataSync?: unknown }).dataSync === "function";
@@ -35,18 +36,31 @@ export interface StepLike {
   clone(): unknown;
 }
 
-export interface PipelineOptions {
-  steps?: readonly (readonly [string, StepLike])[] | null;
+/** A pipeline's steps: [name, estimator] pairs. */
+export type Steps = readonly (readonly [string, StepLike])[];
+
+export interface PipelineOptions<S extends Steps = Steps> {
+  steps?: S | null;
 }
+
+/** The estimator of the step called `K` in `S` (its own class, so `namedStep("features").getFeatureNamesOut()` needs no cast). */
+export type StepNamed<S extends Steps, K extends string> = Extract<S[number], readonly [K, StepLike]>[1];
 
 const isStep = (v: unknown): v is StepLike => typeof v === "object" && v !== null && typeof (v as StepLike).fit === "function" && typeof (v as StepLike).clone === "function";
 
 /**
+ * Typed by its steps: `namedStep(name)` gives that step's class, and `transform`, `fitTransform` and
+ * `predictProba` give X's kind (number[][] for rows, an Arrow table for a table, ...), as the library's
+ * transformers and classifiers do.
  * @example
  * const model = new Pipeline({ steps: [["scale", new StandardScaler()], ["clf", new LogisticRegression()]] });
  * model.fit(XTrain, yTrain).score(XTest, yTest)
  */
-export class Pipeline extends BaseEstimator<PipelineOptions> {
+export class Pipeline<const S extends Steps = Steps> extends BaseEstimator<PipelineOptions> {
+  constructor(options?: PipelineOptions<S>) {
+    super(options);
+  }
+
   get rules() {
     return {
       steps: {
@@ -67,11 +81,11 @@ export class Pipeline extends BaseEstimator<PipelineOptions> {
     return [...this.getParams().steps!];
   }
 
-  /** The step called `name`. @example pipe.namedStep("scale") */
-  namedStep(name: string): StepLike {
+  /** The step called `name`, typed as that step's class. @example pipe.namedStep("scale").mean_ */
+  namedStep<K extends S[number][0]>(name: K): StepNamed<S, K> {
     const s = this.steps().find(([n]) => n === name);
     if (!s) throw new InputError(`Pipeline.namedStep: no step named ${JSON.stringify(name)}; the steps are ${this.steps().map(([n]) => n).join(", ")}.`);
-    return s[1];
+    return s[1] as StepNamed<S, K>;
   }
 
   /** Fits each step in order on the output of the previous ones; returns `this`. @example pipe.fit(XTrain, yTrain) */
@@ -83,21 +97,21 @@ export class Pipeline extends BaseEstimator<PipelineOptions> {
   }
 
   /** Fits, and gives the last step's fitTransform (or fit then transform). @example pipe.fitTransform(XTrain) */
-  fitTransform(X: unknown, y?: TargetLike): unknown {
+  fitTransform<X extends TableLike>(X: X, y?: TargetLike): FeaturesOut<X> {
     const w = working(X);
     const { last, name, Xt } = this.fitUpToLast(w.X, y);
     if (typeof last.transform !== "function") throw new InputError(`Pipeline.fitTransform: the last step '${name}' has no transform.`);
     const out = last.fitTransform ? last.fitTransform(Xt as never, y as never) : (last.fit(Xt as never, y as never), last.transform(Xt as never));
     this.markFitted();
-    return outOf(out, w.tensor);
+    return outOf(out, w.tensor) as FeaturesOut<X>;
   }
 
   /** X through every step's transform. @example pipe.transform(XTest) */
-  transform(X: unknown): unknown {
+  transform<X extends TableLike>(X: X): FeaturesOut<X> {
     const w = working(X);
     const { last, name, Xt } = this.through(w.X);
     if (typeof last.transform !== "function") throw new InputError(`Pipeline.transform: the last step '${name}' has no transform.`);
-    return outOf(last.transform(Xt as never), w.tensor);
+    return outOf(last.transform(Xt as never), w.tensor) as FeaturesOut<X>;
   }
 
   /** The last step's predictions on the transformed X. @example pipe.predict(XTest) */
@@ -108,11 +122,11 @@ export class Pipeline extends BaseEstimator<PipelineOptions> {
   }
 
   /** The last step's class probabilities on the transformed X. @example pipe.predictProba(XTest) */
-  predictProba(X: unknown): unknown {
+  predictProba<X extends TableLike>(X: X): FeaturesOut<X> {
     const w = working(X);
     const { last, name, Xt } = this.through(w.X);
     if (typeof last.predictProba !== "function") throw new InputError(`Pipeline.predictProba: the last step '${name}' has no predictProba.`);
-    return outOf(last.predictProba(Xt as never), w.tensor);
+    return outOf(last.predictProba(Xt as never), w.tensor) as FeaturesOut<X>;
   }
 
   /** The last step's score (accuracy, R²) on the transformed X. @example pipe.score(XTest, yTest) */

@@ -4,7 +4,7 @@
  * "time-related feature engineering" example, so 23:00 sits next to 00:00.
  */
 import { InputError } from "../core/errors.js";
-import { checkOptionNames, shown } from "./check.js";
+import { shown, withDefaults } from "./check.js";
 
 export const TIME_FEATURES = ["year", "month", "dayOfMonth", "dayOfWeek", "dayOfYear", "hour", "minute", "isWeekend"] as const;
 export type TimeFeature = (typeof TIME_FEATURES)[number];
@@ -39,18 +39,21 @@ function component(d: Date, f: TimeFeature): number {
   }
 }
 
+/** timeFeatures' declared defaults. */
+const TIME_DEFAULTS: Required<TimeFeaturesOptions> = { features: ["month", "dayOfWeek", "hour"], cyclical: false };
+
 /**
  * One row of features per timestamp (a Date or milliseconds since the epoch), with the column names.
  * @example timeFeatures([Date.UTC(2001, 0, 1, 6)], { features: ["hour", "dayOfWeek"] }) // { columns: ["hour", "dayOfWeek"], rows: [[6, 0]] }
  */
 export function timeFeatures(times: readonly (Date | number)[], options: TimeFeaturesOptions = {}): { columns: string[]; rows: number[][] } {
-  const o = checkOptionNames("timeFeatures", options, ["features", "cyclical"]);
+  const o = withDefaults("timeFeatures", options, TIME_DEFAULTS);
   if (!Array.isArray(times)) throw new InputError(`timeFeatures: 'times' must be an array of Dates or epoch milliseconds; got ${shown(times)}.`);
-  const features = (o.features ?? ["month", "dayOfWeek", "hour"]) as TimeFeature[];
+  const features = o.features as TimeFeature[];
   if (!Array.isArray(features) || features.length === 0 || features.some((f) => !TIME_FEATURES.includes(f))) {
     throw new InputError(`timeFeatures: 'features' must be a non-empty list drawn from ${TIME_FEATURES.join(", ")}; got ${Array.isArray(features) ? JSON.stringify(features) : shown(features)}.`);
   }
-  const cyclical = o.cyclical ?? false;
+  const cyclical = o.cyclical;
   if (typeof cyclical !== "boolean") throw new InputError(`timeFeatures: 'cyclical' must be a boolean; got ${shown(cyclical)}.`);
   const columns = features.flatMap((f) => (cyclical && PERIODS[f] ? [f, `${f}_sin`, `${f}_cos`] : [f]));
   const rows = times.map((t, i) => {

@@ -47,10 +47,12 @@ export abstract class BaseSampler<O extends { samplingStrategy?: SamplingStrateg
    * @example new RandomUnderSampler().fit(X, y).samplingStrategy_
    */
   fit(X: MatrixLike, y: LabelsLike): this {
+    // Resolved params: samplingStrategy is the caller's or the declared default ("auto"), never undefined
+    // (Required<O> says so, but TypeScript cannot see through the generic O, hence the `!`).
     const p = this.validate();
     const cx = checkFeatures(X, this.finiteness, { copy: false });
     const cy = checkLabels(y, "y", cx.matrix.rows);
-    const strategy = checkSamplingStrategy(p.samplingStrategy ?? "auto", classCounts(cy.codes, cy.classes.length), cy.classes, this.samplingType, this.constructor.name);
+    const strategy = checkSamplingStrategy(p.samplingStrategy!, classCounts(cy.codes, cy.classes.length), cy.classes, this.samplingType, this.constructor.name);
     this.samplingStrategy_ = new Map([...strategy].map(([c, n]) => [cy.classes[c]!, n]));
     this.nFeaturesIn_ = cx.matrix.cols;
     return this;
@@ -66,7 +68,7 @@ export abstract class BaseSampler<O extends { samplingStrategy?: SamplingStrateg
     const cx = checkFeatures(X, this.finiteness, { copy: false });
     const cy = checkLabels(y, "y", cx.matrix.rows);
     const counts = classCounts(cy.codes, cy.classes.length);
-    const strategy = checkSamplingStrategy(p.samplingStrategy ?? "auto", counts, cy.classes, this.samplingType, this.constructor.name);
+    const strategy = checkSamplingStrategy(p.samplingStrategy!, counts, cy.classes, this.samplingType, this.constructor.name);
     this.samplingStrategy_ = new Map([...strategy].map(([c, n]) => [cy.classes[c]!, n]));
     const out = this.resample({ X: cx.matrix, y: cy.codes, classes: cy.classes, counts, strategy });
     if (out.sampleIndices) this.sampleIndices_ = out.sampleIndices;

@@ -29,7 +29,7 @@ export class RandomOverSampler extends BaseSampler<RandomOverSamplerOptions> {
   }
 
   protected resample({ X, y, strategy }: ResampleInput): ResampleOutput {
-    const rng = checkRandomState(this.options.randomState);
+    const rng = checkRandomState(this.getParams().randomState);
     const picks: number[] = Array.from(y.keys());
     for (const [c, n] of strategy) {
       const members = classIndices(y, c);
@@ -64,14 +64,15 @@ export class RandomUnderSampler extends BaseSampler<RandomUnderSamplerOptions> {
   }
 
   protected resample({ X, y, counts, strategy }: ResampleInput): ResampleOutput {
-    const rng = checkRandomState(this.options.randomState);
+    const { randomState, replacement } = this.getParams();
+    const rng = checkRandomState(randomState);
     const keep: number[] = [];
     for (let c = 0; c < counts.length; c++) {
       const members = classIndices(y, c);
       const n = strategy.get(c);
       if (n === undefined) {
         keep.push(...members);
-      } else if (this.options.replacement) {
+      } else if (replacement) {
         for (let k = 0; k < n; k++) keep.push(members[rng.randint(members.length)]!);
       } else {
         // Partial Fisher-Yates: the first n of a random permutation, then in original order.

@@ -11,9 +11,18 @@ export interface ConfusionOptions {
 }
 
 /**
- * Rows are true classes, columns predicted ones, in sorted label order (scikit-learn's layout).
- * @example confusionMatrix([0, 1, 1], [0, 1, 0]) // [[1, 0], [1, 1]]
+ * The matrix's type: k x k number tuples when `labels` is a literal list of k labels (so
+ * `const [[tn, fp], [fn, tp]] = confusionMatrix(y, p, { labels: [0, 1] })` needs no cast), else number[][].
  */
+export type ConfusionMatrixOf<L extends readonly Label[]> = number extends L["length"] ? number[][] : { -readonly [I in keyof L]: { -readonly [J in keyof L]: number } };
+
+/**
+ * Rows are true classes, columns predicted ones, in sorted label order (scikit-learn's layout).
+ * @example
+ * confusionMatrix([0, 1, 1], [0, 1, 0]) // [[1, 0], [1, 1]]
+ * const [[tn, fp], [fn, tp]] = confusionMatrix([0, 1, 1], [0, 1, 0], { labels: [0, 1] }) // tn 1, fp 0, fn 1, tp 1
+ */
+export function confusionMatrix<const L extends readonly Label[] = readonly Label[]>(yTrue: unknown, yPred: unknown, options?: ConfusionOptions & { labels?: L }): ConfusionMatrixOf<L>;
 export function confusionMatrix(yTrue: unknown, yPred: unknown, options: ConfusionOptions = {}): number[][] {
   checkOptions("confusionMatrix", ["labels", "normalize"], options);
   const { t, p, classes } = encodePair(yTrue, yPred, options.labels);

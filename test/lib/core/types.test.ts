@@ -7,7 +7,12 @@ import * as tf from "@tensorflow/tfjs";
 import { tableFromArrays, type Table } from "apache-arrow";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { BaseEstimator, loadModel, type Dense, type RandomState, type RulesFor } from "../../../lib/core/index.js";
+import { applyLayer, applyOutputs, predictTensor } from "../../../lib/backend/index.js";
+import { numberColumn, rowsOf, stringColumn } from "../../../lib/data/index.js";
 import { display, type DisplayHandle } from "../../../lib/display/index.js";
+import { ColumnTransformer, OneHotEncoder, Pipeline, StandardScaler, TargetEncoder } from "../../../lib/features/index.js";
+import { LogisticRegression } from "../../../lib/linear/index.js";
+import { confusionMatrix } from "../../../lib/metrics/index.js";
 import { DecisionTreeClassifier, HistGradientBoostingClassifier, RandomForestClassifier, RandomForestRegressor } from "../../../lib/ensemble/index.js";
 import { SMOTE } from "../../../lib/imbalance/index.js";
 import { KSWIN } from "../../../lib/monitor/index.js";
@@ -112,5 +117,49 @@ describe("rule tables are typed against the options", () => {
     // @ts-expect-error: a default is missing for 'mode'
     const defaults = { k: 1 } satisfies Required<Options>;
     expect([Object.keys(full), Object.keys(missing), Object.keys(stray), Object.keys(defaults)].map((k) => k.length)).toEqual([2, 1, 3, 1]);
+  });
+});
+
+describe("the notebooks' idioms, typed without a cast", () => {
+  it("Arrow columns and rows: numberColumn, stringColumn, rowsOf with a spec", () => {
+    const t = tableFromArrays({ delay: Float64Array.from([3, -1]), origin: ["SFO", "LAX"] });
+    expectTypeOf(numberColumn(t, "delay")).toEqualTypeOf<Float64Array>();
+    expectTypeOf(stringColumn(t, "origin")).toEqualTypeOf<string[]>();
+    const rows = rowsOf(t, { delay: "number", origin: "string" });
+    expectTypeOf(rows).toEqualTypeOf<{ delay: number; origin: string }[]>();
+    expect(rows[1]).toEqual({ delay: -1, origin: "LAX" });
+  });
+
+  it("confusionMatrix with literal labels destructures as a k x k tuple", () => {
+    const [[tn, fp], [fn, tp]] = confusionMatrix([0, 1, 1, 0], [0, 1, 0, 0], { labels: [0, 1] });
+    expectTypeOf(tn).toEqualTypeOf<number>();
+    expect([tn, fp, fn, tp]).toEqual([2, 0, 1, 1]);
+    expectTypeOf(confusionMatrix([0, 1], [0, 1])).toEqualTypeOf<number[][]>();
+  });
+
+  it("a Pipeline is typed by its steps: namedStep gives the step's class, results follow X's kind", () => {
+    const rows = [[0, "a"], [1, "b"], [2, "a"], [3, "b"]];
+    const y = [0, 1, 0, 1];
+    const features = new ColumnTransformer({ transformers: [["num", new StandardScaler(), [0]], ["cat", new OneHotEncoder(), [1]]] });
+    const model = new Pipeline({ steps: [["features", features], ["clf", new LogisticRegression()]] }).fit(rows, y);
+    expectTypeOf(model.namedStep("features")).toEqualTypeOf<ColumnTransformer>();
+    expectTypeOf(model.namedStep("clf")).toEqualTypeOf<LogisticRegression>();
+    expect(model.namedStep("features").getFeatureNamesOut()).toEqual(["num__x0", "cat__x1_a", "cat__x1_b"]);
+    // @ts-expect-error: there is no step called "scale"
+    expect(() => model.namedStep("scale")).toThrow("no step named");
+    expectTypeOf(model.predictProba(rows)).toEqualTypeOf<number[][]>();
+    expectTypeOf(model.predictProba(tableFromArrays({ x0: Float64Array.from([0, 1]), x1: ["a", "b"] }))).toEqualTypeOf<Table>();
+    expectTypeOf(new TargetEncoder({ cv: 2, randomState: 0 }).fitTransform([["a"], ["b"], ["a"], ["b"]], y)).toEqualTypeOf<number[][]>();
+  });
+
+  it("tfjs results: predictTensor, applyLayer on a symbolic input, applyOutputs", () => {
+    const input = tf.input({ shape: [2] });
+    const out = applyLayer(tf.layers.dense({ units: 1 }), input);
+    expectTypeOf(out).toEqualTypeOf<tf.SymbolicTensor>();
+    const model = tf.model({ inputs: input, outputs: out });
+    const x = tf.tensor2d([[1, 2]]);
+    expectTypeOf(predictTensor(model, x)).toEqualTypeOf<tf.Tensor>();
+    expectTypeOf(applyOutputs(model, x, { training: true })).toEqualTypeOf<tf.Tensor[]>();
+    expect(predictTensor(model, x).shape).toEqual([1, 1]);
   });
 });

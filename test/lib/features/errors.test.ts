@@ -48,7 +48,7 @@ describe("inputs", () => {
     expect(() => new ColumnTransformer({ transformers: [["a", new StandardScaler(), ["x"]]] }).fit([[1]])).toThrow("ColumnTransformer: transformer 'a' selects column 'x' by name, which needs an Arrow table; select by index for rows.");
     expect(() => new ColumnTransformer({ transformers: [["a", "drop", [0]], ["a", "drop", [0]]] }).fit([[1]])).toThrow("ColumnTransformer: transformer names must be unique and not 'remainder'; got 'a' twice or reserved.");
     expect(() => new Pipeline({ steps: [["s", new StandardScaler()]] }).fit([[1]]).predict([[1]])).toThrow("Pipeline.predict: the last step 's' has no predict.");
-    expect(() => new Pipeline({ steps: [["s", new StandardScaler()]] }).fit([[1]]).namedStep("t")).toThrow('Pipeline.namedStep: no step named "t"; the steps are s.');
+    expect(() => new Pipeline({ steps: [["s", new StandardScaler()]] }).fit([[1]]).namedStep("t" as never)).toThrow('Pipeline.namedStep: no step named "t"; the steps are s.');
   });
 
   it("functions name themselves, the argument and the value", () => {
