@@ -20,7 +20,6 @@ export interface MemoryKeeperOptions {
 }
 
 const MiB = 1024 * 1024;
-const TRACE = Boolean(process.env["MLSD_TRACE"]);
 /** This isolate's committed heap: what its garbage costs in resident memory. */
 const heapBytes = () => getHeapStatistics().total_physical_size;
 
@@ -32,6 +31,8 @@ export class MemoryKeeper {
   private idle: NodeJS.Timeout | undefined;
   /** How many releases ran (for tests and MLSD_TRACE). */
   releases = 0;
+  /** Read when the keeper is made, not when the module loads: the type service's snapshot loads it at build time. */
+  private readonly trace = Boolean(process.env["MLSD_TRACE"]);
 
   /**
    * @example
@@ -64,6 +65,6 @@ export class MemoryKeeper {
     this.releases++;
     this.baseline = heapBytes();
     // fd 2 directly: on the main thread process.stderr is redirected into the cell's output.
-    if (TRACE) writeSync(2, `mlsd trace: memory release ${this.releases}: heap ${(before / MiB).toFixed(0)} -> ${(this.baseline / MiB).toFixed(0)} MiB in ${(performance.now() - t).toFixed(1)} ms\n`);
+    if (this.trace) writeSync(2, `mlsd trace: memory release ${this.releases}: heap ${(before / MiB).toFixed(0)} -> ${(this.baseline / MiB).toFixed(0)} MiB in ${(performance.now() - t).toFixed(1)} ms\n`);
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: TypeScript to dist/ (incremental), then the native kernels (scripts/build-native.mjs, which
- * skips itself when its sources are unchanged), with SQLite's addon (scripts/build-sqlite.mjs, the same) beside tsc. When no input of the TypeScript build changed since the last
+ * skips itself when its sources are unchanged) beside the type service's start-up snapshot (scripts/build-snapshot.mjs, the same), with SQLite's addon (scripts/build-sqlite.mjs, the same) beside tsc. When no input of the TypeScript build changed since the last
  * successful one, tsc is not started at all, so `npm start` on an unchanged tree goes straight to Jupyter.
  *   node scripts/build.mjs [--force]
  */
@@ -59,8 +59,13 @@ if (upToDate) {
   // The fingerprint from before tsc ran: a file edited during the build makes the next build run again.
   writeFileSync(stampFile, before);
 }
+// The type service's start-up snapshot (scripts/build-snapshot.mjs) needs dist/; it skips itself when unchanged,
+// and runs beside the native kernels' compiler.
+const snapshot = spawn(process.execPath, [join(root, "scripts", "build-snapshot.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet" || a === "--force")], { stdio: "inherit" });
+const snapshotDone = new Promise((done) => snapshot.on("close", (code) => done(code ?? 1)));
 const native = spawnSync(process.execPath, [join(root, "scripts", "build-native.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
 // The optional MPI binding (native/mpi/build.mjs): says so and exits 0 when there is no MPI library.
 spawnSync(process.execPath, [join(root, "native", "mpi", "build.mjs"), ...process.argv.slice(2).filter((a) => a === "--quiet")], { stdio: "inherit" });
 const sqliteStatus = await sqliteDone;
-process.exit(native.status || sqliteStatus);
+const snapshotStatus = await snapshotDone;
+process.exit(native.status || sqliteStatus || snapshotStatus);
