@@ -43,14 +43,17 @@ function load(): MpiBinding | null {
     loadError = "the MPI binding is turned off by MLSD_NATIVE=0";
     return (binding = null);
   }
-  if (!ADDON) {
+  // MLSD_MPI_ADDON: a binding built against another MPI library (e.g. MPICH beside Open MPI, with
+  // MPICC=mpicc.mpich MLSD_MPI_OUT=... node native/mpi/build.mjs), for this process and the ranks it starts.
+  const file = process.env["MLSD_MPI_ADDON"] || ADDON;
+  if (!file) {
     loadError = "the MPI binding is not built (npm run build builds native/build/mlsd_mpi.node when mpicc is on PATH; Debian: apt-get install openmpi-bin libopenmpi-dev)";
     return (binding = null);
   }
   try {
-    binding = createRequire(import.meta.url)(ADDON) as MpiBinding;
+    binding = createRequire(import.meta.url)(file) as MpiBinding;
   } catch (err) {
-    loadError = `the MPI binding ${ADDON} does not load: ${(err as Error).message}`;
+    loadError = `the MPI binding ${file} does not load: ${(err as Error).message}`;
     binding = null;
   }
   return binding;
@@ -69,7 +72,7 @@ export function mpiAvailable(): boolean {
  * @example mpiStatus() // "loaded from .../native/build/mlsd_mpi.node"
  */
 export function mpiStatus(): string {
-  return load() ? `loaded from ${ADDON}` : loadError;
+  return load() ? `loaded from ${process.env["MLSD_MPI_ADDON"] || ADDON}` : loadError;
 }
 
 /** Environment variables an MPI launcher sets in every rank: mpirun (Open MPI, PRRTE), Hydra (MPICH), srun's PMI and PMIx. */
