@@ -80,7 +80,7 @@ describe("Pipeline", () => {
     const X = train.map((r) => [r[0] as number, r[3] as number]);
     const y = X.map(([a, b]) => (a! / 100 + b! > 5 ? 1 : 0));
     const pipe = new Pipeline({ steps: [["sc", new StandardScaler()], ["lr", new LogisticRegression()]] }).fit(X, y);
-    const sc = pipe.namedStep("sc") as StandardScaler;
+    const sc = pipe.namedStep("sc"); // typed StandardScaler by the pipeline's steps
     const ref = py<number[][]>(`from sklearn.preprocessing import StandardScaler\nout = StandardScaler().fit(np.array(data["X"])).transform(np.array(data["T"]))`, { X, T: X.slice(0, 10) });
     sc.transform(X.slice(0, 10)).forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - ref[i]![j]!)).toBeLessThan(1e-12)));
     const alone = new LogisticRegression().fit(sc.transform(X), y);
