@@ -7,12 +7,26 @@
  * inside the widget changes. Then an anywidget (an ES module with render({ model, el })) renders through the
  * anywidget nbextension mlsd installs with its kernelspec, its CSS applies, clicks reach the kernel's observe,
  * and the kernel's set redraws it; progress() renders as a widget bar. Screenshots are kept in test/.artifacts/.
+ *
+ * Protocol 2.1.0: a page assembled from ipywidgets 8's published npm packages (@jupyter-widgets/html-manager
+ * 1.x with base 6 and controls 5, @jupyterlab/services 7 for the kernel's websocket through Jupyter's server),
+ * loading the kernel's widgets as JupyterLab's manager does on connect (the control comm's request_states).
+ * Two such pages on one kernel: a user moves page A's slider, the kernel's observe runs and its HTML widget
+ * changes in both pages, and page B's slider follows A's only through the kernel's echo_update (the kernel
+ * does not re-send a value a frontend sent). The packages are found in the checkout's node_modules or in
+ * MLSD_IPYWIDGETS8_NODE_MODULES (a folder where `npm install @jupyter-widgets/html-manager@^1
+ * @jupyter-widgets/base@^6 @jupyter-widgets/controls@^5 @jupyterlab/services@^7` ran); without them that
+ * test is skipped.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchChromium, startNotebookServer, type NotebookServer } from "../helpers/jupyter.js";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { build } from "esbuild";
+import { installKernelSpec } from "../../dist/kernel/install.js";
+import { chromiumPath, freePort, launchChromium, startNotebookServer, stopProcess, waitForHttp, type NotebookServer } from "../helpers/jupyter.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "mlsd-widgets-browser-"));
 const artifacts = join("test", ".artifacts");
@@ -205,4 +219,151 @@ describe("widgets in a real browser", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 400_000);
+});
+
+/** Where ipywidgets 8's npm packages are: the checkout's node_modules, or MLSD_IPYWIDGETS8_NODE_MODULES. */
+const widgets8Modules = [process.env["MLSD_IPYWIDGETS8_NODE_MODULES"], join(process.cwd(), "node_modules")].find(
+  (dir): dir is string => dir !== undefined && dir !== "" && ["@jupyter-widgets/html-manager", "@jupyter-widgets/controls", "@jupyterlab/services"].every((p) => existsSync(join(dir, p, "package.json"))),
+);
+
+// The page's own code: an HTMLManager whose comms go over a kernel connection (the shape of ipywidgets'
+// examples/web3 manager), loading the kernel's widgets with _loadFromKernel as JupyterLab's manager does.
+const PAGE = `
+import { HTMLManager } from "@jupyter-widgets/html-manager";
+import * as base from "@jupyter-widgets/base";
+import { KernelManager, ServerConnection, KernelMessage } from "@jupyterlab/services";
+import "@jupyter-widgets/controls/css/widgets-base.css";
+class KernelWidgetManager extends HTMLManager {
+  constructor(kernel) {
+    super();
+    this.kernel = kernel;
+    kernel.registerCommTarget("jupyter.widget", (comm, msg) => this.handle_comm_open(new base.shims.services.Comm(comm), msg));
+  }
+  async _create_comm(target, id, data, metadata, buffers) {
+    const comm = this.kernel.createComm(target, id);
+    if (data || metadata) comm.open(data, metadata, buffers);
+    return new base.shims.services.Comm(comm);
+  }
+  async _get_comm_info() {
+    return (await this.kernel.requestCommInfo({ target_name: "jupyter.widget" })).content.comms;
+  }
+}
+window.mlsd = {
+  async connect({ baseUrl, token, kernelId }) {
+    const serverSettings = ServerConnection.makeSettings({ baseUrl, wsUrl: baseUrl.replace(/^http/, "ws"), token, appendToken: true });
+    const km = new KernelManager({ serverSettings });
+    await km.ready;
+    const kernel = kernelId ? km.connectTo({ model: { id: kernelId, name: "mlsd" } }) : await km.startNew({ name: "mlsd" });
+    await kernel.info;
+    window.manager = new KernelWidgetManager(kernel);
+    window.kernel = kernel;
+    await window.manager._loadFromKernel();
+    return kernel.id;
+  },
+  async show(id) {
+    const view = await window.manager.create_view(await window.manager.get_model(id));
+    await window.manager.display_view(view, document.getElementById("area"));
+  },
+  run(code) {
+    return new Promise((resolve) => {
+      const out = [];
+      const future = window.kernel.requestExecute({ code });
+      future.onIOPub = async (msg) => {
+        if (KernelMessage.isDisplayDataMsg(msg) || KernelMessage.isExecuteResultMsg(msg)) {
+          const w = msg.content.data["application/vnd.jupyter.widget-view+json"];
+          if (w && w.version_major === 2) await window.mlsd.show(w.model_id);
+          else out.push(String(msg.content.data["text/plain"]));
+        } else if (KernelMessage.isStreamMsg(msg)) out.push(msg.content.text);
+        else if (KernelMessage.isErrorMsg(msg)) out.push("ERROR " + msg.content.ename + ": " + msg.content.evalue);
+      };
+      future.done.then(() => resolve(out.join("")));
+    });
+  },
+};
+`;
+
+const SQUARES = [
+  'import { IntSlider, HTML, VBox } from "mlsd/widgets";',
+  'const n = new IntSlider({ value: 3, min: 0, max: 10, description: "n" });',
+  'const square = new HTML({ value: "n squared is 9" });',
+  "const seen: number[] = [];",
+  'n.observe((c) => { seen.push(Number(c.new)); square.value = `n squared is ${Number(c.new) ** 2}`; }, "value");',
+  "const box = new VBox([n, square]);",
+  "display(box);",
+].join("\n");
+
+/** `promise`, or a rejection naming the step that did not finish within `ms`. */
+const within = <T>(step: string, ms: number, promise: Promise<T>): Promise<T> =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${step}: no answer within ${ms} ms`)), ms))]);
+
+type Mlsd = { mlsd: { connect(o: { baseUrl: string; token: string; kernelId?: string }): Promise<string>; show(id: string): Promise<void>; run(code: string): Promise<string> } };
+
+describe("widgets on protocol 2.1.0 in a real browser (ipywidgets 8's npm packages)", () => {
+  it.skipIf(widgets8Modules === undefined)("two pages on one kernel: moving A's slider runs the kernel's observe, its HTML changes in both, and B's slider follows by echo_update", async () => {
+    expect(chromiumPath(), "Debian's chromium package (installed by .ci/run)").toBeDefined();
+    const site = join(tmp, "v8");
+    mkdirSync(site, { recursive: true });
+    writeFileSync(join(site, "page.js"), PAGE);
+    await within("esbuild bundles the page", 60_000, build({ entryPoints: [join(site, "page.js")], bundle: true, format: "iife", outfile: join(site, "bundle.js"), nodePaths: [widgets8Modules!], loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".svg": "file" }, define: { "process.env.NODE_ENV": '"production"', global: "window" }, logLevel: "error" }));
+    // webpack-built modules read __webpack_public_path__.
+    writeFileSync(join(site, "index.html"), '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="bundle.css"></head><body><div id="area" style="width:600px;padding:10px"></div><script>var __webpack_public_path__ = "";</script><script src="bundle.js"></script></body></html>');
+    // Jupyter's server for the kernel (REST and websocket, open to the page's origin), the page from a port of its own.
+    const prefix = join(tmp, "v8-prefix");
+    installKernelSpec({ prefix });
+    const port = await freePort();
+    const token = "mlsd-widgets8";
+    const jupyter = spawn("/usr/bin/python3", ["-m", "notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", `--NotebookApp.token=${token}`, "--NotebookApp.allow_origin=*", `--NotebookApp.notebook_dir=${site}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])], {
+      env: { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), JUPYTER_CONFIG_PATH: join(prefix, "etc", "jupyter"), MLSD_HISTORY_FILE: "" },
+      stdio: "ignore",
+    });
+    const types: Record<string, string> = { html: "text/html", js: "text/javascript", css: "text/css" };
+    const web = createServer((req, res) => {
+      const name = (req.url ?? "/").split("?")[0]!.replace(/^\/$/, "/index.html").replace(/\.\./g, "");
+      if (!existsSync(join(site, name))) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": types[name.split(".").pop()!] ?? "application/octet-stream" }).end(readFileSync(join(site, name)));
+    });
+    const pagePort = await freePort();
+    await new Promise<void>((r) => web.listen(pagePort, "127.0.0.1", r));
+    const browser = await launchChromium();
+    const errors: string[] = [];
+    try {
+      expect(await waitForHttp(`http://127.0.0.1:${port}/api?token=${token}`), "Jupyter Notebook answers").toBe(true);
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const open = async (label: string, kernelId?: string) => {
+        const page = await browser.newPage();
+        page.on("pageerror", (e) => errors.push(`${label}: ${e.message}`));
+        await page.goto(`http://127.0.0.1:${pagePort}/index.html`);
+        await page.waitForFunction(() => (window as unknown as Partial<Mlsd>).mlsd !== undefined);
+        const id = await within(`page ${label} connects to the kernel`, 60_000, page.evaluate((o) => (window as unknown as Mlsd).mlsd.connect(o), { baseUrl, token, kernelId }));
+        return { page, id };
+      };
+      const a = await open("A");
+      expect(await within("the widget cell runs", 60_000, a.page.evaluate((code) => (window as unknown as Mlsd).mlsd.run(code), SQUARES))).toBe("");
+      await a.page.waitForSelector("#area .widget-slider .noUi-handle", { timeout: 30_000 });
+      expect((await a.page.textContent("#area .widget-html"))?.trim()).toBe("n squared is 9");
+      // B connects to the same kernel and loads every model from update_states, then shows the box.
+      const b = await open("B", a.id);
+      const boxId = (await within("box.modelId", 30_000, a.page.evaluate((code) => (window as unknown as Mlsd).mlsd.run(code), "box.modelId"))).replace(/'/g, "");
+      await within("page B shows the box", 30_000, b.page.evaluate((id) => (window as unknown as Mlsd).mlsd.show(id), boxId));
+      await b.page.waitForSelector("#area .widget-readout", { timeout: 30_000 });
+      expect((await b.page.textContent("#area .widget-readout"))?.trim()).toBe("3");
+      // A user moves A's slider two steps with the keyboard.
+      await a.page.focus("#area .noUi-handle");
+      await a.page.keyboard.press("ArrowRight");
+      await a.page.keyboard.press("ArrowRight");
+      await a.page.waitForFunction(() => document.querySelector("#area .widget-html")?.textContent?.includes("n squared is 25"), null, { timeout: 20_000 });
+      expect((await a.page.textContent("#area .widget-readout"))?.trim()).toBe("5");
+      expect(await within("seen", 30_000, a.page.evaluate((code) => (window as unknown as Mlsd).mlsd.run(code), "seen"))).toBe("[ 4, 5 ]");
+      await b.page.waitForFunction(() => document.querySelector("#area .widget-readout")?.textContent?.trim() === "5", null, { timeout: 20_000 });
+      expect((await b.page.textContent("#area .widget-html"))?.trim()).toBe("n squared is 25");
+      mkdirSync(artifacts, { recursive: true });
+      await a.page.screenshot({ path: join(artifacts, "widgets8-page-a.png") });
+      await b.page.screenshot({ path: join(artifacts, "widgets8-page-b.png") });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      web.close();
+      await stopProcess(jupyter);
+    }
+  }, 180_000);
 });
