@@ -18,6 +18,9 @@ import { shmKernels } from "../lib/distributed/shm-native.js";
 
 const sizesMiB = [1, 4, 16, 64];
 const repeats = 15;
+// All-reduces per timed repeat, back to back (as nccl-tests times a loop): 16 MiB per repeat, so that one
+// rank's late start does not dominate a 1 MiB all-reduce of a few tens of microseconds.
+const iterationsFor = (mib: number) => Math.max(1, Math.round(16 / mib));
 
 // "-wasm": the same with the native sums off (MLSD_SHM_NATIVE=0), the WebAssembly SIMD path that runs where
 // native/shm is not built.
@@ -41,11 +44,11 @@ for (const column of columns)
       const transport = column.startsWith("threads") ? "threads" : (column as "tcp" | "mpi");
       // Worker threads copy process.env when they start.
       if (column.endsWith("-wasm")) process.env["MLSD_SHM_NATIVE"] = "0";
-      const t = await measureAllReduce({ workers, transport, bytes, repeats, alloc: column.startsWith("threads-alloc"), memcpy: true, options: { bucketBytes: 25 * 2 ** 20 } });
+      const t = await measureAllReduce({ workers, transport, bytes, repeats, iterations: iterationsFor(mib), alloc: column.startsWith("threads-alloc"), memcpy: true, options: { bucketBytes: 25 * 2 ** 20 } });
       delete process.env["MLSD_SHM_NATIVE"];
       const copy = t.memcpyGBps!;
       const bestBus = (bytes / (t.bestMs / 1e3) / 1e9) * ((2 * (workers - 1)) / workers);
       rows.push(`| ${column} | ${workers} | ${mib} | ${t.ms.toFixed(2)} | ${t.algorithmGBps.toFixed(2)} | ${t.busGBps.toFixed(2)} | ${copy.toFixed(2)} | ${(t.busGBps / copy).toFixed(3)} | ${t.bestMs.toFixed(2)} | ${(bestBus / t.bestMemcpyGBps!).toFixed(3)} |`);
     }
 const load = loadavg().map((l) => l.toFixed(2)).join(", ");
-process.stdout.write(`all-reduce, float32, 25 MiB buckets, median (and best) of ${repeats}, memcpy by rank 0 after each all-reduce; ${cpus().length} cores; load average ${load} at the end; native sums: ${shmKernels()?.isa ?? "not built"}\n\n${rows.join("\n")}\n`);
+process.stdout.write(`all-reduce, float32, 25 MiB buckets, median (and best) of ${repeats} repeats of 16 MiB of back-to-back all-reduces (one of 64 MiB), memcpy the same way by rank 0 after each repeat; ${cpus().length} cores; load average ${load} at the end; native sums: ${shmKernels()?.isa ?? "not built"}\n\n${rows.join("\n")}\n`);

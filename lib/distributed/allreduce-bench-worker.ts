@@ -8,12 +8,14 @@ export interface AllReduceBenchArgs {
   options: AllReduceOptions;
   /** Reduce a buffer from `collectives.alloc` (in place on the threads' shared memory) instead of a private one. */
   alloc?: boolean;
+  /** All-reduces per timed repeat, back to back (default 1): the time is their mean, as nccl-tests times a loop. */
+  iterations?: number;
   /** Rank 0 also times a one-thread copy of its buffer into another of the same kind after each all-reduce. */
   memcpy?: boolean;
 }
 
 export interface AllReduceBenchTimes {
-  /** Milliseconds of each timed all-reduce. */
+  /** Milliseconds of each timed all-reduce (the mean of a repeat's iterations). */
   times: number[];
   /** Milliseconds of each copy (rank 0 with `memcpy`; otherwise empty). */
   copies: number[];
@@ -21,6 +23,7 @@ export interface AllReduceBenchTimes {
 
 export default async function worker(ctx: WorkerContext<AllReduceBenchArgs>): Promise<AllReduceBenchTimes> {
   const { values, alloc, memcpy } = ctx.args;
+  const iterations = ctx.args.iterations ?? 1;
   const make = (n: number) => (alloc ? ctx.collectives.alloc(n) : new Float32Array(n));
   const buf = make(values).fill(ctx.rank + 1);
   // The copy's destination, touched once so that its pages are mapped before it is timed.
@@ -33,13 +36,13 @@ export default async function worker(ctx: WorkerContext<AllReduceBenchArgs>): Pr
   for (let r = 0; r < ctx.args.repeats; r++) {
     await ctx.collectives.barrier();
     const t = performance.now();
-    await ctx.collectives.allReduce(buf, { ...ctx.args.options, average: false });
-    times.push(performance.now() - t);
+    for (let i = 0; i < iterations; i++) await ctx.collectives.allReduce(buf, { ...ctx.args.options, average: false });
+    times.push((performance.now() - t) / iterations);
     // Right after, while the peers wait at the next barrier: the copy sees the same machine load.
     if (copy) {
       const c = performance.now();
-      copy.set(buf);
-      copies.push(performance.now() - c);
+      for (let i = 0; i < iterations; i++) copy.set(buf);
+      copies.push((performance.now() - c) / iterations);
     }
   }
   return { times, copies };

@@ -24,14 +24,16 @@ export interface AllReduceTiming {
 
 /**
  * `alloc: true` reduces a buffer from `collectives.alloc` (on threads: in place on the shared memory);
- * `memcpy: true` also times rank 0 copying its buffer, after each all-reduce, as the reference.
+ * `memcpy: true` also times rank 0 copying its buffer, after each all-reduce, as the reference;
+ * `iterations`: all-reduces (and copies) per repeat, back to back, timed together.
  * @example await measureAllReduce({ workers: 4, bytes: 16 * 2 ** 20 }) // { ms, algorithmGBps, busGBps, ... }
  */
-export async function measureAllReduce(o: { workers: number; bytes: number; transport?: "threads" | "tcp" | "mpi"; repeats?: number; options?: AllReduceOptions; alloc?: boolean; memcpy?: boolean }): Promise<AllReduceTiming> {
+export async function measureAllReduce(o: { workers: number; bytes: number; transport?: "threads" | "tcp" | "mpi"; repeats?: number; options?: AllReduceOptions; alloc?: boolean; memcpy?: boolean; iterations?: number }): Promise<AllReduceTiming> {
+  if (o.iterations !== undefined && !(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new InputError(`measureAllReduce: 'iterations' must be an integer >= 1; got ${o.iterations}.`);
   if (!(Number.isInteger(o.bytes) && o.bytes >= 4 && o.bytes % 4 === 0)) throw new InputError(`measureAllReduce: 'bytes' must be a positive multiple of 4 (float32 values); got ${o.bytes}.`);
   const repeats = o.repeats ?? 5;
   const transport = o.transport ?? "threads";
-  const runs = await launch<AllReduceBenchTimes, AllReduceBenchArgs>(new URL("./allreduce-bench-worker.js", import.meta.url), { workers: o.workers, transport, args: { values: o.bytes / 4, repeats, options: o.options ?? {}, alloc: o.alloc ?? false, memcpy: o.memcpy ?? false } });
+  const runs = await launch<AllReduceBenchTimes, AllReduceBenchArgs>(new URL("./allreduce-bench-worker.js", import.meta.url), { workers: o.workers, transport, args: { values: o.bytes / 4, repeats, options: o.options ?? {}, alloc: o.alloc ?? false, memcpy: o.memcpy ?? false, iterations: o.iterations ?? 1 } });
   const slowest = Array.from({ length: repeats }, (_, r) => Math.max(...runs.map((t) => t.times[r]!))).sort((a, b) => a - b);
   const ms = slowest[Math.floor(repeats / 2)]!;
   const algorithmGBps = o.bytes / (ms / 1e3) / 1e9;

@@ -31,7 +31,7 @@ export const MAX_SHARED_RANKS = PAGE / 4 - POINTERS;
 // arrive within microseconds. On a busy machine longer polling measured slower (2 ranks, 4 MiB, 2 cores at
 // load 11: 0.16 ms per all-reduce polling 0.01 ms, 0.19 at 0.03, 0.3 at 0.1, 0.7 at 0.3): a rank that polls
 // uses up its share of the core, while one that sleeps is run again at once when it is woken.
-const SPIN_MS = Number(process.env["MLSD_SHM_SPIN_MS"] ?? 0.02);
+const SPIN_MS = 0.02;
 const BLOCK = 4096; // values summed at a time into a rank's scratch block (16 KiB, in L1)
 const ADDRESSES = PAGE; // byte offset of the native sums' addresses
 // Values per block the native sums claim (128 KiB of each buffer): small enough that the running ranks share
@@ -79,7 +79,9 @@ export class SharedGroup {
     this.native = size <= 256 ? shmKernels() : null;
     this.heapView = new Float32Array(memory.buffer);
     this.buffers.add(memory.buffer);
-    this.spin = size <= availableParallelism() || process.env["MLSD_SHM_SPIN_MS"] ? SPIN_MS : 0;
+    const spin = process.env["MLSD_SHM_SPIN_MS"];
+    if (spin !== undefined && spin !== "" && !(Number(spin) >= 0)) throw new InputError(`MLSD_SHM_SPIN_MS must be a number of milliseconds >= 0; got '${spin}'.`);
+    this.spin = spin !== undefined && spin !== "" ? Number(spin) : size <= availableParallelism() ? SPIN_MS : 0;
   }
 
   /** The whole memory as float32 values, refreshed when some rank has grown it. */

@@ -81,6 +81,22 @@ describe("collectives on worker threads", () => {
       const [r0, r1] = await run(true, 2, [big], alloc);
       expect(same(r0!.out[0]!.buf) && same(r1!.out[0]!.buf)).toBe(true);
     }
+    // The barrier's polling time, tuned by MLSD_SHM_SPIN_MS: 0 sleeps at once, to the same sums; nonsense is refused by name.
+    for (const [spin, N] of [["0", 3], ["0.5", 2]] as const) {
+      process.env["MLSD_SHM_SPIN_MS"] = spin;
+      try {
+        const polled = await launch<Out>(WORKER, { workers: N, args: { lens, options: {} } });
+        expect(Array.from(polled[0]!.out[4]!.buf)).toEqual(rankOrderMean(4099, N));
+      } finally {
+        delete process.env["MLSD_SHM_SPIN_MS"];
+      }
+    }
+    process.env["MLSD_SHM_SPIN_MS"] = "soon";
+    try {
+      await expect(launch(WORKER, { workers: 2, args: { lens, options: {} } })).rejects.toThrow("MLSD_SHM_SPIN_MS must be a number of milliseconds >= 0; got 'soon'.");
+    } finally {
+      delete process.env["MLSD_SHM_SPIN_MS"];
+    }
   }, 180_000);
 
   it("a rank that fails while its peers wait in an all-reduce stops the job with its rank named, instead of hanging", async () => {
