@@ -15,7 +15,7 @@ import { shmKernels, type ShmKernels } from "./shm-native.js";
 import { MAX_PAGES, simdKernels, wasm, type SimdKernels, type WasmMemory } from "./simd-kernels.js";
 
 // The first page holds the control words (int32 indices), the second each rank's buffer address for the
-// native sums (float64 r); buffers are allocated above them.
+// native sums (float64 r), the third and fourth each rank's buffer length; buffers are allocated above them.
 const COUNT = 0; // ranks arrived at the barrier
 const GENERATION = 1; // barriers passed
 const LOCK = 2; // allocation lock
@@ -37,7 +37,8 @@ const ADDRESSES = PAGE; // byte offset of the native sums' addresses
 // Values per block the native sums claim (128 KiB of each buffer): small enough that the running ranks share
 // the work evenly, large enough that a claim (a compare-exchange and a call) costs little beside the sums.
 const CLAIM_VALUES = 32768;
-const RESERVED = 2 * PAGE;
+const LENGTHS = 2 * PAGE; // byte offset of each rank's buffer length (int32 (call parity) * size + r)
+const RESERVED = 4 * PAGE;
 
 /**
  * The memory the ranks of one job share; create it once in the launcher and give it to every rank.
@@ -58,6 +59,7 @@ export class SharedGroup {
   private readonly kernels: SimdKernels;
   private readonly native: ShmKernels | null;
   private readonly addresses: Float64Array;
+  private readonly lengths: Int32Array;
   private heapView: Float32Array;
   // Every SharedArrayBuffer this rank has seen of the memory (a grow gives a new, longer one).
   private readonly buffers = new WeakSet<ArrayBufferLike>();
@@ -67,6 +69,8 @@ export class SharedGroup {
   // Blocks of the native sums in every all-reduce so far (the same on every rank: they all call with the
   // same lengths in the same order).
   private claimed = 0;
+  // All-reduces so far: their parity picks the lengths' slots (see arrive).
+  private calls = 0;
   // More ranks than cores: a rank that spins keeps the core from the peer it waits for, so sleep at once.
   private readonly spin: number;
 
@@ -75,6 +79,7 @@ export class SharedGroup {
     this.ctrl = new Int32Array(memory.buffer, 0, PAGE / 4);
     this.kernels = simdKernels(memory);
     this.addresses = new Float64Array(memory.buffer, ADDRESSES, size);
+    this.lengths = new Int32Array(memory.buffer, LENGTHS, 2 * size);
     // native/shm/shm.c takes at most 256 buffers; more ranks sum with WebAssembly.
     this.native = size <= 256 ? shmKernels() : null;
     this.heapView = new Float32Array(memory.buffer);
@@ -148,6 +153,22 @@ export class SharedGroup {
     }
   }
 
+  /**
+   * The all-reduce's first barrier: every rank has published its buffer; then each checks that all lengths
+   * agree (a rank with another length would read or write past a peer's buffer), and all throw alike if not.
+   * Slots alternate with the calls: with the native sums a fast rank may publish its next length before a
+   * late one has read this one, never the one after (that needs the late rank at the next first barrier).
+   */
+  private arrive(n: number): void {
+    const slots = (this.calls++ & 1) * this.size;
+    Atomics.store(this.lengths, slots + this.rank, n | 0);
+    this.barrier();
+    for (let k = 0; k < this.size; k++) {
+      const m = Atomics.load(this.lengths, slots + k);
+      if (m !== (n | 0)) throw new InputError(`allReduce: every rank must pass a buffer of the same length; rank ${this.rank} has ${n} values, rank ${k} has ${m}.`);
+    }
+  }
+
   /** Marks this rank as gone, so that ranks waiting for it throw instead of hanging. */
   leave(): void {
     Atomics.compareExchange(this.ctrl, ABORT, 0, this.rank + 1);
@@ -181,7 +202,7 @@ export class SharedGroup {
       this.heap().set(buf, ptr / 4);
     }
     Atomics.store(this.ctrl, POINTERS + r, ptr);
-    this.barrier();
+    this.arrive(n);
     const ptrs = Array.from({ length: N }, (_, k) => Atomics.load(this.ctrl, POINTERS + k));
     const parts = chunkBounds(0, n, N);
     const [a, z] = parts[r]!;
@@ -219,7 +240,7 @@ export class SharedGroup {
     const end = (base + blocks) | 0;
     this.claimed = end;
     this.addresses[this.rank] = native.address(buf);
-    this.barrier();
+    this.arrive(n);
     for (;;) {
       const cur = Atomics.load(c, CLAIM);
       if (((cur - end) | 0) >= 0) break;

@@ -5,7 +5,10 @@
  * from compiled files.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { launch, parameterServerAllReduce, trainDataParallel, trainDistributed } from "../../../dist/lib/distributed/index.js";
@@ -98,6 +101,22 @@ describe("collectives on worker threads", () => {
       delete process.env["MLSD_SHM_SPIN_MS"];
     }
   }, 180_000);
+
+  it("ranks that pass buffers of different lengths all fail with an error naming both lengths, on either path", async () => {
+    // A script file, not a data URL: workers start it by path.
+    const dir = mkdtempSync(join(tmpdir(), "mlsd-lengths-"));
+    const file = join(dir, "lengths.mjs");
+    writeFileSync(file, "export default async (ctx) => { await ctx.collectives.allReduce(new Float32Array(5)); await ctx.collectives.allReduce(new Float32Array(ctx.rank === 0 ? 10 : 12)); };");
+    try {
+      for (const native of ["1", "0"]) {
+        process.env["MLSD_SHM_NATIVE"] = native;
+        await expect(launch(file, { workers: 2 })).rejects.toThrow(/allReduce: every rank must pass a buffer of the same length; rank [01] has 1[02] values, rank [01] has 1[02]\./);
+      }
+    } finally {
+      delete process.env["MLSD_SHM_NATIVE"];
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("a rank that fails while its peers wait in an all-reduce stops the job with its rank named, instead of hanging", async () => {
     for (const N of [2, 4]) await expect(launch(WORKER, { workers: N, args: { lens: [4099, 4099, 4099], options: {}, failOn: N - 1, failAfter: 1 } })).rejects.toThrow(`rank ${N - 1} of ${N} failed: planned failure on rank ${N - 1}`);
