@@ -10,11 +10,13 @@
  * carried, as nccl-tests reports it), and that against a memcpy of the same buffer (rank 0 copies its buffer
  * into another of the same kind, warm, right after each timed all-reduce, so both see the same machine load):
  * a ring that moved its 2(N - 1)/N share at memcpy speed would score 1. Medians over the repeats, and the best
- * repeat of each (what the machine gives when nothing else runs on it).
+ * repeat of each (what the machine gives when nothing else runs on it). A second table times one rank's sums
+ * alone on one thread, against a memcpy: the speed of the arithmetic without any waiting for peers.
  */
 import { cpus, loadavg } from "node:os";
 import { measureAllReduce, mpiAvailable, mpiStatus } from "../lib/distributed/index.js";
 import { shmKernels } from "../lib/distributed/shm-native.js";
+import { MAX_PAGES, simdKernels, wasm } from "../lib/distributed/simd-kernels.js";
 
 const sizesMiB = [1, 4, 16, 64];
 const repeats = 15;
@@ -50,5 +52,31 @@ for (const column of columns)
       const bestBus = (bytes / (t.bestMs / 1e3) / 1e9) * ((2 * (workers - 1)) / workers);
       rows.push(`| ${column} | ${workers} | ${mib} | ${t.ms.toFixed(2)} | ${t.algorithmGBps.toFixed(2)} | ${t.busGBps.toFixed(2)} | ${copy.toFixed(2)} | ${(t.busGBps / copy).toFixed(3)} | ${t.bestMs.toFixed(2)} | ${(bestBus / t.bestMemcpyGBps!).toFixed(3)} |`);
     }
+// One rank's share of a 2-rank all-reduce, on one thread with no peer and no barrier: half of each of two
+// buffers summed into both (n values read, n written, as a memcpy of n), by the native sums and by
+// WebAssembly, against a memcpy of n, fastest of 15 each: how fast the sums run when nothing waits.
+const kernelRows = ["| MiB | memcpy GB/s | native sums GB/s | WebAssembly sums GB/s |", "|---:|---:|---:|---:|"];
+const fastest = (f: () => void) => {
+  let best = Infinity;
+  for (let r = 0; r < 15; r++) {
+    const t = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+};
+const native = shmKernels();
+for (const mib of sizesMiB) {
+  const bytes = mib * 2 ** 20;
+  const memory = new wasm.Memory({ initial: (3 * bytes) / 65536 + 1, maximum: MAX_PAGES, shared: true });
+  const heap = new Float32Array(memory.buffer);
+  const [a, b, c] = [0, 1, 2].map((k) => heap.subarray((k * bytes) / 4, ((k + 1) * bytes) / 4).fill(k + 1)) as [Float32Array, Float32Array, Float32Array];
+  const gbps = (ms: number) => (bytes / (ms / 1e3) / 1e9).toFixed(1);
+  const copy = fastest(() => c.set(a));
+  const nat = native ? gbps(fastest(() => native.sumEverywhere(Float64Array.of(native.address(a), native.address(b)), 0, bytes / 8))) : "-";
+  const k = simdKernels(memory);
+  const was = fastest(() => k.both(0, bytes, bytes / 8));
+  kernelRows.push(`| ${mib} | ${gbps(copy)} | ${nat} | ${gbps(was)} |`);
+}
 const load = loadavg().map((l) => l.toFixed(2)).join(", ");
-process.stdout.write(`all-reduce, float32, 25 MiB buckets, median (and best) of ${repeats} repeats of 16 MiB of back-to-back all-reduces (one of 64 MiB), memcpy the same way by rank 0 after each repeat; ${cpus().length} cores; load average ${load} at the end; native sums: ${shmKernels()?.isa ?? "not built"}\n\n${rows.join("\n")}\n`);
+process.stdout.write(`all-reduce, float32, 25 MiB buckets, median (and best) of ${repeats} repeats of 16 MiB of back-to-back all-reduces (one of 64 MiB), memcpy the same way by rank 0 after each repeat; ${cpus().length} cores; load average ${load} at the end; native sums: ${shmKernels()?.isa ?? "not built"}\n\n${rows.join("\n")}\n\none rank's sums of a 2-rank all-reduce on one thread (buffer bytes per second), fastest of 15\n\n${kernelRows.join("\n")}\n`);
