@@ -21,7 +21,7 @@ import { cancelInput, installInputGlobals, setInputContext, watchInterrupts } fr
 import type { Message } from "./protocol/wire.js";
 import { CellPositions } from "./ts/cell-positions.js";
 import type { CellDiagnostic } from "./ts/checker.js";
-import { chooseProfile, describeProfile, type CheckProfile, type Language } from "./ts/profile.js";
+import { describeProfile, kernelLanguage, kernelProfile, type CheckProfile, type Language } from "./ts/profile.js";
 import { codePointToUnit, unitToCodePoint } from "./ts/positions.js";
 import { TypeService } from "./ts/service.js";
 
@@ -46,6 +46,8 @@ export interface InterpreterOptions {
   backend?: Parameters<typeof useBackend>[0];
   /** Cells' language: the "JavaScript (mlsd)" kernelspec sets MLSD_LANGUAGE=javascript. */
   language?: Language;
+  /** A type service already started for this folder and language (the kernel starts it before loading the rest). */
+  types?: TypeService;
 }
 
 export class TypeScriptInterpreter implements Interpreter {
@@ -67,22 +69,17 @@ export class TypeScriptInterpreter implements Interpreter {
 
   constructor(options: InterpreterOptions = {}) {
     this.cwd = options.cwd ?? process.cwd();
-    this.language = options.language ?? (process.env["MLSD_LANGUAGE"] === "javascript" ? "javascript" : "typescript");
-    let profile: CheckProfile;
-    try {
-      profile = chooseProfile(this.cwd, this.language);
-    } catch (err) {
-      this.profileProblem = (err as Error).message;
-      profile = { name: "loose", language: this.language, flags: {}, sloppy: true };
-    }
+    this.language = options.language ?? kernelLanguage();
+    const { profile, problem } = kernelProfile(this.cwd, this.language);
     this.profile = profile;
+    this.profileProblem = problem;
     this.output = new OutputRouter(options.maxOutput ?? Number(process.env["MLSD_MAX_OUTPUT_BYTES"] ?? 1_000_000));
     this.backend = useBackend(options.backend ?? "auto").catch((err: Error) => err);
     // The type service starts at once, beside the backend's start: its warm-up (parsing and binding the
     // standard library and Node's types, ~0.8 s of one core) is what a cell sent right after kernel_info waits
     // for. Started after the backend instead, kernel_info came ~0.3 s sooner on the 2-core machine but the first
     // cell ~0.45 s later (bench/RESULTS.md); with more cores, the two overlap completely.
-    this.types = new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), Promise.resolve(), this.profile);
+    this.types = options.types ?? new TypeService(this.cwd, packageRoot, (text) => realStderrWrite(text), Promise.resolve(), this.profile);
     // When, since the process started, each half of the start-up was done (what "first cell after ready" waits on).
     if (TRACE) void this.backend.then(() => realStderrWrite(`mlsd trace: backend ready at ${performance.now().toFixed(0)} ms\n`));
     if (TRACE) void this.types.ready().then(() => realStderrWrite(`mlsd trace: type service warm at ${performance.now().toFixed(0)} ms\n`));

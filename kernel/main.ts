@@ -1,14 +1,20 @@
 /** The kernel process: `mlsd kernel --connection-file F`. */
 import { realStderrWrite } from "./capture.js";
+import { packageRoot } from "./paths.js";
 import { readConnectionFile } from "./protocol/connection.js";
-import { KernelServer } from "./protocol/server.js";
-import { TypeScriptInterpreter } from "./interpreter.js";
+import { kernelLanguage, kernelProfile } from "./ts/profile.js";
+import { TypeService } from "./ts/service.js";
 
 const realExit = process.exit.bind(process);
 
 export async function startKernel(connectionFile: string): Promise<void> {
   const conn = readConnectionFile(connectionFile);
-  const interpreter = new TypeScriptInterpreter();
+  // The type service first, before the rest of the kernel (the protocol, tfjs and its backend) is even loaded:
+  // its start (from the snapshot, or its worker's warm-up) is what a cell sent right after kernel_info waits for.
+  const cwd = process.cwd();
+  const types = new TypeService(cwd, packageRoot, (text) => realStderrWrite(text), Promise.resolve(), kernelProfile(cwd, kernelLanguage()).profile);
+  const [{ TypeScriptInterpreter }, { KernelServer }] = await Promise.all([import("./interpreter.js"), import("./protocol/server.js")]);
+  const interpreter = new TypeScriptInterpreter({ types });
   interpreter.install();
   if (!interpreter.interrupts.native) {
     // Said where an operator looks (the kernel's stderr, Jupyter's log), once: interrupts still mostly work.

@@ -90,6 +90,24 @@ export function chooseProfile(cwd: string, language: Language, env: NodeJS.Proce
   return { name, language, flags, source: file, sloppy: !(flags["strict"] || flags["alwaysStrict"]) };
 }
 
+/**
+ * The kernel's profile: chooseProfile's, or the loose default with the reason when tsconfig.json (or
+ * MLSD_TYPECHECK) cannot be used, for the banner to say.
+ * @example kernelProfile("/tmp", "typescript").profile.name // "loose"
+ */
+export function kernelProfile(cwd: string, language: Language, env: NodeJS.ProcessEnv = process.env): { profile: CheckProfile; problem?: string } {
+  try {
+    return { profile: chooseProfile(cwd, language, env) };
+  } catch (err) {
+    return { profile: { name: "loose", language, flags: {}, sloppy: true }, problem: (err as Error).message };
+  }
+}
+
+/** Cells' language: the "JavaScript (mlsd)" kernelspec sets MLSD_LANGUAGE=javascript. */
+export function kernelLanguage(env: NodeJS.ProcessEnv = process.env): Language {
+  return env["MLSD_LANGUAGE"] === "javascript" ? "javascript" : "typescript";
+}
+
 /** One line for the banner: which checks stop a cell, and how to change that. */
 export function describeProfile(p: CheckProfile): string {
   if (p.name === "javascript") return "type checking: off (JavaScript: syntax errors only; completion and inspection use TypeScript's inference)";
