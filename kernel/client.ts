@@ -71,8 +71,23 @@ export class KernelClient {
     });
   }
 
-  /** Starts a kernel process and resolves once it answers kernel_info and its iopub is connected. */
+  /**
+   * Starts a kernel process and resolves once it answers kernel_info and its iopub is connected. The ports are
+   * chosen free here and bound by the kernel later, so another process can take one in between (tests start
+   * kernels in parallel): a kernel that ends saying its address is in use is started again on new ports, twice
+   * at most.
+   */
   static async start(options: StartOptions = {}): Promise<KernelClient> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelClient.startOnce(options);
+      } catch (err) {
+        if (attempt >= 3 || !/address already in use|EADDRINUSE/i.test((err as Error).message)) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(options: StartOptions): Promise<KernelClient> {
     const ip = "127.0.0.1";
     const ports = await Promise.all([0, 1, 2, 3, 4].map(() => freePort(ip)));
     const conn: ConnectionInfo = {
@@ -94,7 +109,12 @@ export class KernelClient {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.resume();
     const client = new KernelClient(conn, child, tmp);
-    await client.connect(options.readyTimeoutMs ?? 30_000);
+    try {
+      await client.connect(options.readyTimeoutMs ?? 30_000);
+    } catch (err) {
+      await client.shutdown();
+      throw err;
+    }
     return client;
   }
 

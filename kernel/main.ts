@@ -21,5 +21,14 @@ export async function startKernel(connectionFile: string): Promise<void> {
     realStderrWrite(`mlsd kernel: busy code after an await cannot be interrupted (${interpreter.interrupts.unavailable})\n`);
   }
   const server = new KernelServer(conn, interpreter, { onShutdown: () => realExit(0), interruptState: interpreter.interrupts.state.buffer as SharedArrayBuffer });
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    // A kernel that cannot bind its connection file's ports must end, as ipykernel does (ZMQError, status 1), so
+    // Jupyter or the client that chose the ports sees it fail at once; the type service and the sockets bound
+    // so far would otherwise keep it alive, looking like a kernel that never answers. The interpreter has
+    // replaced process.exit for cells, hence the real one.
+    realStderrWrite(`mlsd: ${(err as Error).message}\n`);
+    realExit(1);
+  }
 }

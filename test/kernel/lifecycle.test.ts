@@ -1,10 +1,11 @@
 /** Shutdown, restart through jupyter_client, and what happens when the kernel's parent dies. */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { installKernelSpec } from "../../dist/kernel/install.js";
+import { installKernelSpec, kernelArgv } from "../../dist/kernel/install.js";
 import { startKernel } from "../helpers/kernel.js";
 
 const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -81,4 +82,33 @@ describe("kernel lifecycle", () => {
     if (stillAlive) process.kill(pid, "SIGKILL");
     expect(stillAlive).toBe(false);
   });
+
+  // ipykernel, when a port of its connection file is taken, raises ZMQError "Address already in use" and the
+  // process ends with status 1, so Jupyter reports a dead kernel at once; mlsd must end too, not linger unanswering.
+  it("ends with status 1 and says why when a port of its connection file is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, "127.0.0.1", ok));
+    const port = (taken.address() as { port: number }).port;
+    const dir = mkdtempSync(join(prefix, "conn-"));
+    const file = join(dir, "connection.json");
+    const free = [port + 1, port + 2, port + 3, port + 4];
+    writeFileSync(file, JSON.stringify({ transport: "tcp", ip: "127.0.0.1", key: "k", signature_scheme: "hmac-sha256", shell_port: port, iopub_port: free[0], stdin_port: free[1], control_port: free[2], hb_port: free[3] }));
+    const argv = kernelArgv().map((a) => a.replace("{connection_file}", file));
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((ok) => {
+      const t = setTimeout(() => {
+        child.kill("SIGKILL");
+        ok(-1);
+      }, 20_000);
+      child.once("exit", (c) => {
+        clearTimeout(t);
+        ok(c);
+      });
+    });
+    taken.close();
+    expect(stderr).toMatch(/address already in use/i);
+    expect(code).toBe(1);
+  }, 30_000);
 });
