@@ -6,7 +6,7 @@
 import type * as TS from "typescript";
 import type { CellChecker, CheckResult } from "./checker.js";
 import { isComplete } from "./is-complete.js";
-import type { Request } from "./protocol.js";
+import type { Reply, Request } from "./protocol.js";
 import { rewriteCell } from "./rewrite.js";
 
 export interface Handler {
@@ -48,4 +48,30 @@ export function makeHandler(ts: typeof TS, checker: CellChecker): Handler {
       }
     },
   };
+}
+
+/**
+ * Serves one request, as the worker thread and the snapshot's process both do: a commit is one-way (service.ts's
+ * notify: nothing waits for it, so a failure is only logged); anything else is answered through `send`, then
+ * `afterReply` runs (a memory release delays the next check, never this one).
+ * @example
+ *   port.on("message", (req: Request) => answer(handler, req, (r) => port.postMessage(r), () => memory.afterRequest()));
+ */
+export function answer(handler: Handler, req: Request, send: (reply: Reply) => void, afterReply: () => void): void {
+  if (req.op === "commit") {
+    try {
+      handler.handle(req);
+    } catch (err) {
+      process.stderr.write(`mlsd kernel: type service: commit failed: ${(err as Error).stack ?? String(err)}\n`);
+    }
+    return;
+  }
+  let reply: Reply;
+  try {
+    reply = { id: req.id, ok: true, value: handler.handle(req) };
+  } catch (err) {
+    reply = { id: req.id, ok: false, error: (err as Error).stack ?? String(err) };
+  }
+  send(reply);
+  afterReply();
 }

@@ -17,7 +17,7 @@ import { MemoryKeeper } from "../memory.js";
 import { CellChecker } from "./checker.js";
 import type { CheckProfile } from "./profile.js";
 import type { Reply, Request } from "./protocol.js";
-import { makeHandler } from "./requests.js";
+import { answer, makeHandler } from "./requests.js";
 
 /** What the kernel passes in MLSD_TYPE_SERVICE (JSON). */
 export interface SnapshotServiceArgs {
@@ -112,23 +112,6 @@ startupSnapshot.setDeserializeMainFunction(() => {
     const [addon, why] = loadInterruptAddon();
     process.stderr.write(`mlsd trace: type service (snapshot): notebook's checker ready in ${(performance.now() - t0).toFixed(0)} ms (${checker.programFiles()} files); memory release ${addon ? "on" : `off (${why})`}\n`);
   }
-  process.on("message", (req: Request) => {
-    if (req.op === "commit") {
-      try {
-        handler.handle(req);
-      } catch (err) {
-        process.stderr.write(`mlsd kernel: type service: commit failed: ${(err as Error).stack ?? String(err)}\n`);
-      }
-      return;
-    }
-    let reply: Reply;
-    try {
-      reply = { id: req.id, ok: true, value: handler.handle(req) };
-    } catch (err) {
-      reply = { id: req.id, ok: false, error: (err as Error).stack ?? String(err) };
-    }
-    send(reply);
-    memory.afterRequest();
-  });
+  process.on("message", (req: Request) => answer(handler, req, send, () => memory.afterRequest()));
   send({ id: 0, ok: true, value: "warm" } satisfies Reply);
 });

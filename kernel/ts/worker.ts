@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { MemoryKeeper } from "../memory.js";
 import { createHandler } from "./handler.js";
+import { answer } from "./requests.js";
 import type { CheckProfile } from "./profile.js";
 import type { Reply, Request } from "./protocol.js";
 
@@ -21,23 +22,6 @@ const handler = createHandler(cwd, packageRoot, profile);
 // Each check's program is garbage by the next one: give the pages V8 grew into back (kernel/memory.ts).
 const memory = new MemoryKeeper();
 
-port.on("message", (req: Request) => {
-  if (req.op === "commit") {
-    // One-way (service.ts's notify): nothing waits for it.
-    try {
-      handler.handle(req);
-    } catch (err) {
-      process.stderr.write(`mlsd kernel: type service: commit failed: ${(err as Error).stack ?? String(err)}\n`);
-    }
-    return;
-  }
-  let reply: Reply;
-  try {
-    reply = { id: req.id, ok: true, value: handler.handle(req) };
-  } catch (err) {
-    reply = { id: req.id, ok: false, error: (err as Error).stack ?? String(err) };
-  }
-  port.postMessage(reply);
-  memory.afterRequest(); // after the reply: a release delays the next check, never this one
-});
+// A memory release runs after the reply: it delays the next check, never this one.
+port.on("message", (req: Request) => answer(handler, req, (reply) => port.postMessage(reply), () => memory.afterRequest()));
 port.postMessage({ id: 0, ok: true, value: "warm" } satisfies Reply);
