@@ -81,17 +81,22 @@ static void sum_everywhere(float** bufs, int n, size_t start, size_t end) {
   }
 }
 
+// The data and length of a typed array of the given type, or false (nothing thrown) when `value` is not one.
+static bool typed_arg(napi_env env, napi_value value, napi_typedarray_type want, void** data, size_t* length) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  return napi_is_typedarray(env, value, &is_typed) == napi_ok && is_typed &&
+         napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) == napi_ok && type == want;
+}
+
 // address(buf: Float32Array): the address of its first value, as a Number (x86-64 addresses fit in 53 bits).
 static napi_value address(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  bool is_typed = false;
-  napi_typedarray_type type;
   size_t length = 0;
   void* data = NULL;
-  if (argc < 1 || napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
+  if (argc < 1 || !typed_arg(env, argv[0], napi_float32_array, &data, &length)) {
     napi_throw_type_error(env, NULL, "address: 'buf' must be a Float32Array");
     return NULL;
   }
@@ -105,12 +110,9 @@ static napi_value sum_everywhere_js(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  bool is_typed = false;
-  napi_typedarray_type type;
   size_t n = 0;
   double* addresses = NULL;
-  if (argc < 3 || napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[0], &type, &n, (void**)&addresses, NULL, NULL) != napi_ok || type != napi_float64_array) {
+  if (argc < 3 || !typed_arg(env, argv[0], napi_float64_array, (void**)&addresses, &n)) {
     napi_throw_type_error(env, NULL, "sumEverywhere: 'addresses' must be a Float64Array");
     return NULL;
   }
