@@ -50,6 +50,13 @@ function load(): MpiBinding | null {
     loadError = "the MPI binding is not built (npm run build builds native/build/mlsd_mpi.node when mpicc is on PATH; Debian: apt-get install openmpi-bin libopenmpi-dev)";
     return (binding = null);
   }
+  // UCX (MPICH's ch4 netmod) hot-patches mmap/munmap in libc during MPI_Init to track memory for its
+  // registration cache, while V8's background threads are calling them: 7 in 40 four-rank runs ended in a
+  // SIGSEGV inside V8 (test/lib/distributed/mpich.test.ts), none in 40 with the hooks off. libucs reads its
+  // options when it is loaded with the binding, so this must come first; a value the user set is kept.
+  // Without memory events UCX registers memory per call instead of caching it: correct, a little slower on
+  // InfiniBand, no difference in shared memory.
+  process.env["UCX_MEM_EVENTS"] ??= "no";
   try {
     binding = createRequire(import.meta.url)(file) as MpiBinding;
   } catch (err) {

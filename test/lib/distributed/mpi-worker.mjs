@@ -19,5 +19,5 @@ export default async function worker(ctx) {
   const root = new Float32Array([ctx.rank, 42]);
   await ctx.collectives.broadcast(root, ctx.size - 1);
   await ctx.collectives.barrier();
-  return { rank: ctx.rank, size: ctx.size, library: ctx.transport.native?.library ?? null, out, root };
+  return { rank: ctx.rank, size: ctx.size, library: ctx.transport.native?.library ?? null, ucxMemEvents: process.env.UCX_MEM_EVENTS ?? null, out, root };
 }
