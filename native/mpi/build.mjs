@@ -8,10 +8,10 @@
  *   node native/mpi/build.mjs [--quiet]       (npm run build runs it)
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileInto, findTool, inputsStamp, isFresh, nodeHeaders } from "../../scripts/addon-build.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", "..");
@@ -28,32 +28,24 @@ if (process.env.MLSD_NATIVE === "0") {
   say("MLSD_NATIVE=0: skipped; the mpi transport is unavailable");
   process.exit(0);
 }
-const candidates = [join(dirname(process.execPath), "..", "include", "node"), join(process.config.variables.node_prefix ?? "/usr", "include", "node"), "/usr/include/node", "/usr/local/include/node"];
-const headers = candidates.find((d) => existsSync(join(d, "node_api.h")));
-const mpicc = process.env.MPICC ?? ["mpicc", "mpicc.openmpi", "mpicc.mpich"].find((c) => spawnSync(c, ["--version"], { stdio: "ignore" }).status === 0);
+const headers = nodeHeaders();
+const mpicc = process.env.MPICC ?? findTool(["mpicc", "mpicc.openmpi", "mpicc.mpich"]);
 if (!headers || !mpicc) {
   rmSync(target, { force: true });
   say(`${!headers ? "no node_api.h" : "no MPI library (no mpicc on PATH; Debian: apt-get install openmpi-bin libopenmpi-dev)"}; skipped, the mpi transport is unavailable (threads and tcp work)`);
   process.exit(0);
 }
-mkdirSync(dirname(target), { recursive: true });
-const part = `${target}.tmp-${process.pid}`;
-const args = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror=implicit-function-declaration", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`, "-o", part, src, "-ldl"];
+const flags = ["-O2", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror=implicit-function-declaration", "-shared", "-fPIC", "-fvisibility=hidden", `-I${headers}`];
 // What the wrapper adds (its MPI flags) is part of the stamp: a different MPI rebuilds the binding.
 const wrapped = spawnSync(mpicc, ["--showme"], { encoding: "utf8" }).stdout || spawnSync(mpicc, ["-show"], { encoding: "utf8" }).stdout || "";
-const hash = createHash("sha256").update(`${mpicc}\0${wrapped}\0${process.version}\0${args.filter((a) => a !== part).join("\0")}\0`).update(readFileSync(src));
-const stamp = hash.digest("hex");
-if (process.env.MLSD_NATIVE_REBUILD !== "1" && existsSync(target) && existsSync(`${target}.inputs`) && readFileSync(`${target}.inputs`, "utf8") === stamp) {
+const stamp = inputsStamp([mpicc, wrapped, ...flags, "-ldl"], [src]);
+if (isFresh(target, stamp)) {
   say(`${target} is up to date`);
   process.exit(0);
 }
-const r = spawnSync(mpicc, args, { encoding: "utf8" });
-if (r.status !== 0) {
-  rmSync(part, { force: true });
-  rmSync(target, { force: true });
-  say(`${mpicc} failed; skipped, the mpi transport is unavailable:\n${r.stderr}`);
+const failed = compileInto(target, stamp, mpicc, (part) => [...flags, "-o", part, src, "-ldl"]);
+if (failed !== null) {
+  say(`${mpicc} failed; skipped, the mpi transport is unavailable:\n${failed}`);
   process.exit(0);
 }
-renameSync(part, target);
-writeFileSync(`${target}.inputs`, stamp);
 say(`built ${target} with ${mpicc}`);
