@@ -28,10 +28,14 @@ const PAGE = 65536;
 /** Most ranks one memory serves (their pointers fit in the first page). */
 export const MAX_SHARED_RANKS = PAGE / 4 - POINTERS;
 // How long a rank polls at a barrier before it sleeps (ms; MLSD_SHM_SPIN_MS to tune). Peers that are running
-// arrive within microseconds. On a busy machine longer polling measured slower (2 ranks, 4 MiB, 2 cores at
-// load 11: 0.16 ms per all-reduce polling 0.01 ms, 0.19 at 0.03, 0.3 at 0.1, 0.7 at 0.3): a rank that polls
-// uses up its share of the core, while one that sleeps is run again at once when it is woken.
+// arrive within microseconds. In JavaScript (without native/shm) longer polling measured slower on a busy
+// machine (2 ranks, 4 MiB, 2 cores at load 11: 0.16 ms per all-reduce polling 0.01 ms, 0.19 at 0.03, 0.3 at
+// 0.1, 0.7 at 0.3): the scheduler often puts both ranks on one core, and a rank that polls holds the core its
+// peer needs. native/shm's spinWait yields the core every 2 microseconds while it polls, so it can poll
+// longer, and with more ranks than cores too: a sleeping rank is woken 0.2 to 2 ms after its peer arrives on
+// a busy machine (timestamps per phase, 2 and 4 ranks, 4 MiB, load 2 to 5), longer than the sums take.
 const SPIN_MS = 0.02;
+const NATIVE_SPIN_MS = 0.2;
 const BLOCK = 4096; // values summed at a time into a rank's scratch block (16 KiB, in L1)
 const ADDRESSES = PAGE; // byte offset of the native sums' addresses
 // Values per block the native sums claim (128 KiB of each buffer): small enough that the running ranks share
@@ -71,7 +75,9 @@ export class SharedGroup {
   private claimed = 0;
   // All-reduces so far: their parity picks the lengths' slots (see arrive).
   private calls = 0;
-  // More ranks than cores: a rank that spins keeps the core from the peer it waits for, so sleep at once.
+  // Milliseconds a waiting rank polls before it sleeps. JavaScript polling cannot give the core away, so
+  // without native/shm and with more ranks than cores it sleeps at once (a polling rank would keep the core
+  // from the peer it waits for).
   private readonly spin: number;
 
   constructor(readonly memory: WasmMemory, readonly rank: number, readonly size: number) {
@@ -86,7 +92,7 @@ export class SharedGroup {
     this.buffers.add(memory.buffer);
     const spin = process.env["MLSD_SHM_SPIN_MS"];
     if (spin !== undefined && spin !== "" && !(Number(spin) >= 0)) throw new InputError(`MLSD_SHM_SPIN_MS must be a number of milliseconds >= 0; got '${spin}'.`);
-    this.spin = spin !== undefined && spin !== "" ? Number(spin) : size <= availableParallelism() ? SPIN_MS : 0;
+    this.spin = spin !== undefined && spin !== "" ? Number(spin) : this.native ? NATIVE_SPIN_MS : size <= availableParallelism() ? SPIN_MS : 0;
   }
 
   /** The whole memory as float32 values, refreshed when some rank has grown it. */
@@ -144,8 +150,10 @@ export class SharedGroup {
       Atomics.notify(c, GENERATION);
       return;
     }
-    // Poll first (SPIN_MS): when the peers are running, they arrive within microseconds.
-    if (this.spin > 0) for (const until = performance.now() + this.spin; performance.now() < until; ) for (let i = 0; i < 1000; i++) if (Atomics.load(c, GENERATION) !== generation) return;
+    // Poll first: when the peers are running, they arrive within microseconds.
+    if (this.spin > 0 && this.native) {
+      if (this.native.spinWait(c, GENERATION, generation, this.spin)) return;
+    } else if (this.spin > 0) for (const until = performance.now() + this.spin; performance.now() < until; ) for (let i = 0; i < 1000; i++) if (Atomics.load(c, GENERATION) !== generation) return;
     while (Atomics.load(c, GENERATION) === generation) {
       const gone = Atomics.load(c, ABORT);
       if (gone !== 0) throw new Error(`rank ${gone - 1} left the job while rank ${this.rank} waited for it in a collective`);
@@ -249,12 +257,16 @@ export class SharedGroup {
       native.sumEverywhere(this.addresses, a, Math.min(n, a + CLAIM_VALUES));
       if (Atomics.add(c, DONE, 1) === ((end - 1) | 0)) Atomics.notify(c, DONE);
     }
-    // No rank's buffer goes back to its caller while a peer may still write into it.
+    // No rank's buffer goes back to its caller while a peer may still write into it: poll (yielding), then sleep.
     const until = performance.now() + this.spin;
-    for (let i = 0; ; i++) {
+    for (;;) {
       const done = Atomics.load(c, DONE);
       if (((done - end) | 0) >= 0) return;
-      if (i % 1000 !== 999 || performance.now() < until) continue;
+      const left = until - performance.now();
+      if (left > 0) {
+        native.spinWait(c, DONE, done, left);
+        continue;
+      }
       const gone = Atomics.load(c, ABORT);
       if (gone !== 0) throw new Error(`rank ${gone - 1} left the job while rank ${this.rank} waited for it in a collective`);
       Atomics.wait(c, DONE, done, 100);

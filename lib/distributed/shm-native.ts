@@ -15,6 +15,11 @@ export interface ShmKernels {
   address(buf: Float32Array): number;
   /** Values [start, end) of every buffer (by address) summed in rank order and written into each. */
   sumEverywhere(addresses: Float64Array, start: number, end: number): void;
+  /**
+   * Polls `words[index]` until it is no longer `value` (true) or `ms` have passed (false), yielding the core
+   * every 2 microseconds so that a peer rank waiting for this core can run (see shm.c).
+   */
+  spinWait(words: Int32Array, index: number, value: number, ms: number): boolean;
   /** The instruction set the sums use: "avx512f", "avx" or "sse2". */
   readonly isa: string;
 }

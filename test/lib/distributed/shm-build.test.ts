@@ -48,4 +48,22 @@ describe.runIf(shmKernels() !== null || process.env["MLSD_REQUIRE_NATIVE"] === "
     expect(() => k.sumEverywhere(new Float64Array([k.address(bufs[0]!)]), 0, 1)).toThrow("sumEverywhere: 'addresses' must hold 2 to 256 buffers");
     expect(() => k.sumEverywhere(new Float64Array(2), 3, 1)).toThrow("sumEverywhere: 'start' and 'end' must satisfy 0 <= start <= end");
   });
+
+  it("spinWait returns true once the word changes, false after its time, and refuses bad arguments by name", async () => {
+    const k = shmKernels()!;
+    const words = new Int32Array(new SharedArrayBuffer(8));
+    words[1] = 7;
+    expect(k.spinWait(words, 1, 0, 1000)).toBe(true);
+    const t = performance.now();
+    expect(k.spinWait(words, 0, 0, 5)).toBe(false);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(5);
+    // Another thread changes the word while this one polls: it is seen (Atomics.wait's semantics, without sleeping).
+    const { Worker } = await import("node:worker_threads");
+    const w = new Worker("const { workerData: w } = require('node:worker_threads'); Atomics.store(w, 0, 1);", { eval: true, workerData: words });
+    expect(k.spinWait(words, 0, 0, 10_000)).toBe(true);
+    await w.terminate();
+    expect(() => k.spinWait(new Float32Array(2) as never, 0, 0, 1)).toThrow("spinWait: 'words' must be an Int32Array");
+    expect(() => k.spinWait(words, 2, 0, 1)).toThrow("spinWait: 'index' must lie in 'words'");
+    expect(() => k.spinWait(words, 0, 0, -1)).toThrow("spinWait: 'ms' must be >= 0");
+  });
 });
