@@ -34,6 +34,11 @@ export default async function worker(ctx: WorkerContext<AllReduceBenchArgs>): Pr
   const times: number[] = [];
   const copies: number[] = [];
   for (let r = 0; r < ctx.args.repeats; r++) {
+    // Two barriers: while rank 0 timed its copies, its peers waited longer than they poll and went to sleep;
+    // the first barrier wakes them (0.2 to 2 ms on a busy machine, which the next all-reduce would otherwise
+    // count: on threads, 2 ranks, 4 MiB, the first all-reduce of a repeat took 360 to 400 us against 200 to
+    // 260 for the others), the second starts every rank at once, awake, as nccl-tests' timed loop starts.
+    await ctx.collectives.barrier();
     await ctx.collectives.barrier();
     const t = performance.now();
     for (let i = 0; i < iterations; i++) await ctx.collectives.allReduce(buf, { ...ctx.args.options, average: false });
