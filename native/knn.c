@@ -30,6 +30,9 @@ typedef struct {
   /* Shared heaps (each thread writes only its own queries'), or this thread's own heaps for all rows. */
   double *heap_d;
   int32_t *heap_i;
+  /* root[i] = heap_d[i * k] (row i's current k-th distance), -1 on padding rows: the micro-kernel reads a
+   * block's and a group's thresholds straight from here instead of gathering them at stride k per tile. */
+  double *root;
   /* The query blocks (first rows) this thread handles. */
   const int64_t *blocks;
   int64_t n_blocks;
@@ -54,9 +57,10 @@ static inline void replace_root(double *hd, int32_t *hi, int64_t k, double d, in
   hi[i] = p;
 }
 
-static inline void offer(double *hd, int32_t *hi, int64_t k, double d, int64_t p) {
+static inline void offer(double *hd, int32_t *hi, int64_t k, double d, int64_t p, double *root) {
   if (d > hd[0] || (d == hd[0] && p > hi[0])) return;
   replace_root(hd, hi, k, d, (int32_t)p);
+  *root = hd[0];
 }
 
 /*
@@ -67,7 +71,8 @@ static inline void offer(double *hd, int32_t *hi, int64_t k, double d, int64_t p
  * One version per instruction-set level (isa.h), each with registers of its own width: a 512-bit generic
  * vector compiled for AVX2 kept its accumulators in memory (GCC splits such vectors through the stack),
  * which made the AVX2 machine's kernel ten times slower than the AVX-512 one. Every version does the same
- * operations lane by lane: dot = ((0 + q0 p0) + q1 p1) + ..., d = (|q|^2 + |p|^2) - 2 dot, clamped at +0.
+ * operations lane by lane: dot = ((0 + q0 p0) + q1 p1) + ..., d = (|q|^2 + |p|^2) - 2 dot; run() clamps the
+ * candidates it takes at +0 (the x86 versions leave that to it: two instructions fewer per 8 pairs).
  */
 typedef uint64_t (*candidates_fn)(const double *const q[QB], const double *g, int64_t cols, const double qn[QB], const double *pn, const double worst[QB], const double *pworst, double out[QB][PB]);
 
@@ -90,7 +95,6 @@ MLSD_TARGET_AVX512 static uint64_t candidates_avx512(const double *const q[QB], 
   uint64_t mask = 0;
   for (int t = 0; t < QB; t++) {
     d[t] = _mm512_sub_pd(_mm512_add_pd(_mm512_set1_pd(qn[t]), p), _mm512_mul_pd(two, a[t]));
-    d[t] = _mm512_mask_mov_pd(d[t], _mm512_cmp_pd_mask(d[t], zero, _CMP_LT_OQ), zero);
     mask |= (uint64_t)_mm512_cmp_pd_mask(d[t], _mm512_set1_pd(worst[t]), _CMP_LE_OQ) << (t * PB);
     if (pworst) mask |= (uint64_t)_mm512_cmp_pd_mask(d[t], pw, _CMP_LE_OQ) << (32 + t * PB);
   }
@@ -123,8 +127,7 @@ MLSD_TARGET_AVX2 static uint64_t candidates_avx2(const double *const q[QB], cons
   for (int t = 0; t < QB; t++) {
     const __m256d qt = _mm256_set1_pd(qn[t]), wt = _mm256_set1_pd(worst[t]);
     for (int h = 0; h < 2; h++) {
-      __m256d x = _mm256_sub_pd(_mm256_add_pd(qt, h ? phi : plo), _mm256_mul_pd(two, acc[t][h]));
-      x = _mm256_andnot_pd(_mm256_cmp_pd(x, zero, _CMP_LT_OQ), x);
+      const __m256d x = _mm256_sub_pd(_mm256_add_pd(qt, h ? phi : plo), _mm256_mul_pd(two, acc[t][h]));
       d[t][h] = x;
       mask |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(x, wt, _CMP_LE_OQ)) << (t * PB + 4 * h);
       if (pworst) mask |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(x, h ? whi : wlo, _CMP_LE_OQ)) << (32 + t * PB + 4 * h);
@@ -160,8 +163,7 @@ static uint64_t candidates_sse2(const double *const q[QB], const double *g, int6
       const int t = t0 + u;
       const __m128d qt = _mm_set1_pd(qn[t]), wt = _mm_set1_pd(worst[t]);
       for (int v = 0; v < 4; v++) {
-        __m128d x = _mm_sub_pd(_mm_add_pd(qt, _mm_loadu_pd(pn + 2 * v)), _mm_mul_pd(two, a[u][v]));
-        x = _mm_andnot_pd(_mm_cmplt_pd(x, zero), x);
+        const __m128d x = _mm_sub_pd(_mm_add_pd(qt, _mm_loadu_pd(pn + 2 * v)), _mm_mul_pd(two, a[u][v]));
         d[t][v] = x;
         mask |= (uint64_t)_mm_movemask_pd(_mm_cmple_pd(x, wt)) << (t * PB + 2 * v);
         if (pworst) mask |= (uint64_t)_mm_movemask_pd(_mm_cmple_pd(x, _mm_loadu_pd(pworst + 2 * v))) << (32 + t * PB + 2 * v);
@@ -255,7 +257,7 @@ static candidates_fn candidates_for(isa_t level) {
 static void *run(void *arg) {
   job_t *j = (job_t *)arg;
   const int64_t cols = j->cols, k = j->k;
-  double dist[QB][PB], worst[QB], qn[QB], pworst[PB];
+  double dist[QB][PB], qn[QB];
   const double *qr[QB];
   const int64_t chunk_groups = CHUNK / PB;
   const candidates_fn candidates_4x8 = candidates_for(mlsd_isa);
@@ -273,24 +275,23 @@ static void *run(void *arg) {
       int64_t gs = g0;
       if (j->symmetric && q / PB > gs) gs = q / PB;
       for (int64_t g = gs; g < g1; g++) {
-        for (int64_t t = 0; t < QB; t++) worst[t] = t < nq ? j->heap_d[(q + t) * k] : -1;
-        if (j->symmetric)
-          for (int64_t s = 0; s < PB; s++) pworst[s] = g * PB + s < j->n_points ? j->heap_d[(g * PB + s) * k] : -1;
-        uint64_t mask = candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, worst, j->symmetric ? pworst : NULL, dist);
+        uint64_t mask = candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, j->root + q, j->symmetric ? j->root + g * PB : NULL, dist);
         while (mask) {
           const int bit = __builtin_ctzll(mask);
           mask &= mask - 1;
           const int pair = bit & 31, t = pair / PB, s = pair % PB;
           const int64_t qi = q + t, p = g * PB + s;
           if (t >= nq || p >= j->n_points) continue;
-          const double d = dist[t][s];
+          /* Clamped here, not in the micro-kernels: d < 0 passes their d <= threshold test whenever 0 does
+           * (thresholds are >= 0 on real rows, -1 only on padding, skipped above). */
+          const double d = dist[t][s] < 0 ? 0 : dist[t][s];
           if (j->symmetric) {
             if (p <= qi) continue;
-            if (bit < 32) offer(j->heap_d + qi * k, j->heap_i + qi * k, k, d, p);
-            else offer(j->heap_d + p * k, j->heap_i + p * k, k, d, qi);
+            if (bit < 32) offer(j->heap_d + qi * k, j->heap_i + qi * k, k, d, p, j->root + qi);
+            else offer(j->heap_d + p * k, j->heap_i + p * k, k, d, qi, j->root + p);
           } else {
             if (j->exclude_self && p == qi) continue;
-            offer(j->heap_d + qi * k, j->heap_i + qi * k, k, d, p);
+            offer(j->heap_d + qi * k, j->heap_i + qi * k, k, d, p, j->root + qi);
           }
         }
       }
@@ -372,6 +373,18 @@ static napi_value knn(napi_env env, napi_callback_info info) {
     if (!local_d || !local_i) threads = 1; /* not enough memory for per-thread heaps: one thread */
     else for (int64_t i = 0; i < (threads - 1) * n_queries * k; i++) local_d[i] = INFINITY, local_i[i] = -1;
   }
+  /* Heap roots, one array per set of heaps: padded with -1 (no pair passes d <= -1 there) to the groups' rows
+   * for symmetric runs (the kernel reads a group's 8 point roots) and to the blocks' rows for the queries. */
+  const int64_t root_len = symmetric ? groups * PB : n_blocks * QB;
+  const int64_t root_sets = symmetric ? threads : 1;
+  double *roots = malloc((size_t)(root_sets * root_len > 0 ? root_sets * root_len : 1) * sizeof(double));
+  if (!roots) {
+    free(pt), free(pnorm), free(heap_d), free(heap_i), free(local_d), free(local_i);
+    if (!exclude_self) free(qnorm);
+    napi_throw_error(env, NULL, "knn: out of memory");
+    return NULL;
+  }
+  for (int64_t i = 0; i < root_sets * root_len; i++) roots[i] = i % root_len < n_queries ? INFINITY : -1;
   /* Query blocks per thread: contiguous ranges, or for the triangle of pairs, a snake order (t, 2T-1-t, ...)
    * that evens out the work (block b meets the n - 4b points after it). */
   int64_t *blocks = malloc((size_t)(n_blocks > 0 ? n_blocks : 1) * sizeof(int64_t));
@@ -389,7 +402,8 @@ static napi_value knn(napi_env env, napi_callback_info info) {
     }
     double *hd = symmetric && t > 0 ? local_d + (t - 1) * n_queries * k : heap_d;
     int32_t *hi = symmetric && t > 0 ? local_i + (t - 1) * n_queries * k : heap_i;
-    jobs[t] = (job_t){pt, pnorm, queries, qnorm, n_points, n_queries, groups, cols, k, exclude_self, symmetric, hd, hi, blocks + first, fill - first};
+    double *root = roots + (symmetric ? t * root_len : 0);
+    jobs[t] = (job_t){pt, pnorm, queries, qnorm, n_points, n_queries, groups, cols, k, exclude_self, symmetric, hd, hi, root, blocks + first, fill - first};
   }
   run_jobs(run, jobs, sizeof(job_t), threads);
   free(blocks);
@@ -400,10 +414,10 @@ static napi_value knn(napi_env env, napi_callback_info info) {
         for (int64_t e = 0; e < k; e++) {
           const double d = local_d[((t - 1) * n_queries + q) * k + e];
           const int32_t p = local_i[((t - 1) * n_queries + q) * k + e];
-          if (p >= 0) offer(heap_d + q * k, heap_i + q * k, k, d, p);
+          if (p >= 0) offer(heap_d + q * k, heap_i + q * k, k, d, p, roots + q);
         }
   }
-  free(local_d), free(local_i);
+  free(local_d), free(local_i), free(roots);
 
   napi_value ibuf, dbuf, iarr, darr, result;
   void *idata, *ddata;
