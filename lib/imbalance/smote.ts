@@ -49,7 +49,7 @@ export class SMOTE extends BaseSampler<SMOTEOptions> {
       checkNeighbours(k, members.length, classes[c]!);
       const Xc = gatherRows(X.data, X.cols, members);
       const nn = kneighbors(Xc, members.length, Xc, members.length, X.cols, k, true).indices;
-      makeSamples(Xc, members.length, Xc, nn, k, X.cols, n, rng, 1, undefined, data.subarray(row * X.cols, (row + n) * X.cols));
+      makeSamples(Xc, members.length, Xc, nn, k, X.cols, n, rng, 1, data.subarray(row * X.cols, (row + n) * X.cols));
       labels.fill(c, row, row + n);
       row += n;
     }
