@@ -3,7 +3,8 @@
  *   npm run build && node dist/bench/imbalance.js [reps, default 5]
  * SMOTE on 100,000 x 20 (10 % minority) and TomekLinks on 20,000 x 20, at every instruction-set level of the
  * native kernels this CPU runs (forced as MLSD_ISA does) and for both input kinds ({ data, rows, cols } and
- * number[][] with number[] labels, output in the same kind); reservoir Algorithm L against R over 10^8 items
+ * number[][] with number[] labels, output in the same kind), and SMOTE's neighbour search alone at each level
+ * (what of SMOTE's time is the kNN kernel's); reservoir Algorithm L against R over 10^8 items
  * of a typed array. Repetitions interleave levels and kinds (the machine is shared, so load drifts); each
  * figure is the best of `reps`. Prints tables of times and ratios.
  */
@@ -13,6 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeClassification } from "../datasets/index.js";
 import { SMOTE, TomekLinks } from "../lib/imbalance/index.js";
+import { classIndices } from "../lib/imbalance/base-sampler.js";
+import { gatherRows } from "../lib/imbalance/smote-core.js";
+import { kneighbors } from "../lib/neighbors/search.js";
 import { reservoirSample } from "../lib/sampling/index.js";
 import type { LabelsLike, MatrixLike } from "../lib/core/validation.js";
 import { atLevel, benchHeader, benchLevels } from "./isa-levels.js";
@@ -84,6 +88,15 @@ for (const [t, task] of tasks.entries()) {
       const dense = ms.get(`${level} dense`)!;
       rows.push(`| ${task.name} | ${level ?? "JavaScript (no native kernels)"} | ${kind} | ${m.toFixed(0)} | ${ref.toFixed(0)} | ${(m / ref).toFixed(2)} | ${kind === "dense" ? "" : (m / dense).toFixed(2)} |`);
     }
+}
+
+// Where SMOTE's time goes: its k-nearest-neighbour search alone (the minority class's self 5-NN, as SMOTE runs it).
+{
+  const members = classIndices(big.y, 1);
+  const Xc = gatherRows(big.X.data, big.X.cols, members);
+  const knn = () => kneighbors(Xc, members.length, Xc, members.length, big.X.cols, 5, true);
+  rows.push("", `| SMOTE's kNN alone (${members.length} x ${big.X.cols} minority, self 5-NN), best of ${reps} | ms |`, "|---|---:|");
+  for (const level of levels.length ? levels : [null]) rows.push(`| ${level ?? "JavaScript"} | ${best(() => (level ? atLevel(level, knn) : knn()), reps).toFixed(0)} |`);
 }
 
 const stream = new Float64Array(100_000_000);
