@@ -155,13 +155,17 @@ export class TypeScriptInterpreter implements Interpreter {
     };
   }
 
-  async execute(request: ExecuteRequest, ctx: OutputContext): Promise<ExecuteOutcome> {
+  async execute(request: ExecuteRequest, ctx: OutputContext, announce?: () => void): Promise<ExecuteOutcome> {
     this.guardProcess();
     this.current = ctx;
     this.output.setTarget(ctx);
     setInputContext({ parent: ctx.parent, allowStdin: request.allow_stdin });
+    // Before execute_input goes out: a SIGINT sent as soon as the frontend sees it must find this cell's serial.
+    // Published first, a kernel thread descheduled between the two let the signal land "between cells", where it
+    // is dropped as late, and the cell (awaiting forever) was never interrupted (a CI run under load).
     this.interrupts.cellBegins();
     try {
+      announce?.();
       return await this.run(request, ctx);
     } finally {
       setInputContext(undefined);

@@ -230,12 +230,14 @@ export class KernelServer {
     const counts = !request.silent && request.store_history;
     if (counts) this.executionCount++;
     const executionCount = this.executionCount;
-    if (!request.silent) this.publish("execute_input", { code: request.code, execution_count: executionCount }, msg);
     if (counts) this.history.record(executionCount, request.code);
 
     const ctx = this.context(msg, executionCount);
     const started = performance.now();
-    const outcome = await this.interpreter.execute(request, ctx);
+    const announce = () => {
+      if (!request.silent) this.publish("execute_input", { code: request.code, execution_count: executionCount }, msg);
+    };
+    const outcome = await this.interpreter.execute(request, ctx, announce);
     if (TRACE) this.log(`trace: queued ${(started - receivedAt).toFixed(2)} ms, execute ${(performance.now() - started).toFixed(2)} ms`);
     if (outcome.status === "ok") {
       if (outcome.result && !request.silent) {

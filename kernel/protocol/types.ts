@@ -41,7 +41,11 @@ export type IsCompleteResult = { status: "complete" | "invalid" | "unknown" } | 
 
 export interface Interpreter {
   kernelInfo(): Promise<Record<string, unknown>>;
-  execute(request: ExecuteRequest, ctx: OutputContext): Promise<ExecuteOutcome>;
+  /**
+   * Runs a cell. `announce` publishes execute_input: it is called once the cell counts as running for
+   * interrupts, because a frontend may press Interrupt as soon as it sees execute_input.
+   */
+  execute(request: ExecuteRequest, ctx: OutputContext, announce?: () => void): Promise<ExecuteOutcome>;
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectResult>;
   isComplete(code: string): Promise<IsCompleteResult>;
