@@ -30,6 +30,12 @@ static inline void *typed(napi_env env, napi_value v, napi_typedarray_type want,
   return data;
 }
 
+/* Exports `fn` as exports[name]; 0 when N-API refuses (the module then fails to load instead of missing a function). */
+static inline int export_fn(napi_env env, napi_value exports, const char *name, napi_callback fn) {
+  napi_value f;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f) == napi_ok && napi_set_named_property(env, exports, name, f) == napi_ok;
+}
+
 /* Whether v is null or undefined: optional typed-array arguments may be left out, but not be of another type. */
 static inline int nullish(napi_env env, napi_value v) {
   napi_valuetype vt;

@@ -786,14 +786,13 @@ static napi_value align_offset(napi_env env, napi_callback_info info) {
 }
 
 napi_value mlsd_register_hist(napi_env env, napi_value exports) {
-  napi_value fn;
-  if (napi_create_function(env, "alignOffset", NAPI_AUTO_LENGTH, align_offset, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "alignOffset", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "histogram", NAPI_AUTO_LENGTH, histogram, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "histogram", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "rootSums", NAPI_AUTO_LENGTH, root_sums, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "rootSums", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "addLeaves", NAPI_AUTO_LENGTH, add_leaves, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "addLeaves", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "partition", NAPI_AUTO_LENGTH, partition, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "partition", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "sortColumns", NAPI_AUTO_LENGTH, sort_columns, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "sortColumns", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "findBestSplit", NAPI_AUTO_LENGTH, find_best_split, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "findBestSplit", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "transformBins", NAPI_AUTO_LENGTH, transform_bins, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "transformBins", fn) != napi_ok) return NULL;
+  if (!export_fn(env, exports, "alignOffset", align_offset)) return NULL;
+  if (!export_fn(env, exports, "histogram", histogram)) return NULL;
+  if (!export_fn(env, exports, "rootSums", root_sums)) return NULL;
+  if (!export_fn(env, exports, "addLeaves", add_leaves)) return NULL;
+  if (!export_fn(env, exports, "partition", partition)) return NULL;
+  if (!export_fn(env, exports, "sortColumns", sort_columns)) return NULL;
+  if (!export_fn(env, exports, "findBestSplit", find_best_split)) return NULL;
+  if (!export_fn(env, exports, "transformBins", transform_bins)) return NULL;
   return exports;
 }

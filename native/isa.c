@@ -86,9 +86,8 @@ static napi_value set_isa(napi_env env, napi_callback_info info) {
 
 napi_value mlsd_register_isa(napi_env env, napi_value exports) {
   mlsd_isa = best();
-  napi_value fn;
-  if (napi_create_function(env, "isa", NAPI_AUTO_LENGTH, get_isa, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "isa", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "isaLevels", NAPI_AUTO_LENGTH, isa_levels, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "isaLevels", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "setIsa", NAPI_AUTO_LENGTH, set_isa, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "setIsa", fn) != napi_ok) return NULL;
+  if (!export_fn(env, exports, "isa", get_isa)) return NULL;
+  if (!export_fn(env, exports, "isaLevels", isa_levels)) return NULL;
+  if (!export_fn(env, exports, "setIsa", set_isa)) return NULL;
   return exports;
 }

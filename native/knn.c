@@ -443,8 +443,6 @@ static napi_value knn(napi_env env, napi_callback_info info) {
 }
 
 napi_value mlsd_register_knn(napi_env env, napi_value exports) {
-  napi_value fn;
-  if (napi_create_function(env, "knn", NAPI_AUTO_LENGTH, knn, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "knn", fn) != napi_ok) return NULL;
+  if (!export_fn(env, exports, "knn", knn)) return NULL;
   return exports;
 }

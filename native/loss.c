@@ -130,8 +130,7 @@ static napi_value exp_into(napi_env env, napi_callback_info info) {
 }
 
 napi_value mlsd_register_loss(napi_env env, napi_value exports) {
-  napi_value fn;
-  if (napi_create_function(env, "logisticGradients", NAPI_AUTO_LENGTH, logistic_gradients, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "logisticGradients", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "exp", NAPI_AUTO_LENGTH, exp_into, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "exp", fn) != napi_ok) return NULL;
+  if (!export_fn(env, exports, "logisticGradients", logistic_gradients)) return NULL;
+  if (!export_fn(env, exports, "exp", exp_into)) return NULL;
   return exports;
 }

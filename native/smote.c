@@ -51,8 +51,6 @@ static napi_value smote_rows(napi_env env, napi_callback_info info) {
 }
 
 napi_value mlsd_register_smote(napi_env env, napi_value exports) {
-  napi_value fn;
-  if (napi_create_function(env, "smoteRows", NAPI_AUTO_LENGTH, smote_rows, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "smoteRows", fn) != napi_ok) return NULL;
+  if (!export_fn(env, exports, "smoteRows", smote_rows)) return NULL;
   return exports;
 }

@@ -317,9 +317,8 @@ static napi_value scan_squared(napi_env env, napi_callback_info info) {
 }
 
 napi_value mlsd_register_tree(napi_env env, napi_value exports) {
-  napi_value fn;
-  if (napi_create_function(env, "presortColumns", NAPI_AUTO_LENGTH, presort_columns, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "presortColumns", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "scanGiniFeatures", NAPI_AUTO_LENGTH, scan_gini_features, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanGiniFeatures", fn) != napi_ok) return NULL;
-  if (napi_create_function(env, "scanSquared", NAPI_AUTO_LENGTH, scan_squared, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "scanSquared", fn) != napi_ok) return NULL;
+  if (!export_fn(env, exports, "presortColumns", presort_columns)) return NULL;
+  if (!export_fn(env, exports, "scanGiniFeatures", scan_gini_features)) return NULL;
+  if (!export_fn(env, exports, "scanSquared", scan_squared)) return NULL;
   return exports;
 }

@@ -34,8 +34,7 @@ export function findTool(names) {
  * `strip` is a prefix cut from the names, so a package that moves does not count as changed.
  */
 export function inputsStamp(parts, files, strip = "") {
-  const [first = "", ...rest] = parts;
-  const hash = createHash("sha256").update(`${[first, process.version, ...rest].join("\0")}\0`);
+  const hash = createHash("sha256").update(`${[...parts, process.version].join("\0")}\0`);
   for (const f of [...files].sort()) hash.update(`${f.startsWith(strip) ? f.slice(strip.length) : f}\0`).update(readFileSync(f));
   return hash.digest("hex");
 }
