@@ -24,7 +24,8 @@ export interface NativeKernels {
   /** Uses another level (one of isaLevels()); returns the previous one. */
   setIsa(level: IsaLevel): IsaLevel;
   /** Exact k nearest neighbours by blocked brute force: [indices (nQueries x k), distances]. */
-  knn(points: Float64Array, nPoints: number, queries: Float64Array, nQueries: number, cols: number, k: number, excludeSelf: boolean, threads: number): [Int32Array, Float64Array];
+  /** search: 0 chooses (native/knn.c), 1 forces the blocked search, 2 the ordered one; the third result says which ran. */
+  knn(points: Float64Array, nPoints: number, queries: Float64Array, nQueries: number, cols: number, k: number, excludeSelf: boolean, threads: number, search?: 0 | 1 | 2): [Int32Array, Float64Array, 1 | 2];
   /** Histogram boosting: gathers the (g, h) pairs of partition[start..end) into `scratch` (2 per sample) and fills `hist` (d x 256 x 4); `parent -= hist` when a parent is given. */
   histogram(hist: Float64Array, binned: Uint8Array, n: number, d: number, partition: Uint32Array, start: number, end: number, g: Float32Array, h: Float32Array | null, scratch: Float32Array, identity: boolean, threads: number, parent: Float64Array | null): void;
   /** Histogram boosting: binary log-loss gradients and hessians (times the weights) from raw predictions. */

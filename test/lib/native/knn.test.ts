@@ -2,7 +2,8 @@
  * The native kNN kernel gives exactly what the JavaScript brute force gives (same float operations in the same
  * order): the same neighbours, ties to the lower index, the same distances bit for bit, with and without
  * self-exclusion, symmetric or not, on one thread or several, at every instruction-set level this CPU runs
- * (each level's micro-kernel has its own vector width). `MLSD_NATIVE=0` turns it off; `MLSD_ISA` forces a level.
+ * (each level's micro-kernel has its own vector width), from the blocked search over every pair and from the
+ * ordered one that skips tiles its box bounds rule out. `MLSD_NATIVE=0` turns it off; `MLSD_ISA` forces a level.
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -86,6 +87,62 @@ describe("native k-nearest neighbours", () => {
         for (const threads of [1, 2]) expect(Array.from(native.knn(G, 400, G, 400, 2, 4, true, threads)[0]), level).toEqual(Array.from(bruteKnn(G, 400, G, 400, 2, 4, true).indices));
         expect(Array.from(native.knn(D, 20, D, 20, 3, 3, true, 2)[0]), level).toEqual(Array.from(bruteKnn(D, 20, D, 20, 3, 3, true).indices));
       });
+  });
+
+  it("gives the same bits from the ordered search (k-d leaf order, box bounds, early exits) as from the blocked one and the JavaScript", () => {
+    if (!native) return;
+    // Clustered data (the boxes prune most tiles), the cancellation of points far from the origin, magnitudes
+    // near overflow and underflow, ties on a grid, fewer columns than the projection's 4, and queries apart.
+    const r = new Random(5);
+    const clustered = (n: number, d: number, scale = 1, offset = 0) => {
+      const centres = Array.from({ length: 12 }, () => Array.from({ length: d }, () => r.normal() * 4));
+      return Float64Array.from({ length: n * d }, (_, i) => offset + scale * (centres[Math.floor(i / d) % 12]![i % d]! + 0.3 * r.normal()));
+    };
+    const grid = (n: number, d: number) => Float64Array.from({ length: n * d }, () => Math.floor(r.random() * 4));
+    const cases: [string, Float64Array, number, number, Float64Array | null, number, number][] = [
+      ["clustered 3000 x 20, k = 5", clustered(3000, 20), 3000, 20, null, 0, 5],
+      ["clustered queries, 2500 points, 700 queries", clustered(2500, 16), 2500, 16, clustered(700, 16), 700, 7],
+      ["offset 1e6, 1500 x 10 (cancellation)", clustered(1500, 10, 1e-3, 1e6), 1500, 10, null, 0, 4],
+      ["scale 1e150, 1200 x 9", clustered(1200, 9, 1e150), 1200, 9, null, 0, 3],
+      ["scale 1e-160, 1200 x 9 (squares underflow)", clustered(1200, 9, 1e-160), 1200, 9, null, 0, 3],
+      ["integer grid 1300 x 8 (ties)", grid(1300, 8), 1300, 8, null, 0, 6],
+      ["3 columns", clustered(1000, 3), 1000, 3, null, 0, 5],
+      ["1 column, k = n - 1", clustered(40, 1), 40, 1, null, 0, 39],
+      ["9 points, 3 queries", clustered(9, 12), 9, 12, clustered(3, 12), 3, 9],
+    ];
+    for (const [name, P, n, d, Qin, m, k] of cases) {
+      const self = Qin === null;
+      const Q = Qin ?? P;
+      const nq = self ? n : m;
+      const js = bruteKnn(P, n, Q, nq, d, k, self);
+      for (const level of native.isaLevels())
+        withIsa(level, () => {
+          for (const [search, threads] of [[2, 1], [2, 3], [1, 2], [0, 2]] as const) {
+            const [indices, distances] = native.knn(P, n, Q, nq, d, k, self, threads, search);
+            const what = `${name}, search ${search}, ${threads} threads, ${level}`;
+            expect(Array.from(indices), what).toEqual(Array.from(js.indices));
+            expect(Array.from(distances), what).toEqual(Array.from(js.distances));
+          }
+        });
+    }
+    expect(() => native.knn(uniform(10, 2), 10, uniform(10, 2), 10, 2, 1, false, 1, 3)).toThrow("search 0, 1 or 2");
+  });
+
+  it("chooses the ordered search by itself only where it pays, with the same answers either way", () => {
+    if (!native) return;
+    // Uniform noise in 20 dimensions leaves no box far from another: the sample pass hands over to the blocked
+    // search (whose answers are those of the JavaScript above). Clustered data keeps the order.
+    const r = new Random(8);
+    const centres = Array.from({ length: 20 }, () => Array.from({ length: 20 }, () => r.normal() * 4));
+    const data = { uniform: uniform(5000, 20), clustered: Float64Array.from({ length: 5000 * 20 }, (_, i) => centres[Math.floor(i / 20) % 20]![i % 20]! + 0.3 * r.normal()) };
+    for (const [name, P] of Object.entries(data)) {
+      const [auto, , used] = native.knn(P, 5000, P, 5000, 20, 3, true, 2, 0);
+      expect(used, name).toBe(name === "uniform" ? 1 : 2);
+      expect(Array.from(auto), name).toEqual(Array.from(native.knn(P, 5000, P, 5000, 20, 3, true, 2, 1)[0]));
+      expect(Array.from(auto), name).toEqual(Array.from(native.knn(P, 5000, P, 5000, 20, 3, true, 2, 2)[0]));
+    }
+    // Under ORDERED_MIN points it never tries.
+    expect(native.knn(data.clustered, 4000, data.clustered, 4000, 20, 3, true, 2, 0)[2]).toBe(1);
   });
 
   it("is what kneighbors uses above 8 dimensions, and MLSD_NATIVE=0 falls back to the same answers", () => {
