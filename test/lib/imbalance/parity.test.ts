@@ -167,6 +167,26 @@ describe("SMOTE's samples", () => {
     expect(out.X).toMatchObject({ rows: a.X.length, cols: 4 });
     expect(out.y).toBeInstanceOf(Int32Array);
   });
+
+  it("gives number[][] results equal to the dense path's, rows new arrays, the caller's rows untouched (as imbalanced-learn returns new arrays)", () => {
+    // Integer-valued rows (packed small integers in V8), -0, and doubles: the originals are copied from the
+    // caller's rows, the new ones read from the dense result; both must be the dense path's values.
+    const rows = Xs.map((r, i) => (i % 3 === 0 ? r.map((v) => Math.round(v * 2)) : i === 1 ? [-0, ...r.slice(1)] : r.slice()));
+    const before = JSON.stringify(rows.map((r) => r.map((v) => (Object.is(v, -0) ? "-0" : v))));
+    const dense = { data: Float64Array.from(rows.flat()), rows: rows.length, cols: 4 };
+    for (const make of [() => new SMOTE({ randomState: 3 }), () => new ADASYN({ randomState: 3 }), () => new BorderlineSMOTE({ randomState: 3 })]) {
+      const fromRows = make().fitResample(rows, ys);
+      const fromDense = make().fitResample(dense, Int32Array.from(ys));
+      expect(fromRows.X.length).toBe(fromDense.X.rows);
+      fromRows.X.forEach((r, i) => {
+        expect(r).not.toBe(rows[i]);
+        expect(Float64Array.from(r), `row ${i}`).toEqual(fromDense.X.data.subarray(i * 4, (i + 1) * 4));
+      });
+      expect(Object.is(fromRows.X[1]![0], -0)).toBe(true);
+      fromRows.X[0]![0] = 99;
+      expect(JSON.stringify(rows.map((r) => r.map((v) => (Object.is(v, -0) ? "-0" : v))))).toBe(before);
+    }
+  });
 });
 
 describe("class weights", () => {
