@@ -696,7 +696,7 @@ static int search_ordered(const double *points, int64_t n_points, const double *
     for (int64_t i = 0; i < n_blocks * QB; i++) roots[i] = i < n_queries ? INFINITY : -1;
     ordered_t base = {pt, pnorm, {prest[0], prest[1]}, queries, qnorm, {qrest[0], qrest[1]}, pperm, qperm, gbox, gmax, sbox, smax, bbox, bmax, {at[0], at[1]}, n_points, n_queries, groups, runs, cols, k, exclude_self, self_order, heap_d, heap_i, roots, lbs, 0, n_blocks, 1, 0, 0, 0};
     int64_t skip = 0;
-    if (!forced && n_blocks >= 4 * SAMPLE_EVERY) {
+    if (!forced) {
       ordered_t sample = base;
       sample.step = SAMPLE_EVERY;
       run_ordered(&sample);
@@ -729,8 +729,10 @@ static int search_ordered(const double *points, int64_t n_points, const double *
   return ok;
 }
 
-/* Which search: 0 chooses (the ordered one from ORDERED_MIN points), 1 forces the blocked, 2 the ordered. */
-enum { ORDERED_MIN = 4096 };
+/* Which search: 0 chooses (the ordered one, where its sample says it pays, from ORDERED_MIN points and
+ * ORDERED_MIN_QUERIES queries: below those its set-up, a projection and a sort of every point, costs more
+ * than it can save), 1 forces the blocked, 2 the ordered. */
+enum { ORDERED_MIN = 4096, ORDERED_MIN_QUERIES = 4 * SAMPLE_EVERY * QB };
 
 /* knn(points, nPoints, queries, nQueries, cols, k, excludeSelf, threads[, search]) -> [Int32Array indices,
  * Float64Array distances, the search that ran: 1 blocked, 2 ordered] */
@@ -766,7 +768,7 @@ static napi_value knn(napi_env env, napi_callback_info info) {
     return NULL;
   }
   for (int64_t i = 0; i < n_queries * k; i++) heap_d[i] = INFINITY, heap_i[i] = -1;
-  const int ordered = n_queries > 0 && (search == 2 || (search == 0 && n_points >= ORDERED_MIN));
+  const int ordered = n_queries > 0 && (search == 2 || (search == 0 && n_points >= ORDERED_MIN && n_queries >= ORDERED_MIN_QUERIES));
   int done = ordered ? search_ordered(points, n_points, queries, n_queries, cols, k, exclude_self, threads, search == 2, heap_d, heap_i) : 0;
   const int64_t used = done == 1 ? 2 : 1;
   if (done != 1) done = search_blocked(points, n_points, queries, n_queries, cols, k, exclude_self, threads, heap_d, heap_i);

@@ -141,8 +141,10 @@ describe("native k-nearest neighbours", () => {
       expect(Array.from(auto), name).toEqual(Array.from(native.knn(P, 5000, P, 5000, 20, 3, true, 2, 1)[0]));
       expect(Array.from(auto), name).toEqual(Array.from(native.knn(P, 5000, P, 5000, 20, 3, true, 2, 2)[0]));
     }
-    // Under ORDERED_MIN points it never tries.
+    // Under 4096 points, or 1024 queries, it never tries (its set-up would cost more than it saves).
     expect(native.knn(data.clustered, 4000, data.clustered, 4000, 20, 3, true, 2, 0)[2]).toBe(1);
+    expect(native.knn(data.clustered, 5000, data.clustered.subarray(0, 1000 * 20), 1000, 20, 3, false, 2, 0)[2]).toBe(1);
+    expect(native.knn(data.clustered, 5000, data.clustered.subarray(0, 1100 * 20), 1100, 20, 3, false, 2, 0)[2]).toBe(2);
   });
 
   it("is what kneighbors uses above 8 dimensions, and MLSD_NATIVE=0 falls back to the same answers", () => {
