@@ -156,21 +156,16 @@ function rowReader(cols: number): (data: Float64Array, offset: number) => number
 
 /**
  * Gives a Float64 row-major matrix back in the kind the caller passed in; an Arrow table's columns are named
- * `columns` (default: the input's names). For number[][], `kept` says that m's first `count` rows are the
- * caller's `rows` (what over-samplers return): those are copied from the caller's arrays, which is cheaper than
- * building them from m, and gives the same values.
- * @example restoreMatrix({ data: Float64Array.of(1, 2, 3, 4), rows: 2, cols: 2 }, { kind: "array" }) // [[1, 2], [3, 4]]
+ * `columns` (default: the input's names).
  */
-export function restoreMatrix(m: { data: Float64Array; rows: number; cols: number }, like: Pick<CheckedMatrix, "kind" | "columns">, columns: readonly string[] | undefined = like.columns, kept?: { rows: readonly (readonly number[])[]; count: number }): unknown {
+export function restoreMatrix(m: { data: Float64Array; rows: number; cols: number }, like: Pick<CheckedMatrix, "kind" | "columns">, columns: readonly string[] | undefined = like.columns): unknown {
   switch (like.kind) {
     case "array": {
       // Array.from(subarray) walks the iterator protocol (2 us a row of 16); a row literal of the right size is
-      // one allocation of packed doubles, and slice() of a row is one copy.
+      // one allocation of packed doubles.
       const row = rowReader(m.cols);
       const out: number[][] = new Array(m.rows);
-      const copied = kept ? Math.min(kept.count, kept.rows.length, m.rows) : 0;
-      for (let i = 0; i < copied; i++) out[i] = kept!.rows[i]!.slice();
-      for (let i = copied; i < m.rows; i++) out[i] = row(m.data, i * m.cols);
+      for (let i = 0; i < m.rows; i++) out[i] = row(m.data, i * m.cols);
       return out;
     }
     case "dense":

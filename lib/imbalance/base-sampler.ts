@@ -28,12 +28,6 @@ export interface ResampleOutput {
   y: Int32Array;
   /** For samplers that only select rows: the original indices kept (imbalanced-learn's sample_indices_). */
   sampleIndices?: Int32Array;
-  /**
-   * For over-samplers, which append: the first `keepsInputRows` rows of X are the input's, unchanged and in
-   * order. A number[][] result then copies those rows from the caller's arrays (one copy each) instead of
-   * reading them back out of X.
-   */
-  keepsInputRows?: number;
 }
 
 export interface FitResampleResult<X = unknown, Y = unknown> {
@@ -79,8 +73,7 @@ export abstract class BaseSampler<O extends { samplingStrategy?: SamplingStrateg
     const out = this.resample({ X: cx.matrix, y: cy.codes, classes: cy.classes, counts, strategy });
     if (out.sampleIndices) this.sampleIndices_ = out.sampleIndices;
     this.nFeaturesIn_ = cx.matrix.cols;
-    const kept = cx.kind === "array" && out.keepsInputRows ? { rows: X as readonly (readonly number[])[], count: out.keepsInputRows } : undefined;
-    return { X: restoreMatrix(out.X, cx, cx.columns, kept) as MatrixOut<X>, y: restoreLabels(out.y, cy) as LabelsOut<Y> };
+    return { X: restoreMatrix(out.X, cx) as MatrixOut<X>, y: restoreLabels(out.y, cy) as LabelsOut<Y> };
   }
 
   protected abstract resample(input: ResampleInput): ResampleOutput;

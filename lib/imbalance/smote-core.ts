@@ -75,7 +75,7 @@ export class Growing {
     this.rows += n;
   }
   /** The original matrix followed by everything added. */
-  finish(X: { data: Float64Array; rows: number; cols: number }, y: Int32Array): { X: { data: Float64Array; rows: number; cols: number }; y: Int32Array; keepsInputRows: number } {
+  finish(X: { data: Float64Array; rows: number; cols: number }, y: Int32Array): { X: { data: Float64Array; rows: number; cols: number }; y: Int32Array } {
     const data = new Float64Array((X.rows + this.rows) * this.cols);
     data.set(X.data);
     let o = X.data.length;
@@ -86,6 +86,6 @@ export class Growing {
     const labels = new Int32Array(X.rows + this.rows);
     labels.set(y);
     labels.set(this.labels, X.rows);
-    return { X: { data, rows: X.rows + this.rows, cols: this.cols }, y: labels, keepsInputRows: X.rows };
+    return { X: { data, rows: X.rows + this.rows, cols: this.cols }, y: labels };
   }
 }

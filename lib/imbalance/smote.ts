@@ -53,7 +53,7 @@ export class SMOTE extends BaseSampler<SMOTEOptions> {
       labels.fill(c, row, row + n);
       row += n;
     }
-    return { X: { data, rows: X.rows + total, cols: X.cols }, y: labels, keepsInputRows: X.rows };
+    return { X: { data, rows: X.rows + total, cols: X.cols }, y: labels };
   }
 }
 
