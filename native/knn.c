@@ -506,7 +506,7 @@ static int search_blocked(const double *points, int64_t n_points, const double *
  * exceeds the block's current k-th distances: no pair there could enter a heap. Every pair is its own
  * computation (no symmetric halving), so heaps belong to one thread and need no merge.
  */
-enum { SG = 16, SAMPLE_EVERY = 64 };
+enum { SG = 16, SAMPLE_EVERY = 64, CLAIM = 16 };
 typedef struct {
   const double *pt, *pnorm, *prest[2]; /* by position in the points' order */
   const double *queries, *qnorm, *qrest[2]; /* by query row */
@@ -521,8 +521,11 @@ typedef struct {
   int32_t *heap_i;
   double *root; /* by position in the queries' order; -1 past the last query */
   double *lbs;  /* this thread's bounds: SG groups, then n_runs runs */
-  /* Blocks b0 <= b < b1 in steps of step, leaving out multiples of skip when skip > 0. */
+  /* Blocks b0 <= b < b1 in steps of step, leaving out multiples of skip when skip > 0; with `next`, the
+   * threads instead claim chunks of CLAIM blocks from it in turn (dense regions of the data cost more than
+   * sparse ones, so equal ranges left one thread waiting). */
   int64_t b0, b1, step, skip;
+  int64_t *next;
   /* Tiles met and computed (what the sample pass measures). */
   int64_t met, computed;
 } ordered_t;
@@ -578,7 +581,14 @@ static void *run_ordered(void *arg) {
   const double *qr[QB];
   int64_t rows[QB];
   double *glb = j->lbs, *slb = j->lbs + SG;
-  for (int64_t b = j->b0; b < j->b1; b += j->step) {
+  int64_t claimed = j->b0, end = j->next ? j->b0 : j->b1;
+  for (int64_t b = j->b0;; b += j->step) {
+    if (b >= end) {
+      if (!j->next) break;
+      claimed = __atomic_fetch_add(j->next, CLAIM, __ATOMIC_RELAXED);
+      if (claimed >= j->b1) break;
+      b = claimed, end = claimed + CLAIM < j->b1 ? claimed + CLAIM : j->b1;
+    }
     if (j->skip > 0 && b % j->skip == 0) continue;
     const int64_t q = b * QB;
     const int64_t nq = j->n_queries - q < QB ? j->n_queries - q : QB;
@@ -694,7 +704,7 @@ static int search_ordered(const double *points, int64_t n_points, const double *
     }
     knn_boxes(qproj, qperm, n_queries, QB, 1, qnorm, bbox, bmax);
     for (int64_t i = 0; i < n_blocks * QB; i++) roots[i] = i < n_queries ? INFINITY : -1;
-    ordered_t base = {pt, pnorm, {prest[0], prest[1]}, queries, qnorm, {qrest[0], qrest[1]}, pperm, qperm, gbox, gmax, sbox, smax, bbox, bmax, {at[0], at[1]}, n_points, n_queries, groups, runs, cols, k, exclude_self, self_order, heap_d, heap_i, roots, lbs, 0, n_blocks, 1, 0, 0, 0};
+    ordered_t base = {pt, pnorm, {prest[0], prest[1]}, queries, qnorm, {qrest[0], qrest[1]}, pperm, qperm, gbox, gmax, sbox, smax, bbox, bmax, {at[0], at[1]}, n_points, n_queries, groups, runs, cols, k, exclude_self, self_order, heap_d, heap_i, roots, lbs, 0, n_blocks, 1, 0, NULL, 0, 0};
     int64_t skip = 0;
     if (!forced) {
       ordered_t sample = base;
@@ -714,10 +724,11 @@ static int search_ordered(const double *points, int64_t n_points, const double *
     }
     if (ok == 1) {
       ordered_t jobs[MAX_THREADS];
+      int64_t next = 0;
       for (int64_t t = 0; t < threads; t++) {
         jobs[t] = base;
         jobs[t].lbs = lbs + t * (SG + runs);
-        jobs[t].b0 = n_blocks * t / threads, jobs[t].b1 = n_blocks * (t + 1) / threads, jobs[t].skip = skip;
+        jobs[t].skip = skip, jobs[t].next = &next;
       }
       run_jobs(run_ordered, jobs, sizeof(ordered_t), threads);
     }
