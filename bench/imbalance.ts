@@ -4,7 +4,8 @@
  * SMOTE on 100,000 x 20 (10 % minority) and TomekLinks on 20,000 x 20, at every instruction-set level of the
  * native kernels this CPU runs (forced as MLSD_ISA does) and for both input kinds ({ data, rows, cols } and
  * number[][] with number[] labels, output in the same kind), and SMOTE's neighbour search alone at each level
- * (what of SMOTE's time is the kNN kernel's); reservoir Algorithm L against R over 10^8 items
+ * (what of SMOTE's time is the kNN kernel's), with each native search forced beside the kernel's own choice,
+ * and TomekLinks' 1-NN likewise; reservoir Algorithm L against R over 10^8 items
  * of a typed array. Repetitions interleave levels and kinds (the machine is shared, so load drifts); each
  * figure is the best of `reps`. Prints tables of times and ratios.
  */
@@ -20,6 +21,7 @@ import { kneighbors } from "../lib/neighbors/search.js";
 import { reservoirSample } from "../lib/sampling/index.js";
 import type { LabelsLike, MatrixLike } from "../lib/core/validation.js";
 import { atLevel, benchHeader, benchLevels } from "./isa-levels.js";
+import { nativeKernels, nativeThreads } from "../lib/native/index.js";
 
 const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 const reps = Number(process.argv[2] ?? 5);
@@ -90,13 +92,26 @@ for (const [t, task] of tasks.entries()) {
     }
 }
 
-// Where SMOTE's time goes: its k-nearest-neighbour search alone (the minority class's self 5-NN, as SMOTE runs it).
+// Where SMOTE's time goes: its k-nearest-neighbour search alone (the minority class's self 5-NN, as SMOTE runs
+// it), as kneighbors runs it (the native kernel's choice) and with each native search forced, and TomekLinks'
+// 1-NN over all 20,000 rows the same way.
 {
   const members = classIndices(big.y, 1);
   const Xc = gatherRows(big.X.data, big.X.cols, members);
-  const knn = () => kneighbors(Xc, members.length, Xc, members.length, big.X.cols, 5, true);
-  rows.push("", `| SMOTE's kNN alone (${members.length} x ${big.X.cols} minority, self 5-NN), best of ${reps} | ms |`, "|---|---:|");
-  for (const level of levels.length ? levels : [null]) rows.push(`| ${level ?? "JavaScript"} | ${best(() => (level ? atLevel(level, knn) : knn()), reps).toFixed(0)} |`);
+  const native = nativeKernels();
+  const searches = [
+    { name: `SMOTE's minority, ${members.length} x ${big.X.cols}, self 5-NN`, X: Xc, n: members.length, k: 5 },
+    { name: `TomekLinks' rows, ${mid.X.rows} x ${mid.X.cols}, self 1-NN`, X: mid.X.data, n: mid.X.rows, k: 1 },
+  ];
+  rows.push("", `| kNN alone, best of ${reps} | ISA | kneighbors (ms) | search chosen | blocked, forced (ms) | ordered, forced (ms) |`, "|---|---|---:|---|---:|---:|");
+  for (const s of searches)
+    for (const level of levels.length ? levels : [null]) {
+      const at = <T>(f: () => T) => (level ? atLevel(level, f) : f());
+      const auto = best(() => at(() => kneighbors(s.X, s.n, s.X, s.n, big.X.cols, s.k, true)), reps);
+      const forced = (search: 1 | 2) => (native ? best(() => at(() => native.knn(s.X, s.n, s.X, s.n, big.X.cols, s.k, true, nativeThreads(), search)), reps).toFixed(0) : "-");
+      const chosen = native ? (at(() => native.knn(s.X, s.n, s.X, s.n, big.X.cols, s.k, true, nativeThreads(), 0))[2] === 2 ? "ordered" : "blocked") : "JavaScript";
+      rows.push(`| ${s.name} | ${level ?? "JavaScript"} | ${auto.toFixed(0)} | ${chosen} | ${forced(1)} | ${forced(2)} |`);
+    }
 }
 
 const stream = new Float64Array(100_000_000);
