@@ -71,6 +71,19 @@ list=$work/list.txt
   find node_modules/webgpu -maxdepth 1 -type f
   find node_modules/webgpu/dist -maxdepth 1 -type f
   find node_modules/webgpu/dist/linux-x64 -type f
+  # Each traced package's entry points (main, exports' "." targets): the trace has been seen to miss one
+  # (vega-datasets/build/index.js), and a package is always entered through them.
+  sed "s,^$root/,," "$work/files.txt" | grep -oE '^node_modules/(@[^/]+/)?[^/]+' | sort -u | node -e '
+    const fs = require("fs"), path = require("path");
+    const targets = (e) => (typeof e === "string" ? [e] : e && typeof e === "object" ? Object.values(e).flatMap(targets) : []);
+    for (const dir of fs.readFileSync(0, "utf8").split("\n").filter(Boolean)) {
+      let pkg;
+      try { pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")); } catch { continue; }
+      const dot = pkg.exports && (typeof pkg.exports === "string" || pkg.exports["."] === undefined ? pkg.exports : pkg.exports["."]);
+      for (const t of [pkg.main ?? "index.js", pkg.module, ...targets(typeof dot === "object" && !Array.isArray(dot) ? dot : [dot])].filter((t) => typeof t === "string" && !t.includes("*"))) {
+        for (const f of [t, `${t}.js`, path.join(t, "index.js")]) if (fs.existsSync(path.join(dir, f)) && fs.statSync(path.join(dir, f)).isFile()) console.log(path.join(dir, f));
+      }
+    }'
 } | grep -vE '^(\.git|test|\.gpu|/)|type-service\.blob|flights-3m\.parquet|^node_modules/\.package-lock\.json$|^node_modules/\.cache/' \
   | while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done | sort -u > "$list"
 
