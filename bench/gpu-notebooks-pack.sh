@@ -154,7 +154,9 @@ echo "files: $(wc -l < "$list") from the package, $(wc -l < "$work/elf.txt") ELF
 ls -l .gpu-nb .gpu-nb/deb | awk 'NF > 5 {print $5, $9}'
 python3 -c "b = $bytes; print(f'carry .gpu-nb: {b} bytes = {b / 2**20:.1f} MiB of 64 MiB')"
 [ "$bytes" -le $((64 * 1024 * 1024)) ] || { echo "gpu-notebooks-pack.sh: .gpu-nb is over the 64 MiB carry limit" >&2; exit 1; }
+# A deadline and cell timeout under run.sh's defaults, so that one 400 s call leaves room in a session's
+# 15 device minutes (the machine's start counts) to run it again; $OUT keeps the progress, table, record and logs.
 cat <<'CMD'
-Device command (carry [".gpu-nb"], timeout_s 560; a few minutes expected with 8 notebooks at once):
-bash .gpu-nb/run.sh
+Device command (carry [".gpu-nb"], timeout_s 400; a few minutes expected with 8 notebooks at once):
+nvidia-smi -L; set -o pipefail; bash .gpu-nb/run.sh --deadline 180 --timeout 120 2>&1 | tee $OUT/run.log
 CMD

@@ -116,9 +116,9 @@ const BACKEND = /tfjs backend: (\w+)(?: \[[^\]\n]*\])?/;
 
 /**
  * The backend a notebook asks for by name (`useBackend("cpu")`), if it does. MLSD_BACKEND overrides that call
- * too, so a pinned notebook's wasm run leaves MLSD_BACKEND unset: 16-augmentation pins cpu because tfjs's wasm
- * backend has no convolution gradients, and under MLSD_BACKEND=wasm it fails with "Kernel
- * 'Conv2DBackpropFilter' not registered for backend 'wasm'".
+ * too, so a pinned notebook's wasm run leaves MLSD_BACKEND unset. (16-augmentation pinned cpu until it asked
+ * for the kernels it needs instead, `useBackend("auto", { kernels: ["Conv2DBackpropFilter", ...] })`: under
+ * MLSD_BACKEND=wasm that skips wasm, which has no convolution gradient, for cpu, and says so.)
  */
 function pinnedBackend(nb: Notebook): string | undefined {
   for (const c of nb.cells) {
@@ -278,9 +278,9 @@ async function main(): Promise<void> {
     mkdirSync(outEnv, { recursive: true });
     writeFileSync(join(outEnv, "gpu-notebooks.md"), `${lines.join("\n")}\n`);
     writeFileSync(join(outEnv, "gpu-notebooks.json"), JSON.stringify({ backend: report, cores: availableParallelism(), cpu, jobs: args.jobs, totalSeconds: total, notebooks: record, exported }, null, 1));
-    for (const { file, auto, wasm } of pairs) {
-      for (const r of [auto, wasm]) if (!r.passed) writeFileSync(join(outEnv, `${basename(file, ".ipynb")}.${r.mode}.stderr.txt`), r.stderr.slice(-20_000));
-    }
+    // One file for every failed run's stderr: the device brings back at most 8 files.
+    const failures = pairs.flatMap(({ file, auto, wasm }) => [auto, wasm].filter((r) => !r.passed && !r.skippedByDeadline).map((r) => `=== ${basename(file, ".ipynb")} (${r.mode}), exit ${r.status} ===\n${r.stderr.slice(-20_000)}\n`));
+    if (failures.length > 0) writeFileSync(join(outEnv, "gpu-notebooks.failures.txt"), failures.join("\n"));
   }
   process.exitCode = allPassed ? 0 : 1;
 }

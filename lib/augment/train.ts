@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
 import { checkRandomState, type RandomState } from "../core/random.js";
-import { checkEpochsAndBatchSize, optimizerFrom } from "../loss/train.js";
+import { checkEpochsAndBatchSize, EpochCosts, optimizerFrom } from "../loss/train.js";
 import { augmentImages, mixupImages, type ImageTransform } from "./images.js";
 
 export interface AugmentedTrainingOptions {
@@ -46,7 +46,7 @@ export async function trainWithAugmentation(model: tf.LayersModel, images: tf.Te
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
-      let total = 0;
+      const costs = new EpochCosts();
       for (let s = 0; s < n; s += batchSize) {
         const idx = tf.tensor1d(order.subarray(s, Math.min(n, s + batchSize)), "int32");
         const raw = tf.gather(images, idx);
@@ -56,11 +56,11 @@ export async function trainWithAugmentation(model: tf.LayersModel, images: tf.Te
         const x = mixed ? mixed.images : xb;
         const y = mixed ? mixed.labels : yRaw;
         const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
-        total += cost.dataSync()[0]! * idx.shape[0];
-        tf.dispose([cost, idx, raw, yRaw, xb, ...(mixed ? [mixed.images, mixed.labels] : [])]);
+        costs.add(cost, idx.shape[0]);
+        tf.dispose([idx, raw, yRaw, xb, ...(mixed ? [mixed.images, mixed.labels] : [])]);
         await tf.nextFrame(); // let interrupts and display updates through
       }
-      losses.push(total / n);
+      losses.push((await costs.sum()) / n);
     }
   } finally {
     oneHot.dispose();

@@ -114,13 +114,28 @@ async function tryCpu(tf: Tf): Promise<string> {
 
 const TRY: Record<BackendName, (tf: Tf) => Promise<string>> = { tensorflow: tryTensorflow, webgpu: tryWebgpu, wasm: tryWasm, cpu: tryCpu };
 
+export interface UseBackendOptions {
+  /**
+   * tfjs kernels the code needs (names as tfjs registers them, e.g. "Conv2DBackpropFilter", the gradient of a
+   * convolution): a backend that has not registered one of them is skipped, with that reason, and the next in
+   * the order is tried. tfjs's wasm backend, for one, trains no CNN.
+   */
+  kernels?: readonly string[];
+}
+
 /**
  * Selects the tfjs backend: "auto" tries tensorflow, webgpu, wasm, then cpu. `MLSD_BACKEND` overrides the argument.
- * A named backend that fails falls through to the next ones in the order, and the report says why.
+ * A named backend that fails, or lacks one of `options.kernels`, falls through to the next ones in the order,
+ * and the report says why.
  * @example const { active, skipped } = await useBackend("auto");
+ * @example await useBackend("auto", { kernels: ["Conv2DBackpropFilter"] }) // WebGPU on a GPU, else cpu, never wasm
  */
-export async function useBackend(requested: BackendRequest = "auto"): Promise<BackendReport> {
+export async function useBackend(requested: BackendRequest = "auto", options: UseBackendOptions = {}): Promise<BackendReport> {
   const started = performance.now();
+  const kernels = options.kernels ?? [];
+  if (!Array.isArray(kernels) || kernels.some((k) => typeof k !== "string" || k.length === 0)) {
+    throw new Error(`useBackend: 'kernels' must be an array of tfjs kernel names such as "Conv2DBackpropFilter"; got ${JSON.stringify(kernels)}`);
+  }
   const env = process.env["MLSD_BACKEND"];
   const choice = (env && env.length > 0 ? env : requested) as BackendRequest;
   if (choice !== "auto" && !ORDER.includes(choice)) {
@@ -134,6 +149,8 @@ export async function useBackend(requested: BackendRequest = "auto"): Promise<Ba
     try {
       const detail = await TRY[backend](tf);
       await tf.ready();
+      const lacking = kernels.filter((k) => tf.getKernel(k, backend) === undefined);
+      if (lacking.length > 0) throw new Error(`it has no kernel ${lacking.map((k) => `'${k}'`).join(", ")}`);
       const report: BackendReport = { requested: choice, active: backend, skipped, detail, ms: performance.now() - started };
       (globalThis as Record<symbol, unknown>)[REPORT] = report;
       return report;

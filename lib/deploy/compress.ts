@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors.js";
 import { toFloat16 } from "../distributed/precision.js";
 import { trainableVariables } from "../loss/common.js";
+import { EpochCosts } from "../loss/train.js";
 
 export interface CompressedModel {
   model: tf.LayersModel;
@@ -116,7 +117,7 @@ export async function distill(teacher: tf.LayersModel, student: tf.LayersModel, 
     units === 1 ? tf.losses.sigmoidCrossEntropy(target, logits) : tf.losses.softmaxCrossEntropy(target, logits);
   try {
     for (let e = 0; e < (options.epochs ?? 20); e++) {
-      let total = 0;
+      const costs = new EpochCosts();
       for (let s = 0; s < X.length; s += batch) {
         const size = Math.min(batch, X.length - s);
         const cost = optimizer.minimize(() => {
@@ -126,10 +127,9 @@ export async function distill(teacher: tf.LayersModel, student: tf.LayersModel, 
           const matchTeacher = tf.mul(crossEntropy(targets, tf.div(z, T)), T * T);
           return tf.add(tf.mul(alpha, matchTeacher), tf.mul(1 - alpha, crossEntropy(yt.slice(s, size), z))) as tf.Scalar;
         }, true, vars)!;
-        total += cost.dataSync()[0]! * size;
-        cost.dispose();
+        costs.add(cost, size);
       }
-      losses.push(total / X.length);
+      losses.push((await costs.sum()) / X.length);
     }
   } finally {
     xs.dispose();

@@ -74,7 +74,7 @@ export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unkn
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
-      let total = 0;
+      const costs = new EpochCosts();
       for (let s = 0; s < n; s += batchSize) {
         const idx = tf.tensor1d(order.subarray(s, Math.min(n, s + batchSize)), "int32");
         // Only this model's trainable weights: frozen layers stay put, and other models' variables are untouched.
@@ -84,12 +84,11 @@ export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unkn
           const wb = sw ? tf.gather(sw, idx) : undefined;
           return loss(yb, model.apply(xb, { training: true }) as tf.Tensor, wb) as tf.Scalar;
         }, true, trainable)!;
-        total += cost.dataSync()[0]! * idx.shape[0];
-        cost.dispose();
+        costs.add(cost, idx.shape[0]);
         idx.dispose();
         await tf.nextFrame(); // let interrupts and display updates through
       }
-      history.loss.push(total / n);
+      history.loss.push((await costs.sum()) / n);
       if (val) history.valLoss.push(tf.tidy(() => loss(val.y, model.predict(val.x) as tf.Tensor).dataSync()[0]!));
       history.epochs = epoch + 1;
       bar?.tick();
@@ -118,6 +117,34 @@ export async function trainClassifier(model: tf.LayersModel, X: unknown, y: unkn
     sw?.dispose();
   }
   return history;
+}
+
+/**
+ * An epoch's batch losses, kept on the backend until the epoch ends and then read in one download: a read per
+ * batch would stall a GPU backend's queue every step (tfjs's WebGPU backend waits for the device on each).
+ * The sum is the one a per-batch read gives (float32 costs weighted by batch size, added in float64, in order).
+ * @example const costs = new EpochCosts(); costs.add(tf.scalar(0.5), 32); await costs.sum() // 16
+ */
+export class EpochCosts {
+  private readonly costs: tf.Scalar[] = [];
+  private readonly sizes: number[] = [];
+  /** Takes ownership of `cost` (disposed by sum()). */
+  add(cost: tf.Scalar, batchSize: number): void {
+    this.costs.push(cost);
+    this.sizes.push(batchSize);
+  }
+  /** Σ cost × batch size; disposes the costs. */
+  async sum(): Promise<number> {
+    if (this.costs.length === 0) return 0;
+    const all = tf.stack(this.costs);
+    tf.dispose(this.costs);
+    this.costs.length = 0;
+    const values = await all.data();
+    all.dispose();
+    let total = 0;
+    for (let i = 0; i < values.length; i++) total += values[i]! * this.sizes[i]!;
+    return total;
+  }
 }
 
 /**

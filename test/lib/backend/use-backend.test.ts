@@ -26,6 +26,25 @@ describe("useBackend", () => {
     expect((await useBackend("cpu")).active).toBe("wasm");
   });
 
+  it("skips a backend that lacks a kernel the code needs, saying which (tfjs's wasm backend has no convolution gradient)", async () => {
+    process.env["MLSD_BACKEND"] = "wasm";
+    const r = await useBackend("auto", { kernels: ["Conv2DBackpropInput", "Conv2DBackpropFilter"] });
+    expect(r.active).toBe("cpu");
+    // The registries themselves (filled once each backend's module has loaded): wasm registers the input's
+    // gradient but not the filter's.
+    expect(tf.getKernel("Conv2DBackpropInput", "wasm")).toBeDefined();
+    expect(tf.getKernel("Conv2DBackpropFilter", "wasm")).toBeUndefined();
+    expect(tf.getKernel("Conv2DBackpropFilter", "cpu")).toBeDefined();
+    expect(tf.getBackend()).toBe("cpu");
+    expect(r.skipped).toEqual([{ backend: "wasm", reason: "it has no kernel 'Conv2DBackpropFilter'" }]);
+    expect(describeBackend(r)).toBe("tfjs backend: cpu [JavaScript] (skipped: wasm: it has no kernel 'Conv2DBackpropFilter')");
+    // A kernel no backend has: every one is skipped, and the error lists them.
+    await expect(useBackend("wasm", { kernels: ["NoSuchKernel"] })).rejects.toThrow("useBackend: no tfjs backend could start: wasm: it has no kernel 'NoSuchKernel'; cpu: it has no kernel 'NoSuchKernel'");
+    await expect(useBackend("cpu", { kernels: "Conv2D" as never })).rejects.toThrow(`useBackend: 'kernels' must be an array of tfjs kernel names such as "Conv2DBackpropFilter"; got "Conv2D"`);
+    delete process.env["MLSD_BACKEND"];
+    expect((await useBackend("wasm", { kernels: ["Conv2D"] })).active).toBe("wasm");
+  });
+
   it("refuses an unknown backend, naming where it came from", async () => {
     delete process.env["MLSD_BACKEND"];
     await expect(useBackend("gpu" as never)).rejects.toThrow("useBackend: 'backend' must be one of auto, tensorflow, webgpu, wasm, cpu; got 'gpu'");

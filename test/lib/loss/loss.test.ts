@@ -164,6 +164,46 @@ describe("trainClassifier", () => {
     await expect(trainClassifier(model, X, y, { progress: false })).rejects.toThrow("the model has no trainable weights");
   });
 
+  it("reads the losses off the backend once per epoch, and they equal a read per batch (Keras' fit sums them likewise)", async () => {
+    const options = { epochs: 2, batchSize: 50, optimizer: 0.01, randomState: 3, progress: false } as const;
+    // Reads from the caller's side of tfjs (the CPU backend's kernels read their inputs through the backend too).
+    const proto = tf.Tensor.prototype as unknown as Record<"data" | "dataSync" | "array" | "arraySync", (this: tf.Tensor) => unknown>;
+    const originals = { data: proto.data, dataSync: proto.dataSync, array: proto.array, arraySync: proto.arraySync };
+    let reads = 0;
+    for (const [name, f] of Object.entries(originals)) proto[name as keyof typeof originals] = function (this: tf.Tensor) {
+      reads++;
+      return f.call(this);
+    };
+    let h;
+    try {
+      h = await trainClassifier(makeModel(1), X.slice(0, 500), y.slice(0, 500), options);
+    } finally {
+      Object.assign(proto, originals);
+    }
+    expect(reads).toBe(options.epochs);
+    // The same training with the cost read after every batch, in float64 as the loop adds them.
+    const model = makeModel(1);
+    const order0 = new Random(3);
+    const xt = tf.tensor2d(X.slice(0, 500));
+    const yt = tf.tensor2d(y.slice(0, 500), [500, 1]);
+    const optimizer = tf.train.adam(0.01);
+    const loss = binaryCrossentropy();
+    const expected: number[] = [];
+    for (let e = 0; e < options.epochs; e++) {
+      const order = order0.shuffle(Int32Array.from({ length: 500 }, (_, i) => i));
+      let total = 0;
+      for (let s = 0; s < 500; s += 50) {
+        const idx = tf.tensor1d(order.subarray(s, s + 50), "int32");
+        const cost = optimizer.minimize(() => loss(tf.gather(yt, idx), model.apply(tf.gather(xt, idx), { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+        total += cost.dataSync()[0]! * 50;
+        tf.dispose([cost, idx]);
+      }
+      expected.push(total / 500);
+    }
+    tf.dispose([xt, yt]);
+    expect(h.loss).toEqual(expected);
+  });
+
   it("refuses a model whose outputs do not fit the classes, and bad options", async () => {
     await expect(trainClassifier(makeModel(3), X, y, { progress: false })).rejects.toThrow("The model has 3 output unit(s) but y has 2 classes");
     await expect(trainClassifier(makeModel(1), X, y, { epochs: 0 })).rejects.toThrow("'epochs' must be an integer >= 1; got 0.");
