@@ -13,8 +13,10 @@
  * From ORDERED_MIN points, the ordered search (knn-order.h) runs instead where a sample shows it pays: rows in
  * a k-d leaf order of their principal directions, whole tiles skipped when a box bound proves that none of
  * their pairs can enter a heap, and tiles cut short by a partial bound (prune_t). It computes the same
- * distances for the pairs it does not skip, so the neighbours are the same bits; on clustered data (SMOTE's
- * minority class, TomekLinks' samples) it computes an eighth to a quarter of the tiles.
+ * distances for the pairs it does not skip, so the neighbours are the same bits. When the queries are the
+ * points, rows of different runs meet once, from the earlier row's side, with each distance offered to both
+ * rows' heaps (run_symmetric); on clustered data (SMOTE's minority class, TomekLinks' samples) it then computes
+ * a tenth to a sixth of the tiles, where the blocked search computes half.
  */
 #include "common.h"
 #include "isa.h"
@@ -503,8 +505,9 @@ static int search_blocked(const double *points, int64_t n_points, const double *
  * when they are the queries), so that a group and a block hold rows close to each other in the data's principal
  * directions. Each block visits runs of SG groups outwards from the one holding its nearest group, so its heaps
  * hold near neighbours early, and skips every run and then every group whose box bound (box_bounds_body)
- * exceeds the block's current k-th distances: no pair there could enter a heap. Every pair is its own
- * computation (no symmetric halving), so heaps belong to one thread and need no merge.
+ * exceeds the block's current k-th distances: no pair there could enter a heap. Here every pair is its own
+ * computation, so heaps belong to one thread and need no merge; for queries that are the points,
+ * run_symmetric then halves the pairs between runs.
  */
 enum { SG = 16, SAMPLE_EVERY = 64, CLAIM = 16 };
 typedef struct {
@@ -528,6 +531,13 @@ typedef struct {
   int64_t *next;
   /* Tiles met and computed (what the sample pass measures). */
   int64_t met, computed;
+  /* 0: every run, each pair from the query's side; 1: the block's own run only (the symmetric search's seed). */
+  int home_only;
+  /* The symmetric pass (run_symmetric): this thread's heaps of every row, its heap roots by position (groups'
+   * rows, -1 on padding) and each run's largest root. */
+  double *lheap_d;
+  int32_t *lheap_i;
+  double *lroot, *runmax;
 } ordered_t;
 
 /*
@@ -570,6 +580,20 @@ static inline int64_t argmin(const double *x, int64_t n) {
   return m;
 }
 
+/* The block of queries from position q: their rows, vectors, norms and rest norms (the block's first row repeated past
+ * the end, where results are discarded). Returns how many are real. */
+static int64_t load_block(const ordered_t *j, int64_t q, int64_t rows[QB], const double *qr[QB], double qn[QB], prune_t *pr) {
+  const int64_t nq = j->n_queries - q < QB ? j->n_queries - q : QB;
+  for (int64_t t = 0; t < QB; t++) {
+    const int64_t r = j->qperm[q + (t < nq ? t : 0)];
+    rows[t] = r;
+    qr[t] = j->queries + r * j->cols;
+    qn[t] = j->qnorm[r];
+    for (int s = 0; s < 2; s++) pr->qrest[s][t] = j->at[s] < j->cols ? j->qrest[s][r] : 0;
+  }
+  return nq;
+}
+
 static void *run_ordered(void *arg) {
   ordered_t *j = (ordered_t *)arg;
   const int64_t cols = j->cols, k = j->k, n_groups = j->n_groups, n_runs = j->n_runs;
@@ -591,20 +615,14 @@ static void *run_ordered(void *arg) {
     }
     if (j->skip > 0 && b % j->skip == 0) continue;
     const int64_t q = b * QB;
-    const int64_t nq = j->n_queries - q < QB ? j->n_queries - q : QB;
-    for (int64_t t = 0; t < QB; t++) {
-      const int64_t r = j->qperm[q + (t < nq ? t : 0)];
-      rows[t] = r;
-      qr[t] = j->queries + r * cols;
-      qn[t] = j->qnorm[r];
-      for (int s = 0; s < 2; s++) pr.qrest[s][t] = j->at[s] < cols ? j->qrest[s][r] : 0;
-    }
+    const int64_t nq = load_block(j, q, rows, qr, qn, &pr);
     const double *bb = j->bbox + b * 2 * KNN_DIMS, bm = j->bmax[b];
     double *root = j->root + q;
     bounds(bb, bm, j->sbox, j->smax, n_runs, n_runs, margin, slb);
     /* The block's own rows' group when the queries are the points in the same order, else the nearest box. */
     const int64_t home_run = j->self_order ? q / PB / SG : argmin(slb, n_runs);
     for (int64_t step = 0; step < 2 * n_runs; step++) {
+      if (j->home_only && step > 0) break;
       const int64_t run = step % 2 == 0 ? home_run + step / 2 : home_run - (step + 1) / 2;
       if (run < 0 || run >= n_runs) continue;
       double worst = root[0];
@@ -634,6 +652,84 @@ static void *run_ordered(void *arg) {
           if (j->exclude_self && p == qi) continue;
           const double d = dist[t][s] < 0 ? 0 : dist[t][s];
           offer(j->heap_d + qi * k, j->heap_i + qi * k, k, d, p, root + t);
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+/*
+ * The symmetric pass of the ordered search, for queries that are the points in the same order: after every
+ * block has met its own run (run_ordered with home_only, on the shared heaps), each block meets only the runs
+ * after its own, and each pair's distance goes to both rows' heaps, as the blocked search's symmetric pass
+ * does: a pair of rows in different runs is computed once instead of twice. The point side's heaps belong to
+ * other blocks, so each thread offers to heaps of its own (copies of the shared ones at the start) and the
+ * caller merges what they gained. A tile is skipped when its box bound exceeds the k-th distances of both
+ * sides; a thread's k-th distance is never below the final one, so no pair of the final heaps is skipped.
+ * Rows of sampled blocks (their heaps are final already) take no offers.
+ */
+static void *run_symmetric(void *arg) {
+  ordered_t *j = (ordered_t *)arg;
+  const int64_t cols = j->cols, k = j->k, n_groups = j->n_groups, n_runs = j->n_runs, n = j->n_points;
+  const candidates_fn candidates_4x8 = candidates_for(mlsd_isa);
+  const box_bounds_fn bounds = box_bounds_for(mlsd_isa);
+  const double margin = (64.0 * (double)cols + 512.0) * 0x1p-53;
+  prune_t pr = {.at = {j->at[0], j->at[1]}, .keep = prune_keep(cols)};
+  double dist[QB][PB], qn[QB];
+  const double *qr[QB];
+  int64_t rows[QB];
+  double *glb = j->lbs, *slb = j->lbs + SG, *lr = j->lroot, *rmax = j->runmax;
+  double *hd = j->lheap_d;
+  int32_t *hi = j->lheap_i;
+  const int64_t skip = j->skip;
+  for (;;) {
+    const int64_t claimed = __atomic_fetch_add(j->next, CLAIM, __ATOMIC_RELAXED);
+    if (claimed >= j->b1) break;
+    const int64_t end = claimed + CLAIM < j->b1 ? claimed + CLAIM : j->b1;
+    /* Each run's largest root: roots only fall, so a value from before this chunk is a valid, looser bound. */
+    for (int64_t r = 0; r < n_runs; r++) {
+      double m = -1;
+      for (int64_t pos = r * SG * PB; pos < (r + 1) * SG * PB && pos < n_groups * PB; pos++) m = lr[pos] > m ? lr[pos] : m;
+      rmax[r] = m;
+    }
+    for (int64_t b = claimed; b < end; b++) {
+      const int sampled = skip > 0 && b % skip == 0;
+      const int64_t q = b * QB;
+      const int64_t nq = load_block(j, q, rows, qr, qn, &pr);
+      const double *bb = j->bbox + b * 2 * KNN_DIMS, bm = j->bmax[b];
+      double *root = lr + q;
+      bounds(bb, bm, j->sbox, j->smax, n_runs, n_runs, margin, slb);
+      for (int64_t run = q / PB / SG + 1; run < n_runs; run++) {
+        double worst = root[0];
+        for (int t = 1; t < QB; t++) worst = root[t] > worst ? root[t] : worst;
+        if (slb[run] > worst && slb[run] > rmax[run]) continue;
+        const int64_t g0 = run * SG, ng = n_groups - g0 < SG ? n_groups - g0 : SG;
+        bounds(bb, bm, j->gbox + g0, j->gmax + g0, ng, n_groups, margin, glb);
+        for (int64_t gl = 0; gl < ng; gl++) {
+          const int64_t g = g0 + gl;
+          const double *pw = lr + g * PB;
+          worst = root[0];
+          for (int t = 1; t < QB; t++) worst = root[t] > worst ? root[t] : worst;
+          double pworst = pw[0];
+          for (int s = 1; s < PB; s++) pworst = pw[s] > pworst ? pw[s] : pworst;
+          if (glb[gl] > worst && glb[gl] > pworst) continue;
+          for (int s = 0; s < 2; s++) pr.prest[s] = j->at[s] < cols ? j->prest[s] + g * PB : NULL;
+          uint64_t mask = candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, root, pw, dist, &pr);
+          while (mask) {
+            const int bit = __builtin_ctzll(mask);
+            mask &= mask - 1;
+            const int pair = bit & 31, t = pair / PB, s = pair % PB;
+            const int64_t pos = g * PB + s;
+            if (t >= nq || pos >= n) continue;
+            const int64_t p = j->pperm[pos], qi = rows[t];
+            const double d = dist[t][s] < 0 ? 0 : dist[t][s];
+            if (bit < 32) {
+              if (!sampled) offer(hd + qi * k, hi + qi * k, k, d, p, root + t);
+            } else if (!(skip > 0 && (pos / QB) % skip == 0)) {
+              offer(hd + p * k, hi + p * k, k, d, qi, lr + pos);
+            }
+          }
         }
       }
     }
@@ -722,7 +818,49 @@ static int search_ordered(const double *points, int64_t n_points, const double *
       }
       skip = SAMPLE_EVERY;
     }
-    if (ok == 1) {
+    /* The symmetric passes when the queries are the points, in more than one run, and every thread can keep
+     * heaps for all rows (as search_blocked's limit). */
+    const int symmetric = self_order && runs > 1 && (double)threads * (double)n_queries * (double)k <= 64e6;
+    double *lheap_d = NULL, *lroot = NULL, *runmax = NULL;
+    int32_t *lheap_i = NULL, *ipos = NULL;
+    if (ok == 1 && symmetric) {
+      lheap_d = malloc((size_t)threads * (size_t)(n_queries * k) * sizeof(double));
+      lheap_i = malloc((size_t)threads * (size_t)(n_queries * k) * sizeof(int32_t));
+      lroot = malloc((size_t)threads * (size_t)(groups * PB) * sizeof(double));
+      runmax = malloc((size_t)threads * (size_t)runs * sizeof(double));
+      ipos = malloc((size_t)n_points * sizeof(int32_t));
+    }
+    if (ok == 1 && symmetric && lheap_d && lheap_i && lroot && runmax && ipos) {
+      ordered_t jobs[MAX_THREADS];
+      int64_t next = 0;
+      for (int64_t t = 0; t < threads; t++) {
+        jobs[t] = base;
+        jobs[t].lbs = lbs + t * (SG + runs);
+        jobs[t].skip = skip, jobs[t].next = &next, jobs[t].home_only = 1;
+      }
+      run_jobs(run_ordered, jobs, sizeof(ordered_t), threads);
+      for (int64_t t = 0; t < threads; t++) {
+        memcpy(lheap_d + t * n_queries * k, heap_d, (size_t)(n_queries * k) * sizeof(double));
+        memcpy(lheap_i + t * n_queries * k, heap_i, (size_t)(n_queries * k) * sizeof(int32_t));
+        for (int64_t pos = 0; pos < groups * PB; pos++) lroot[t * groups * PB + pos] = pos < n_queries ? roots[pos] : -1;
+        jobs[t].lheap_d = lheap_d + t * n_queries * k, jobs[t].lheap_i = lheap_i + t * n_queries * k;
+        jobs[t].lroot = lroot + t * groups * PB, jobs[t].runmax = runmax + t * runs;
+      }
+      next = 0;
+      run_jobs(run_symmetric, jobs, sizeof(ordered_t), threads);
+      /* What each thread gained: its entries from other runs (those of the row's own run are the shared heaps'
+       * own, copied in), offered to the shared heaps. */
+      for (int64_t p = 0; p < n_points; p++) ipos[pperm[p]] = (int32_t)p;
+      for (int64_t t = 0; t < threads; t++)
+        for (int64_t pos = 0; pos < n_queries; pos++) {
+          if (skip > 0 && (pos / QB) % skip == 0) continue;
+          const int64_t r = pperm[pos], run = pos / PB / SG;
+          const double *ld = lheap_d + t * n_queries * k + r * k;
+          const int32_t *li = lheap_i + t * n_queries * k + r * k;
+          for (int64_t e = 0; e < k; e++)
+            if (li[e] >= 0 && ipos[li[e]] / PB / SG != run) offer(heap_d + r * k, heap_i + r * k, k, ld[e], li[e], roots + pos);
+        }
+    } else if (ok == 1) {
       ordered_t jobs[MAX_THREADS];
       int64_t next = 0;
       for (int64_t t = 0; t < threads; t++) {
@@ -732,6 +870,7 @@ static int search_ordered(const double *points, int64_t n_points, const double *
       }
       run_jobs(run_ordered, jobs, sizeof(ordered_t), threads);
     }
+    free(lheap_d), free(lheap_i), free(lroot), free(runmax), free(ipos);
   }
   free(basis), free(pproj), free(pperm), free(pt), free(pnorm_row), free(pnorm), free(rest);
   free(gbox), free(gbox_aos), free(gmax), free(sbox), free(smax), free(bbox), free(bmax), free(roots), free(lbs);

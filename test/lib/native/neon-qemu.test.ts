@@ -27,6 +27,7 @@ const why =
   : !hostCc ? "no C compiler for this machine (cc, gcc or clang)"
   : !headers ? "Node's headers (node_api.h) are not installed"
   : !existsSync(join(sysroot, "lib")) ? `the cross compiler's libc is not in ${sysroot}`
+  : !existsSync(join(sysroot, "include", "stdint.h")) ? `the cross compiler's libc headers are not in ${sysroot}/include (Debian package libc6-dev-arm64-cross)`
   : null;
 
 const harness = join("test", "lib", "native", "harness");
