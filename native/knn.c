@@ -580,6 +580,19 @@ static inline int64_t argmin(const double *x, int64_t n) {
   return m;
 }
 
+/* The margin box_bounds_body lowers a bound by, per unit of |q|^2 + |p|^2 (derived in its comment). */
+static double box_margin(int64_t cols) { return (64.0 * (double)cols + 512.0) * 0x1p-53; }
+
+/* The largest of n heap roots: a block's or a group's threshold for a whole tile. */
+static inline double max_root(const double *root, int n) {
+  double m = root[0];
+  for (int i = 1; i < n; i++) m = root[i] > m ? root[i] : m;
+  return m;
+}
+
+/* Whether the sample pass (every skip-th block) ran block b already: its rows' heaps are final. */
+static inline int sampled_block(int64_t b, int64_t skip) { return skip > 0 && b % skip == 0; }
+
 /* The block of queries from position q: their rows, vectors, norms and rest norms (the block's first row repeated past
  * the end, where results are discarded). Returns how many are real. */
 static int64_t load_block(const ordered_t *j, int64_t q, int64_t rows[QB], const double *qr[QB], double qn[QB], prune_t *pr) {
@@ -599,7 +612,7 @@ static void *run_ordered(void *arg) {
   const int64_t cols = j->cols, k = j->k, n_groups = j->n_groups, n_runs = j->n_runs;
   const candidates_fn candidates_4x8 = candidates_for(mlsd_isa);
   const box_bounds_fn bounds = box_bounds_for(mlsd_isa);
-  const double margin = (64.0 * (double)cols + 512.0) * 0x1p-53;
+  const double margin = box_margin(cols);
   prune_t pr = {.at = {j->at[0], j->at[1]}, .keep = prune_keep(cols)};
   double dist[QB][PB], qn[QB];
   const double *qr[QB];
@@ -613,7 +626,7 @@ static void *run_ordered(void *arg) {
       if (claimed >= j->b1) break;
       b = claimed, end = claimed + CLAIM < j->b1 ? claimed + CLAIM : j->b1;
     }
-    if (j->skip > 0 && b % j->skip == 0) continue;
+    if (sampled_block(b, j->skip)) continue;
     const int64_t q = b * QB;
     const int64_t nq = load_block(j, q, rows, qr, qn, &pr);
     const double *bb = j->bbox + b * 2 * KNN_DIMS, bm = j->bmax[b];
@@ -625,8 +638,7 @@ static void *run_ordered(void *arg) {
       if (j->home_only && step > 0) break;
       const int64_t run = step % 2 == 0 ? home_run + step / 2 : home_run - (step + 1) / 2;
       if (run < 0 || run >= n_runs) continue;
-      double worst = root[0];
-      for (int t = 1; t < QB; t++) worst = root[t] > worst ? root[t] : worst;
+      double worst = max_root(root, QB);
       const int64_t g0 = run * SG, ng = n_groups - g0 < SG ? n_groups - g0 : SG;
       j->met += ng;
       if (slb[run] > worst) continue;
@@ -635,8 +647,7 @@ static void *run_ordered(void *arg) {
       for (int64_t gs = 0; gs < 2 * ng; gs++) {
         const int64_t gl = gs % 2 == 0 ? home + gs / 2 : home - (gs + 1) / 2;
         if (gl < 0 || gl >= ng) continue;
-        worst = root[0];
-        for (int t = 1; t < QB; t++) worst = root[t] > worst ? root[t] : worst;
+        worst = max_root(root, QB);
         if (glb[gl] > worst) continue;
         j->computed++;
         const int64_t g = g0 + gl;
@@ -674,7 +685,7 @@ static void *run_symmetric(void *arg) {
   const int64_t cols = j->cols, k = j->k, n_groups = j->n_groups, n_runs = j->n_runs, n = j->n_points;
   const candidates_fn candidates_4x8 = candidates_for(mlsd_isa);
   const box_bounds_fn bounds = box_bounds_for(mlsd_isa);
-  const double margin = (64.0 * (double)cols + 512.0) * 0x1p-53;
+  const double margin = box_margin(cols);
   prune_t pr = {.at = {j->at[0], j->at[1]}, .keep = prune_keep(cols)};
   double dist[QB][PB], qn[QB];
   const double *qr[QB];
@@ -689,31 +700,26 @@ static void *run_symmetric(void *arg) {
     const int64_t end = claimed + CLAIM < j->b1 ? claimed + CLAIM : j->b1;
     /* Each run's largest root: roots only fall, so a value from before this chunk is a valid, looser bound. */
     for (int64_t r = 0; r < n_runs; r++) {
-      double m = -1;
-      for (int64_t pos = r * SG * PB; pos < (r + 1) * SG * PB && pos < n_groups * PB; pos++) m = lr[pos] > m ? lr[pos] : m;
-      rmax[r] = m;
+      const int64_t first = r * SG * PB, len = (r + 1) * SG * PB < n_groups * PB ? SG * PB : n_groups * PB - first;
+      rmax[r] = max_root(lr + first, (int)len);
     }
     for (int64_t b = claimed; b < end; b++) {
-      const int sampled = skip > 0 && b % skip == 0;
+      const int sampled = sampled_block(b, skip);
       const int64_t q = b * QB;
       const int64_t nq = load_block(j, q, rows, qr, qn, &pr);
       const double *bb = j->bbox + b * 2 * KNN_DIMS, bm = j->bmax[b];
       double *root = lr + q;
       bounds(bb, bm, j->sbox, j->smax, n_runs, n_runs, margin, slb);
       for (int64_t run = q / PB / SG + 1; run < n_runs; run++) {
-        double worst = root[0];
-        for (int t = 1; t < QB; t++) worst = root[t] > worst ? root[t] : worst;
+        double worst = max_root(root, QB);
         if (slb[run] > worst && slb[run] > rmax[run]) continue;
         const int64_t g0 = run * SG, ng = n_groups - g0 < SG ? n_groups - g0 : SG;
         bounds(bb, bm, j->gbox + g0, j->gmax + g0, ng, n_groups, margin, glb);
         for (int64_t gl = 0; gl < ng; gl++) {
           const int64_t g = g0 + gl;
           const double *pw = lr + g * PB;
-          worst = root[0];
-          for (int t = 1; t < QB; t++) worst = root[t] > worst ? root[t] : worst;
-          double pworst = pw[0];
-          for (int s = 1; s < PB; s++) pworst = pw[s] > pworst ? pw[s] : pworst;
-          if (glb[gl] > worst && glb[gl] > pworst) continue;
+          worst = max_root(root, QB);
+          if (glb[gl] > worst && glb[gl] > max_root(pw, PB)) continue;
           for (int s = 0; s < 2; s++) pr.prest[s] = j->at[s] < cols ? j->prest[s] + g * PB : NULL;
           uint64_t mask = candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, root, pw, dist, &pr);
           while (mask) {
@@ -726,7 +732,7 @@ static void *run_symmetric(void *arg) {
             const double d = dist[t][s] < 0 ? 0 : dist[t][s];
             if (bit < 32) {
               if (!sampled) offer(hd + qi * k, hi + qi * k, k, d, p, root + t);
-            } else if (!(skip > 0 && (pos / QB) % skip == 0)) {
+            } else if (!sampled_block(pos / QB, skip)) {
               offer(hd + p * k, hi + p * k, k, d, qi, lr + pos);
             }
           }
@@ -830,14 +836,15 @@ static int search_ordered(const double *points, int64_t n_points, const double *
       runmax = malloc((size_t)threads * (size_t)runs * sizeof(double));
       ipos = malloc((size_t)n_points * sizeof(int32_t));
     }
+    ordered_t jobs[MAX_THREADS];
+    int64_t next = 0;
+    for (int64_t t = 0; t < threads; t++) {
+      jobs[t] = base;
+      jobs[t].lbs = lbs + t * (SG + runs);
+      jobs[t].skip = skip, jobs[t].next = &next;
+    }
     if (ok == 1 && symmetric && lheap_d && lheap_i && lroot && runmax && ipos) {
-      ordered_t jobs[MAX_THREADS];
-      int64_t next = 0;
-      for (int64_t t = 0; t < threads; t++) {
-        jobs[t] = base;
-        jobs[t].lbs = lbs + t * (SG + runs);
-        jobs[t].skip = skip, jobs[t].next = &next, jobs[t].home_only = 1;
-      }
+      for (int64_t t = 0; t < threads; t++) jobs[t].home_only = 1;
       run_jobs(run_ordered, jobs, sizeof(ordered_t), threads);
       for (int64_t t = 0; t < threads; t++) {
         memcpy(lheap_d + t * n_queries * k, heap_d, (size_t)(n_queries * k) * sizeof(double));
@@ -853,7 +860,7 @@ static int search_ordered(const double *points, int64_t n_points, const double *
       for (int64_t p = 0; p < n_points; p++) ipos[pperm[p]] = (int32_t)p;
       for (int64_t t = 0; t < threads; t++)
         for (int64_t pos = 0; pos < n_queries; pos++) {
-          if (skip > 0 && (pos / QB) % skip == 0) continue;
+          if (sampled_block(pos / QB, skip)) continue;
           const int64_t r = pperm[pos], run = pos / PB / SG;
           const double *ld = lheap_d + t * n_queries * k + r * k;
           const int32_t *li = lheap_i + t * n_queries * k + r * k;
@@ -861,13 +868,6 @@ static int search_ordered(const double *points, int64_t n_points, const double *
             if (li[e] >= 0 && ipos[li[e]] / PB / SG != run) offer(heap_d + r * k, heap_i + r * k, k, ld[e], li[e], roots + pos);
         }
     } else if (ok == 1) {
-      ordered_t jobs[MAX_THREADS];
-      int64_t next = 0;
-      for (int64_t t = 0; t < threads; t++) {
-        jobs[t] = base;
-        jobs[t].lbs = lbs + t * (SG + runs);
-        jobs[t].skip = skip, jobs[t].next = &next;
-      }
       run_jobs(run_ordered, jobs, sizeof(ordered_t), threads);
     }
     free(lheap_d), free(lheap_i), free(lroot), free(runmax), free(ipos);
