@@ -19,7 +19,7 @@ import { classIndices } from "../lib/imbalance/base-sampler.js";
 import { gatherRows } from "../lib/imbalance/smote-core.js";
 import { kneighbors } from "../lib/neighbors/search.js";
 import { reservoirSample } from "../lib/sampling/index.js";
-import type { LabelsLike, MatrixLike } from "../lib/core/validation.js";
+import { checkArray, restoreMatrix, type LabelsLike, type MatrixLike } from "../lib/core/validation.js";
 import { atLevel, benchHeader, benchLevels } from "./isa-levels.js";
 import { nativeKernels, nativeThreads } from "../lib/native/index.js";
 
@@ -67,6 +67,8 @@ const tasks: Task[] = [
 const levels = benchLevels();
 const kinds = ["dense", "number[][]"] as const;
 const rows: string[] = [...benchHeader(), `best of ${reps}`, "", "| task | ISA | input | mlsd (ms) | imbalanced-learn (ms) | mlsd / imblearn | number[][] / dense |", "|---|---|---|---:|---:|---:|---:|"];
+/** Each task's dense time at the first (best) level, for the conversion table. */
+const denseMs = new Map<string, number>();
 for (const [t, task] of tasks.entries()) {
   const inputs = { dense: [task.X, task.y] as const, "number[][]": [asRows(task.X), Array.from(task.y)] as const };
   const ref = imblearnTime(`task${t}`, task.X.data, task.X.rows, task.X.cols, task.y, task.imblearn, reps);
@@ -84,12 +86,29 @@ for (const [t, task] of tasks.entries()) {
         const key = `${level} ${kind}`;
         ms.set(key, Math.min(ms.get(key) ?? Infinity, level ? atLevel(level, go) : go()));
       }
+  denseMs.set(task.name, ms.get(`${levels[0] ?? null} dense`)!);
   for (const level of levels.length ? levels : [null])
     for (const kind of kinds) {
       const m = ms.get(`${level} ${kind}`)!;
-      const dense = ms.get(`${level} dense`)!;
+      const dense = denseMs.get(task.name)!;
       rows.push(`| ${task.name} | ${level ?? "JavaScript (no native kernels)"} | ${kind} | ${m.toFixed(0)} | ${ref.toFixed(0)} | ${(m / ref).toFixed(2)} | ${kind === "dense" ? "" : (m / dense).toFixed(2)} |`);
     }
+}
+
+// What number[][] costs in itself: reading the input rows into the Float64 matrix (checkArray) and building the
+// output rows from the dense result (restoreMatrix), each alone on the same data. Their sum over the dense
+// run's time is the least number[][] / dense ratio that copying in and out allows: nearly all of the output's
+// cost is V8 keeping its row arrays (a retained array a row is the heap's work, not the copy's).
+{
+  rows.push("", `| number[][] conversion alone, best of ${reps} | rows in / out | input (ms) | output (ms) | (dense + input + output) / dense |`, "|---|---|---:|---:|---:|");
+  for (const task of tasks) {
+    const input = asRows(task.X);
+    const out = task.run(task.X, task.y) as { X: { data: Float64Array; rows: number; cols: number } };
+    const tIn = best(() => checkArray(input, "X", { copy: false }), reps);
+    const tOut = best(() => restoreMatrix(out.X, { kind: "array" }), reps);
+    const dense = denseMs.get(task.name)!;
+    rows.push(`| ${task.name} | ${task.X.rows} / ${out.X.rows} | ${tIn.toFixed(1)} | ${tOut.toFixed(1)} | ${((dense + tIn + tOut) / dense).toFixed(2)} |`);
+  }
 }
 
 // Where SMOTE's time goes: its k-nearest-neighbour search alone (the minority class's self 5-NN, as SMOTE runs

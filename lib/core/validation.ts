@@ -68,6 +68,36 @@ export interface CheckOptions {
 }
 
 /**
+ * A number[][] into a fresh row-major Float64 matrix, checking shape, types and (with `finite`) finiteness in
+ * the one pass that copies. Its own small function: inside checkArray, which reads every input kind, V8
+ * optimised the copy loop less well (1.5 times as long for 100,000 x 20).
+ */
+function readRows(X: readonly unknown[], name: string, finite: boolean): { data: Float64Array; rows: number; cols: number } {
+  const rows = X.length;
+  const first = X[0];
+  const cols = rows > 0 && Array.isArray(first) ? (first as unknown[]).length : 0;
+  if (rows > 0 && !Array.isArray(first)) throw new InputError(`${name} must be 2-dimensional (rows of numbers); got a 1-dimensional array. Wrap each sample in its own array, e.g. [[x0], [x1], ...].`);
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const row = X[i] as readonly unknown[];
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new InputError(`${name} must be a rectangular matrix: row 0 has ${cols} columns but row ${i} has ${Array.isArray(row) ? row.length : describeValue(row)}.`);
+    }
+    // v - v is 0 for every finite number and NaN otherwise, so the finite check costs no second read.
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = row[j];
+      if (typeof v !== "number" || (finite && v - v !== 0)) {
+        if (typeof v !== "number") throw new InputError(`${name}[${i}][${j}] must be a number; got ${describeValue(v)}.`);
+        throw new InputError(`${name} contains ${Number.isNaN(v) ? "NaN" : "infinity"} at row ${i}, column ${j}; remove or impute non-finite values first.`);
+      }
+      data[o + j] = v;
+    }
+  }
+  return { data, rows, cols };
+}
+
+/**
  * Reads a feature matrix of any accepted kind into a fresh Float64 row-major copy (see `copy`).
  * @example checkArray([[1, 2], [3, 4]]).matrix // { data: Float64Array [1, 2, 3, 4], rows: 2, cols: 2 }
  */
@@ -75,27 +105,7 @@ export function checkArray(X: unknown, name = "X", options: CheckOptions = {}): 
   const finite = options.finite ?? true;
   let out: CheckedMatrix;
   if (Array.isArray(X)) {
-    const rows = X.length;
-    const cols = rows > 0 && Array.isArray(X[0]) ? (X[0] as unknown[]).length : 0;
-    if (rows > 0 && !Array.isArray(X[0])) throw new InputError(`${name} must be 2-dimensional (rows of numbers); got a 1-dimensional array. Wrap each sample in its own array, e.g. [[x0], [x1], ...].`);
-    const data = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++) {
-      const row = X[i] as unknown;
-      if (!Array.isArray(row) || row.length !== cols) {
-        throw new InputError(`${name} must be a rectangular matrix: row 0 has ${cols} columns but row ${i} has ${Array.isArray(row) ? row.length : describeValue(row)}.`);
-      }
-      // One pass: v - v is 0 for every finite number and NaN otherwise, so the finite check costs no second read.
-      const o = i * cols;
-      for (let j = 0; j < cols; j++) {
-        const v = row[j];
-        if (typeof v !== "number" || (finite && v - v !== 0)) {
-          if (typeof v !== "number") throw new InputError(`${name}[${i}][${j}] must be a number; got ${describeValue(v)}.`);
-          throw new InputError(`${name} contains ${Number.isNaN(v) ? "NaN" : "infinity"} at row ${i}, column ${j}; remove or impute non-finite values first.`);
-        }
-        data[o + j] = v;
-      }
-    }
-    out = { matrix: { data, rows, cols }, kind: "array" };
+    out = { matrix: readRows(X, name, finite), kind: "array" };
   } else if (isDense(X)) {
     if (X.data.length !== X.rows * X.cols) throw new InputError(`${name}.data has length ${X.data.length}, but rows * cols = ${X.rows} * ${X.cols} = ${X.rows * X.cols}.`);
     // A memcpy (slice) or one typed conversion: Float64Array.from would walk the iterator protocol.
