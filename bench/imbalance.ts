@@ -90,7 +90,7 @@ for (const [t, task] of tasks.entries()) {
   for (const level of levels.length ? levels : [null])
     for (const kind of kinds) {
       const m = ms.get(`${level} ${kind}`)!;
-      const dense = denseMs.get(task.name)!;
+      const dense = ms.get(`${level} dense`)!;
       rows.push(`| ${task.name} | ${level ?? "JavaScript (no native kernels)"} | ${kind} | ${m.toFixed(0)} | ${ref.toFixed(0)} | ${(m / ref).toFixed(2)} | ${kind === "dense" ? "" : (m / dense).toFixed(2)} |`);
     }
 }
