@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 enum { BIN_STRIDE = 256, FIELDS = 4 }; /* per bin: gradient sum, hessian sum, count, 0 (a 32-byte vector) */
 /* Below this many (sample, feature) updates a node is cheaper on one thread than starting another. At 30,000
@@ -549,12 +550,28 @@ MLSD_INLINE void best_split_body(split_job_t *j) {
       const double gR = G - gLs[b], hR = H - hLs[b];
       gains[b] = (gLs[b] * gLs[b]) / (hLs[b] + lambda) + (gR * gR) / (hR + lambda) - parent;
     }
-    for (int64_t b = 0; b < stop; b++) {
-      if (nLs[b] < min_leaf || hLs[b] < min_hess) continue;
-      if (gains[b] > best_gain) {
-        best_gain = gains[b], j->found = 1;
-        out[0] = gains[b], out[1] = (double)f, out[2] = (double)b, out[3] = 0, out[4] = gLs[b], out[5] = hLs[b], out[6] = nLs[b];
+    /* The scan keeps the first candidate whose gain beats the best so far: the first index of the largest
+     * valid gain, when that beats it. The largest comes from four independent maxima (the branchy scan was a
+     * quarter of this function's time), and the index from a search only when it beats the best. NaN gains
+     * never win either way; gains are compared only with the best (>= 0), so -0 against +0 never matters. */
+    double m4[4] = {best_gain, best_gain, best_gain, best_gain};
+    int64_t b = 0;
+    for (; b + 4 <= stop; b += 4)
+      for (int l = 0; l < 4; l++) {
+        const double gl = (nLs[b + l] < min_leaf || hLs[b + l] < min_hess) ? -INFINITY : gains[b + l];
+        m4[l] = gl > m4[l] ? gl : m4[l];
       }
+    for (; b < stop; b++) {
+      const double gl = (nLs[b] < min_leaf || hLs[b] < min_hess) ? -INFINITY : gains[b];
+      m4[0] = gl > m4[0] ? gl : m4[0];
+    }
+    double top = m4[0];
+    for (int l = 1; l < 4; l++) top = m4[l] > top ? m4[l] : top;
+    if (top > best_gain) {
+      b = 0;
+      while (gains[b] != top || nLs[b] < min_leaf || hLs[b] < min_hess) b++;
+      best_gain = gains[b], j->found = 1;
+      out[0] = gains[b], out[1] = (double)f, out[2] = (double)b, out[3] = 0, out[4] = gLs[b], out[5] = hLs[b], out[6] = nLs[b];
     }
     if (!missing) continue;
     double gR = 0, hR = 0, nR = 0;
