@@ -17,7 +17,8 @@
 enum { BIN_STRIDE = 256, FIELDS = 4 }; /* per bin: gradient sum, hessian sum, count, 0 (a 32-byte vector) */
 /* Below this many (sample, feature) updates a node is cheaper on one thread than starting another. At 30,000
  * (a node under 1,072 samples of 28 features on one thread), nodes of 250 to 1,000 samples took 1.25 to 1.3
- * times as long as on two threads on Zen 3 under KVM, in one run of both builds, since their column reads miss. */
+ * times as long as on two threads, since their column reads miss (both builds in one run, on an AMD EPYC Zen 3
+ * without AVX-512, 2 cores under KVM; the figures in this file are from that machine). */
 #define THREAD_MIN_UPDATES 4000
 
 typedef struct {
@@ -31,16 +32,6 @@ typedef struct {
   int64_t f0, f1;
 } hist_job_t;
 
-/*
- * The passes over a node's samples, four features at a time (then two, then one, for the rest of a thread's
- * range: threads split features evenly, 28 as 14 and 14, which measured faster than whole fours). Four
- * features per pass share the sample's index and gradient loads and give four independent chains; four 8 KB
- * histograms stay in L1. PREP(p) sets up sample p's update, UPDATE(k) adds it to bin k. Everything the loop
- * reads is a local copied from the job: a store into a histogram may alias the job as far as the compiler
- * knows, so with the fields read through `j` it reloaded them, the identity flag among them, at every
- * sample (that loop took 1.2 to 1.5 times as long on Zen 3). The root's samples are in order (GATHER 0)
- * and the other nodes' come through the partition (1, or 2 for sparse nodes), each in its own copy of the loop.
- */
 /* parent -= hist over `bins` bins. A bin no sample reached is all +0, and x - +0 is x for every double
  * (-0 and NaN included), so those bins are skipped: a small node touches few of its 256 bins a feature. */
 static inline void subtract_bins(double *restrict parent, const double *restrict hist, int64_t bins) {
@@ -49,15 +40,27 @@ static inline void subtract_bins(double *restrict parent, const double *restrict
 }
 
 /* A node with fewer than one sample in SPARSE_NODE of the data reads each column byte from its own cache line,
- * missing in L2: its loop (GATHER 2) prefetches the bytes 24 samples ahead, which took 0.8 of the time at one
- * sample in 160 and 1.1 to 1.3 times as long for denser nodes (whose gaps the hardware prefetcher covers). */
-enum { SPARSE_NODE = 64 };
+ * missing in L2: its loops (the histograms' GATHER 2, and the partition) prefetch the bytes PREFETCH_AHEAD
+ * samples ahead, which took 0.8 of the time at one sample in 160 and 1.1 to 1.3 times as long for denser nodes
+ * (whose gaps the hardware prefetcher covers). */
+enum { SPARSE_NODE = 64, PREFETCH_AHEAD = 24 };
+
+/*
+ * The passes over a node's samples, four features at a time (then two, then one, for the rest of a thread's
+ * range: threads split features evenly, 28 as 14 and 14, which measured faster than whole fours). Four
+ * features per pass share the sample's index and gradient loads and give four independent chains; four 8 KB
+ * histograms stay in L1. PREP(p) sets up sample p's update, UPDATE(k) adds it to bin k. Everything the loop
+ * reads is a local copied from the job: a store into a histogram may alias the job as far as the compiler
+ * knows, so with the fields read through `j` it reloaded them, the identity flag among them, at every
+ * sample (that loop took 1.2 to 1.5 times as long). The root's samples are in order (GATHER 0) and the other
+ * nodes' come through the partition (1, or 2 for sparse nodes), each in its own copy of the loop.
+ */
 #define HIST_LOOP(NF, GATHER, PREP, UPDATE)                                   \
   for (int64_t p = 0; p < m; p++) {                                           \
     PREP(p);                                                                  \
     const int64_t i = (GATHER) ? (int64_t)part[start + p] : start + p;        \
-    if ((GATHER) == 2 && p + 24 < m) {                                        \
-      const int64_t i2 = part[start + p + 24];                                \
+    if ((GATHER) == 2 && p + PREFETCH_AHEAD < m) {                            \
+      const int64_t i2 = part[start + p + PREFETCH_AHEAD];                    \
       __builtin_prefetch(c0 + i2);                                            \
       if ((NF) > 1) __builtin_prefetch(c1 + i2);                              \
       if ((NF) > 2) __builtin_prefetch(c2 + i2), __builtin_prefetch(c3 + i2); \
@@ -238,12 +241,12 @@ typedef struct {
 static void *partition_range(void *arg) {
   partition_job_t *j = (partition_job_t *)arg;
   int64_t l = j->s, r = 0;
-  /* A sparse node's bytes of the split column are a cache miss each, as in the histograms: prefetched 24
-   * samples ahead (0.83 to 0.89 of the partitions' time in a fit on Zen 3, both builds in one process). */
+  /* A sparse node's bytes of the split column are a cache miss each, as in the histograms: with the prefetch,
+   * 0.83 to 0.89 of the partitions' time in a fit (both builds in one process). */
   const int sparse = (j->e - j->s) * SPARSE_NODE < j->n;
   for (int64_t p = j->s; p < j->e; p++) {
     const uint32_t i = j->part[p];
-    if (sparse && p + 24 < j->e && j->part[p + 24] < j->n) __builtin_prefetch(j->col + j->part[p + 24]);
+    if (sparse && p + PREFETCH_AHEAD < j->e && j->part[p + PREFETCH_AHEAD] < j->n) __builtin_prefetch(j->col + j->part[p + PREFETCH_AHEAD]);
     if ((int64_t)i >= j->n) {
       j->bad = 1;
       return NULL;
@@ -339,8 +342,9 @@ static inline double value_of(uint64_t k) {
 /* LSD radix sort in 11-bit digits (6 passes over 64 bits), skipping passes where every key has the same
  * digit. 2,048 buckets keep a pass's scatter within a few hundred write streams; 16-bit digits (65,536
  * buckets, 4 passes) left about two keys per bucket at 160,000 values, a cache miss for nearly every write,
- * and took 1.7 times as long on one thread. All six digit counts come from one read of the keys. `a` and `b` hold n keys
- * each: the caller's buffers, reused across its features (a fresh 2.5 MB pair per feature was page faults). */
+ * and took 1.7 times as long on one thread. All six digit counts come from one read of the keys. `a` and `b`
+ * hold n keys each: the caller's buffers, reused across its features (a fresh 2.5 MB pair per feature was
+ * page faults). */
 enum { RADIX_BITS = 11, RADIX_PASSES = 6, RADIX_BUCKETS = 1 << RADIX_BITS };
 static void radix_sort(double *values, int64_t n, uint64_t *a, uint64_t *b, uint32_t (*count)[RADIX_BUCKETS]) {
   if (n < 2) return;
@@ -554,22 +558,24 @@ MLSD_INLINE void best_split_body(split_job_t *j) {
      * valid gain, when that beats it. The largest comes from four independent maxima (the branchy scan was a
      * quarter of this function's time), and the index from a search only when it beats the best. NaN gains
      * never win either way; gains are compared only with the best (>= 0), so -0 against +0 never matters. */
+#define INVALID(b) (nLs[b] < min_leaf || hLs[b] < min_hess)
     double m4[4] = {best_gain, best_gain, best_gain, best_gain};
     int64_t b = 0;
     for (; b + 4 <= stop; b += 4)
       for (int l = 0; l < 4; l++) {
-        const double gl = (nLs[b + l] < min_leaf || hLs[b + l] < min_hess) ? -INFINITY : gains[b + l];
+        const double gl = INVALID(b + l) ? -INFINITY : gains[b + l];
         m4[l] = gl > m4[l] ? gl : m4[l];
       }
     for (; b < stop; b++) {
-      const double gl = (nLs[b] < min_leaf || hLs[b] < min_hess) ? -INFINITY : gains[b];
+      const double gl = INVALID(b) ? -INFINITY : gains[b];
       m4[0] = gl > m4[0] ? gl : m4[0];
     }
     double top = m4[0];
     for (int l = 1; l < 4; l++) top = m4[l] > top ? m4[l] : top;
     if (top > best_gain) {
       b = 0;
-      while (gains[b] != top || nLs[b] < min_leaf || hLs[b] < min_hess) b++;
+      while (gains[b] != top || INVALID(b)) b++;
+#undef INVALID
       best_gain = gains[b], j->found = 1;
       out[0] = gains[b], out[1] = (double)f, out[2] = (double)b, out[3] = 0, out[4] = gLs[b], out[5] = hLs[b], out[6] = nLs[b];
     }

@@ -607,13 +607,23 @@ static int64_t load_block(const ordered_t *j, int64_t q, int64_t rows[QB], const
   return nq;
 }
 
+/* What both ordered passes set up for a thread: the tile and bound kernels of the current level, the bounds'
+ * margin and the pruning checkpoints. */
+typedef struct {
+  candidates_fn candidates_4x8;
+  box_bounds_fn bounds;
+  double margin;
+  prune_t pr;
+} pass_kit_t;
+
+static pass_kit_t pass_kit(const ordered_t *j) {
+  return (pass_kit_t){candidates_for(mlsd_isa), box_bounds_for(mlsd_isa), box_margin(j->cols), {.at = {j->at[0], j->at[1]}, .keep = prune_keep(j->cols)}};
+}
+
 static void *run_ordered(void *arg) {
   ordered_t *j = (ordered_t *)arg;
   const int64_t cols = j->cols, k = j->k, n_groups = j->n_groups, n_runs = j->n_runs;
-  const candidates_fn candidates_4x8 = candidates_for(mlsd_isa);
-  const box_bounds_fn bounds = box_bounds_for(mlsd_isa);
-  const double margin = box_margin(cols);
-  prune_t pr = {.at = {j->at[0], j->at[1]}, .keep = prune_keep(cols)};
+  pass_kit_t kit = pass_kit(j);
   double dist[QB][PB], qn[QB];
   const double *qr[QB];
   int64_t rows[QB];
@@ -628,10 +638,10 @@ static void *run_ordered(void *arg) {
     }
     if (sampled_block(b, j->skip)) continue;
     const int64_t q = b * QB;
-    const int64_t nq = load_block(j, q, rows, qr, qn, &pr);
+    const int64_t nq = load_block(j, q, rows, qr, qn, &kit.pr);
     const double *bb = j->bbox + b * 2 * KNN_DIMS, bm = j->bmax[b];
     double *root = j->root + q;
-    bounds(bb, bm, j->sbox, j->smax, n_runs, n_runs, margin, slb);
+    kit.bounds(bb, bm, j->sbox, j->smax, n_runs, n_runs, kit.margin, slb);
     /* The block's own rows' group when the queries are the points in the same order, else the nearest box. */
     const int64_t home_run = j->self_order ? q / PB / SG : argmin(slb, n_runs);
     for (int64_t step = 0; step < 2 * n_runs; step++) {
@@ -642,7 +652,7 @@ static void *run_ordered(void *arg) {
       const int64_t g0 = run * SG, ng = n_groups - g0 < SG ? n_groups - g0 : SG;
       j->met += ng;
       if (slb[run] > worst) continue;
-      bounds(bb, bm, j->gbox + g0, j->gmax + g0, ng, n_groups, margin, glb);
+      kit.bounds(bb, bm, j->gbox + g0, j->gmax + g0, ng, n_groups, kit.margin, glb);
       const int64_t home = step == 0 ? (j->self_order ? q / PB - g0 : argmin(glb, ng)) : 0;
       for (int64_t gs = 0; gs < 2 * ng; gs++) {
         const int64_t gl = gs % 2 == 0 ? home + gs / 2 : home - (gs + 1) / 2;
@@ -651,8 +661,8 @@ static void *run_ordered(void *arg) {
         if (glb[gl] > worst) continue;
         j->computed++;
         const int64_t g = g0 + gl;
-        for (int s = 0; s < 2; s++) pr.prest[s] = j->at[s] < cols ? j->prest[s] + g * PB : NULL;
-        uint64_t mask = candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, root, NULL, dist, &pr) & 0xffffffffu;
+        for (int s = 0; s < 2; s++) kit.pr.prest[s] = j->at[s] < cols ? j->prest[s] + g * PB : NULL;
+        uint64_t mask = kit.candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, root, NULL, dist, &kit.pr) & 0xffffffffu;
         while (mask) {
           const int bit = __builtin_ctzll(mask);
           mask &= mask - 1;
@@ -683,10 +693,7 @@ static void *run_ordered(void *arg) {
 static void *run_symmetric(void *arg) {
   ordered_t *j = (ordered_t *)arg;
   const int64_t cols = j->cols, k = j->k, n_groups = j->n_groups, n_runs = j->n_runs, n = j->n_points;
-  const candidates_fn candidates_4x8 = candidates_for(mlsd_isa);
-  const box_bounds_fn bounds = box_bounds_for(mlsd_isa);
-  const double margin = box_margin(cols);
-  prune_t pr = {.at = {j->at[0], j->at[1]}, .keep = prune_keep(cols)};
+  pass_kit_t kit = pass_kit(j);
   double dist[QB][PB], qn[QB];
   const double *qr[QB];
   int64_t rows[QB];
@@ -706,22 +713,22 @@ static void *run_symmetric(void *arg) {
     for (int64_t b = claimed; b < end; b++) {
       const int sampled = sampled_block(b, skip);
       const int64_t q = b * QB;
-      const int64_t nq = load_block(j, q, rows, qr, qn, &pr);
+      const int64_t nq = load_block(j, q, rows, qr, qn, &kit.pr);
       const double *bb = j->bbox + b * 2 * KNN_DIMS, bm = j->bmax[b];
       double *root = lr + q;
-      bounds(bb, bm, j->sbox, j->smax, n_runs, n_runs, margin, slb);
+      kit.bounds(bb, bm, j->sbox, j->smax, n_runs, n_runs, kit.margin, slb);
       for (int64_t run = q / PB / SG + 1; run < n_runs; run++) {
         double worst = max_root(root, QB);
         if (slb[run] > worst && slb[run] > rmax[run]) continue;
         const int64_t g0 = run * SG, ng = n_groups - g0 < SG ? n_groups - g0 : SG;
-        bounds(bb, bm, j->gbox + g0, j->gmax + g0, ng, n_groups, margin, glb);
+        kit.bounds(bb, bm, j->gbox + g0, j->gmax + g0, ng, n_groups, kit.margin, glb);
         for (int64_t gl = 0; gl < ng; gl++) {
           const int64_t g = g0 + gl;
           const double *pw = lr + g * PB;
           worst = max_root(root, QB);
           if (glb[gl] > worst && glb[gl] > max_root(pw, PB)) continue;
-          for (int s = 0; s < 2; s++) pr.prest[s] = j->at[s] < cols ? j->prest[s] + g * PB : NULL;
-          uint64_t mask = candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, root, pw, dist, &pr);
+          for (int s = 0; s < 2; s++) kit.pr.prest[s] = j->at[s] < cols ? j->prest[s] + g * PB : NULL;
+          uint64_t mask = kit.candidates_4x8(qr, j->pt + g * cols * PB, cols, qn, j->pnorm + g * PB, root, pw, dist, &kit.pr);
           while (mask) {
             const int bit = __builtin_ctzll(mask);
             mask &= mask - 1;
